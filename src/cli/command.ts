@@ -1,0 +1,65 @@
+import type { ParseArgsConfig } from 'node:util';
+
+/** Options of a command, as node:util parseArgs takes them. */
+export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+
+/** Parsed flags and positionals of one invocation. */
+export interface ParsedArgs {
+  values: Record<string, string | boolean | (string | boolean)[] | undefined>;
+  positionals: string[];
+}
+
+/** What a command may use from the outside world; tests build their own. */
+export interface CommandContext {
+  /** Prints one line (or block) of normal output to stdout. */
+  out: (text: string) => void;
+  /** Prints a diagnostic to stderr. */
+  err: (text: string) => void;
+  /** Environment variables (secrets are read from variables named by flags, never from argv). */
+  env: Readonly<Record<string, string | undefined>>;
+  /** Working directory the command resolves relative paths against. */
+  cwd: string;
+  /** Current time in epoch ms (fixed by TUF_CEREMONY_NOW for reproducible runs). */
+  now: () => number;
+  /** True when stdin and stdout are a terminal, so prompts may be shown. */
+  interactive: boolean;
+}
+
+/** One subcommand: `name` may be several words (`key add`). Returns the process exit code. */
+export interface Command {
+  name: string;
+  summary: string;
+  usage: string;
+  options: OptionSpec;
+  /** Whether the command accepts positional arguments (a usage error otherwise). */
+  positionals?: boolean;
+  run(ctx: CommandContext, args: ParsedArgs): Promise<number>;
+}
+
+/** Process exit codes shared by every command. */
+export const EXIT = {
+  ok: 0,
+  failed: 1,
+  usage: 2,
+  /** Distinct codes for commands that report levels (expiry): 2 also means "expired" there. */
+  internal: 70,
+  cancelled: 130,
+} as const;
+
+/** Reads a string flag. */
+export function stringFlag(args: ParsedArgs, name: string): string | undefined {
+  const v = args.values[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** Reads a repeatable string flag. */
+export function stringList(args: ParsedArgs, name: string): string[] {
+  const v = args.values[name];
+  if (Array.isArray(v)) return v.filter((x): x is string => typeof x === 'string');
+  return typeof v === 'string' ? [v] : [];
+}
+
+/** Reads a boolean flag. */
+export function boolFlag(args: ParsedArgs, name: string): boolean {
+  return args.values[name] === true;
+}

@@ -1,0 +1,95 @@
+import { parseArgs } from 'node:util';
+import { CeremonyError } from '../metadata/errors.js';
+import { parseTime } from '../metadata/time.js';
+import { EXIT, type Command, type CommandContext } from './command.js';
+import { COMMANDS } from './commands/index.js';
+import { exitCodeFor } from './errors.js';
+
+function findCommand(argv: readonly string[]): { command: Command; rest: string[] } | undefined {
+  let best: { command: Command; rest: string[] } | undefined;
+  for (const command of COMMANDS) {
+    const words = command.name.split(' ');
+    if (
+      words.every((w, i) => argv[i] === w) &&
+      (!best || words.length > best.command.name.split(' ').length)
+    ) {
+      best = { command, rest: argv.slice(words.length) };
+    }
+  }
+  return best;
+}
+
+function helpText(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    'tuf-ceremony: create and keep alive a TUF trust root',
+    '',
+    'Usage: tuf-ceremony <command> [options]   (tuf-ceremony <command> --help for its options)',
+    '',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+  ].join('\n');
+}
+
+function makeContext(): CommandContext {
+  const fixed = process.env.TUF_CEREMONY_NOW;
+  const fixedMs = fixed ? parseTime(fixed, 'TUF_CEREMONY_NOW') : undefined;
+  return {
+    out: (text) => process.stdout.write(`${text}\n`),
+    err: (text) => process.stderr.write(`${text}\n`),
+    env: process.env,
+    cwd: process.cwd(),
+    now: () => fixedMs ?? Date.now(),
+    interactive: process.stdin.isTTY === true && process.stdout.isTTY === true,
+  };
+}
+
+/** Runs the CLI on argv (without node and script) and returns the exit code. */
+export async function runCli(
+  argv: readonly string[],
+  ctx: CommandContext = makeContext(),
+): Promise<number> {
+  try {
+    if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+      ctx.out(helpText());
+      return argv.length === 0 ? EXIT.usage : EXIT.ok;
+    }
+    if (argv[0] === '--version') {
+      ctx.out('tuf-ceremony 0.1.0');
+      return EXIT.ok;
+    }
+    const found = findCommand(argv);
+    if (!found)
+      throw new CeremonyError(
+        'USAGE',
+        `unknown command "${argv.join(' ')}"; run tuf-ceremony --help`,
+      );
+    const { command, rest } = found;
+    if (rest.includes('--help') || rest.includes('-h')) {
+      ctx.out(`Usage: ${command.usage}\n\n${command.summary}`);
+      return EXIT.ok;
+    }
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args: rest,
+        options: command.options,
+        allowPositionals: true,
+        strict: true,
+      });
+    } catch (err) {
+      throw new CeremonyError(
+        'USAGE',
+        `${(err as Error).message.split('\n')[0] ?? ''} (usage: ${command.usage})`,
+      );
+    }
+    if (!command.positionals && parsed.positionals.length > 0) {
+      throw new CeremonyError(
+        'USAGE',
+        `unexpected argument "${parsed.positionals[0] ?? ''}" (usage: ${command.usage})`,
+      );
+    }
+    return await command.run(ctx, { values: parsed.values, positionals: parsed.positionals });
+  } catch (err) {
+    return exitCodeFor(err, ctx.err);
+  }
+}

@@ -1,0 +1,86 @@
+import { createHash } from 'node:crypto';
+import type { DelegatedRole, Delegations, RoleKeys, SuccinctRoles } from './model.js';
+
+/** A role a targets role delegates to, resolved for one target path. */
+export interface DelegationMatch extends RoleKeys {
+  name: string;
+  terminating: boolean;
+}
+
+/**
+ * Spec 4.5 path pattern match: `*` matches any run of characters except `/`, `?` one such
+ * character; patterns and paths are compared segment by segment (same number of segments).
+ */
+export function pathMatches(pattern: string, targetPath: string): boolean {
+  const patternParts = pattern.split('/');
+  const pathParts = targetPath.split('/');
+  if (patternParts.length !== pathParts.length) return false;
+  return patternParts.every((part, i) => globSegment(part, pathParts[i] ?? ''));
+}
+
+function globSegment(pattern: string, text: string): boolean {
+  const re = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '[^/]*')
+      .replace(/\?/g, '[^/]')}$`,
+  );
+  return re.test(text);
+}
+
+/** Hex sha256 of a target path, as hash-prefix and succinct-bin delegations use. */
+export function targetPathHash(targetPath: string): string {
+  return createHash('sha256').update(targetPath, 'utf8').digest('hex');
+}
+
+/** True when a delegated role is trusted for the target path (spec 5.6.7.2). */
+export function roleCoversPath(role: DelegatedRole, targetPath: string): boolean {
+  if (role.paths) return role.paths.some((p) => pathMatches(p, targetPath));
+  if (role.path_hash_prefixes) {
+    const hash = targetPathHash(targetPath);
+    return role.path_hash_prefixes.some((prefix) => hash.startsWith(prefix));
+  }
+  return false;
+}
+
+/** Number of hex digits in a succinct bin name suffix: ceil(bit_length / 4) (TAP 15). */
+export function binSuffixLength(bitLength: number): number {
+  return Math.ceil(bitLength / 4);
+}
+
+/** The bin name for a bin number (TAP 15): `name_prefix-` + zero-padded lowercase hex. */
+export function binName(succinct: SuccinctRoles, bin: number): string {
+  return `${succinct.name_prefix}-${bin.toString(16).padStart(binSuffixLength(succinct.bit_length), '0')}`;
+}
+
+/** The bin a target path falls in: the first bit_length bits of sha256(path) (TAP 15). */
+export function binForPath(succinct: SuccinctRoles, targetPath: string): string {
+  const first = Buffer.from(targetPathHash(targetPath).slice(0, 8), 'hex').readUInt32BE(0);
+  return binName(succinct, first >>> (32 - succinct.bit_length));
+}
+
+/** Every bin name of a succinct delegation, in order. */
+export function allBinNames(succinct: SuccinctRoles): string[] {
+  const count = 2 ** succinct.bit_length;
+  const names: string[] = new Array<string>(count);
+  for (let bin = 0; bin < count; bin++) names[bin] = binName(succinct, bin);
+  return names;
+}
+
+/** Roles a targets role delegates the path to, in priority order (spec 5.6.7). */
+export function delegationsFor(delegations: Delegations, targetPath: string): DelegationMatch[] {
+  if (delegations.succinct_roles) {
+    const s = delegations.succinct_roles;
+    return [
+      {
+        name: binForPath(s, targetPath),
+        keyids: s.keyids,
+        threshold: s.threshold,
+        terminating: true,
+      },
+    ];
+  }
+  return (delegations.roles ?? [])
+    .filter((role) => roleCoversPath(role, targetPath))
+    .map(({ name, keyids, threshold, terminating }) => ({ name, keyids, threshold, terminating }));
+}

@@ -1,0 +1,242 @@
+import { CeremonyError } from './errors.js';
+import { decodeUtf8, isJsonObject } from './json.js';
+import type {
+  AnySigned,
+  Delegations,
+  Key,
+  MetaFile,
+  Metadata,
+  RoleKeys,
+  RootSigned,
+  SnapshotSigned,
+  TargetsSigned,
+  TimestampSigned,
+} from './model.js';
+import { parseTime } from './time.js';
+
+// Shape checks for metadata read from disk or the network (spec section 4). Linear in the size
+// of the file. Every error names the file and the JSON path of the offending field.
+
+type Obj = Record<string, unknown>;
+
+class Checker {
+  constructor(readonly file: string) {}
+
+  fail(path: string, rule: string): never {
+    throw new CeremonyError('METADATA_INVALID', `${this.file}: ${path}: ${rule}`);
+  }
+  obj(value: unknown, path: string): Obj {
+    if (!isJsonObject(value)) this.fail(path, 'must be an object');
+    return value;
+  }
+  str(value: unknown, path: string): string {
+    if (typeof value !== 'string') this.fail(path, 'must be a string');
+    return value;
+  }
+  int(value: unknown, path: string, min = 0): number {
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
+      this.fail(path, `must be an integer >= ${min}`);
+    }
+    return value;
+  }
+  bool(value: unknown, path: string): boolean {
+    if (typeof value !== 'boolean') this.fail(path, 'must be true or false');
+    return value;
+  }
+  strArray(value: unknown, path: string): string[] {
+    if (!Array.isArray(value)) this.fail(path, 'must be an array of strings');
+    for (let i = 0; i < value.length; i++) this.str(value[i], `${path}[${i}]`);
+    return value as string[];
+  }
+  hashes(value: unknown, path: string): Record<string, string> {
+    const o = this.obj(value, path);
+    const names = Object.keys(o);
+    if (names.length === 0) this.fail(path, 'must list at least one hash');
+    for (const name of names) {
+      if (!/^[0-9a-fA-F]+$/.test(this.str(o[name], `${path}.${name}`)))
+        this.fail(`${path}.${name}`, 'must be hex');
+    }
+    return o as Record<string, string>;
+  }
+  key(value: unknown, path: string): Key {
+    const o = this.obj(value, path);
+    this.str(o.keytype, `${path}.keytype`);
+    this.str(o.scheme, `${path}.scheme`);
+    const keyval = this.obj(o.keyval, `${path}.keyval`);
+    this.str(keyval.public, `${path}.keyval.public`);
+    return o as unknown as Key;
+  }
+  keys(value: unknown, path: string): Record<string, Key> {
+    const o = this.obj(value, path);
+    for (const keyid of Object.keys(o)) this.key(o[keyid], `${path}.${keyid}`);
+    return o as Record<string, Key>;
+  }
+  roleKeys(o: Obj, path: string): RoleKeys {
+    const keyids = this.strArray(o.keyids, `${path}.keyids`);
+    if (new Set(keyids).size !== keyids.length)
+      this.fail(`${path}.keyids`, 'must not repeat a keyid');
+    this.int(o.threshold, `${path}.threshold`, 1);
+    return o as unknown as RoleKeys;
+  }
+  meta(value: unknown, path: string): MetaFile {
+    const o = this.obj(value, path);
+    this.int(o.version, `${path}.version`, 1);
+    if (o.length !== undefined) this.int(o.length, `${path}.length`);
+    if (o.hashes !== undefined) this.hashes(o.hashes, `${path}.hashes`);
+    return o as unknown as MetaFile;
+  }
+}
+
+function common(c: Checker, signed: Obj, type: string): void {
+  if (signed._type !== type)
+    c.fail('signed._type', `must be "${type}", found ${JSON.stringify(signed._type)}`);
+  const spec = c.str(signed.spec_version, 'signed.spec_version');
+  // spec 5.x: a client must refuse metadata of an incompatible major spec version.
+  if (spec.split('.')[0] !== '1')
+    c.fail('signed.spec_version', `major version of ${spec} is not 1`);
+  c.int(signed.version, 'signed.version', 1);
+  parseTime(c.str(signed.expires, 'signed.expires'), `${c.file}: signed.expires`);
+}
+
+function checkRoot(c: Checker, s: Obj): RootSigned {
+  common(c, s, 'root');
+  if (s.consistent_snapshot !== undefined)
+    c.bool(s.consistent_snapshot, 'signed.consistent_snapshot');
+  const keys = c.keys(s.keys, 'signed.keys');
+  const roles = c.obj(s.roles, 'signed.roles');
+  for (const name of ['root', 'targets', 'snapshot', 'timestamp']) {
+    if (roles[name] === undefined) c.fail(`signed.roles.${name}`, 'is missing');
+  }
+  for (const name of Object.keys(roles)) {
+    const rk = c.roleKeys(c.obj(roles[name], `signed.roles.${name}`), `signed.roles.${name}`);
+    for (const keyid of rk.keyids) {
+      if (!(keyid in keys))
+        c.fail(`signed.roles.${name}.keyids`, `keyid ${keyid} is not in signed.keys`);
+    }
+  }
+  return s as unknown as RootSigned;
+}
+
+function checkDelegations(c: Checker, value: unknown): Delegations {
+  const d = c.obj(value, 'signed.delegations');
+  const keys = c.keys(d.keys, 'signed.delegations.keys');
+  if (d.roles !== undefined && d.succinct_roles !== undefined) {
+    c.fail('signed.delegations', 'must not have both roles and succinct_roles (TAP 15)');
+  }
+  const checkKeyids = (rk: RoleKeys, path: string): void => {
+    for (const keyid of rk.keyids)
+      if (!(keyid in keys)) c.fail(`${path}.keyids`, `keyid ${keyid} is not in delegations.keys`);
+  };
+  if (d.roles !== undefined) {
+    if (!Array.isArray(d.roles)) c.fail('signed.delegations.roles', 'must be an array');
+    const names = new Set<string>();
+    d.roles.forEach((value: unknown, i: number) => {
+      const path = `signed.delegations.roles[${i}]`;
+      const r = c.obj(value, path);
+      const name = c.str(r.name, `${path}.name`);
+      if (names.has(name)) c.fail(`${path}.name`, `role ${name} is delegated twice`);
+      names.add(name);
+      checkKeyids(c.roleKeys(r, path), path);
+      c.bool(r.terminating, `${path}.terminating`);
+      const hasPaths = r.paths !== undefined;
+      const hasPrefixes = r.path_hash_prefixes !== undefined;
+      if (hasPaths === hasPrefixes)
+        c.fail(path, 'must have exactly one of paths and path_hash_prefixes');
+      if (hasPaths) c.strArray(r.paths, `${path}.paths`);
+      if (hasPrefixes) c.strArray(r.path_hash_prefixes, `${path}.path_hash_prefixes`);
+    });
+  }
+  if (d.succinct_roles !== undefined) {
+    const path = 'signed.delegations.succinct_roles';
+    const s = c.obj(d.succinct_roles, path);
+    checkKeyids(c.roleKeys(s, path), path);
+    const bits = c.int(s.bit_length, `${path}.bit_length`, 1);
+    if (bits > 32) c.fail(`${path}.bit_length`, 'must be between 1 and 32');
+    c.str(s.name_prefix, `${path}.name_prefix`);
+    return d as unknown as Delegations;
+  }
+  return d as unknown as Delegations;
+}
+
+function checkTargets(c: Checker, s: Obj): TargetsSigned {
+  common(c, s, 'targets');
+  const targets = c.obj(s.targets, 'signed.targets');
+  for (const path in targets) {
+    const t = targets[path];
+    if (!isJsonObject(t)) c.fail(`signed.targets.${path}`, 'must be an object');
+    c.int(t.length, `signed.targets.${path}.length`);
+    c.hashes(t.hashes, `signed.targets.${path}.hashes`);
+  }
+  if (s.delegations !== undefined) checkDelegations(c, s.delegations);
+  return s as unknown as TargetsSigned;
+}
+
+function checkMetaRole<T extends SnapshotSigned | TimestampSigned>(
+  c: Checker,
+  s: Obj,
+  type: T['_type'],
+): T {
+  common(c, s, type);
+  const meta = c.obj(s.meta, 'signed.meta');
+  for (const name of Object.keys(meta)) c.meta(meta[name], `signed.meta.${name}`);
+  if (type === 'timestamp' && meta['snapshot.json'] === undefined)
+    c.fail('signed.meta', 'must list snapshot.json');
+  return s as unknown as T;
+}
+
+/** Role type names a file can hold. */
+export type RoleType = AnySigned['_type'];
+
+const CHECKS: { [K in RoleType]: (c: Checker, s: Obj) => Extract<AnySigned, { _type: K }> } = {
+  root: checkRoot,
+  targets: checkTargets,
+  snapshot: (c, s) => checkMetaRole<SnapshotSigned>(c, s, 'snapshot'),
+  timestamp: (c, s) => checkMetaRole<TimestampSigned>(c, s, 'timestamp'),
+};
+
+/** Parses UTF-8 JSON bytes; the shape is checked separately. */
+export function parseJson(bytes: Uint8Array, file: string): unknown {
+  let text: string;
+  try {
+    text = decodeUtf8(bytes);
+  } catch {
+    throw new CeremonyError('METADATA_INVALID', `${file}: not valid UTF-8`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new CeremonyError(
+      'METADATA_INVALID',
+      `${file}: not valid JSON (${(err as Error).message})`,
+    );
+  }
+}
+
+/** Checks a parsed envelope of the expected type; returns it typed, unknown fields intact. */
+export function checkMetadata<K extends RoleType>(
+  value: unknown,
+  type: K,
+  file: string,
+): Metadata<Extract<AnySigned, { _type: K }>> {
+  const c: Checker = new Checker(file);
+  const env = c.obj(value, '(top level)');
+  const signatures = env.signatures;
+  if (!Array.isArray(signatures)) c.fail('signatures', 'must be an array');
+  signatures.forEach((sig: unknown, i: number) => {
+    const o = c.obj(sig, `signatures[${i}]`);
+    c.str(o.keyid, `signatures[${i}].keyid`);
+    c.str(o.sig, `signatures[${i}].sig`);
+  });
+  const signed = c.obj(env.signed, 'signed');
+  CHECKS[type](c, signed);
+  return env as unknown as Metadata<Extract<AnySigned, { _type: K }>>;
+}
+
+/** Parses metadata bytes of the expected role type. */
+export function parseMetadata<K extends RoleType>(
+  bytes: Uint8Array,
+  type: K,
+  file: string,
+): Metadata<Extract<AnySigned, { _type: K }>> {
+  return checkMetadata(parseJson(bytes, file), type, file);
+}

@@ -1,0 +1,37 @@
+import { canonicalBytes } from './canonical.js';
+import { CeremonyError } from './errors.js';
+import { publicKeyHandle } from './keys.js';
+import type { AnySigned, Metadata, Signature } from './model.js';
+import { checkSignature } from './signature-check.js';
+import type { Signer } from './signer.js';
+
+/**
+ * Signs `bytes` with a signer and verifies the signature at once (a wrong key, PIN or token is
+ * caught at the holder's desk, not at finalize).
+ */
+export async function signAndCheck(signer: Signer, bytes: Uint8Array): Promise<Signature> {
+  const signature = await signer.sign(bytes);
+  if (
+    signature.keyid !== signer.keyid ||
+    !checkSignature(publicKeyHandle(signer.key), bytes, signature.sig)
+  ) {
+    throw new CeremonyError(
+      'SIGNATURE_INVALID',
+      `the signature made with key ${signer.keyid.slice(0, 8)} does not verify against its public key`,
+    );
+  }
+  return signature;
+}
+
+/** Returns a new envelope signed by every signer (existing signatures by other keys kept). */
+export async function signMetadata<T extends AnySigned>(
+  signed: T,
+  signers: readonly Signer[],
+  existing: readonly Signature[] = [],
+): Promise<Metadata<T>> {
+  const bytes = canonicalBytes(signed);
+  const replaced = new Set(signers.map((s) => s.keyid));
+  const signatures = existing.filter((s) => !replaced.has(s.keyid));
+  for (const signer of signers) signatures.push(await signAndCheck(signer, bytes));
+  return { signed, signatures };
+}

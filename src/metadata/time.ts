@@ -1,0 +1,56 @@
+import { CeremonyError } from './errors.js';
+
+// TUF expiry: written as YYYY-MM-DDTHH:MM:SSZ (python-tuf rejects fractions); read leniently,
+// because real roots (Sigstore v1-v3) carry fractions of a second and offsets.
+
+const LENIENT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** Parses an RFC 3339 time (fractions and offsets allowed) into epoch milliseconds. */
+export function parseTime(text: string, where: string): number {
+  const m = LENIENT.exec(text);
+  if (!m) {
+    throw new CeremonyError('METADATA_INVALID', `${where}: "${text}" is not an RFC 3339 time`);
+  }
+  const [, y, mo, d, h, mi, s, frac, zone] = m;
+  let ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));
+  if (frac) ms += Math.floor(Number(`0${frac}`) * 1000);
+  if (zone && zone !== 'Z') {
+    const sign = zone.startsWith('-') ? -1 : 1;
+    const offset = Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6));
+    ms -= sign * offset * 60_000;
+  }
+  if (Number.isNaN(ms) || Number(mo) > 12 || Number(d) > 31 || Number(h) > 23 || Number(mi) > 59) {
+    throw new CeremonyError('METADATA_INVALID', `${where}: "${text}" is not a valid time`);
+  }
+  return ms;
+}
+
+/** Formats epoch milliseconds as the TUF expiry form YYYY-MM-DDTHH:MM:SSZ (seconds truncated). */
+export function formatExpiry(epochMs: number): string {
+  return new Date(Math.floor(epochMs / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+/** Durations like `365d`, `12h`, `2w`, `30m`, `45s` (or combined, `1d12h`) in milliseconds. */
+export function parseDuration(text: string, where: string): number {
+  const units: Record<string, number> = {
+    w: 604_800_000,
+    d: 86_400_000,
+    h: 3_600_000,
+    m: 60_000,
+    s: 1000,
+  };
+  const re = /(\d+)([wdhms])/gy;
+  let total = 0;
+  let consumed = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    total += Number(m[1]) * (units[m[2] ?? ''] ?? 0);
+    consumed = re.lastIndex;
+  }
+  if (consumed !== text.length || consumed === 0) {
+    throw new CeremonyError(
+      'USAGE',
+      `${where}: "${text}" is not a duration such as 365d, 12h or 2w`,
+    );
+  }
+  return total;
+}
