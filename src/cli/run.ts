@@ -30,6 +30,10 @@ function helpText(): string {
   ].join('\n');
 }
 
+function isTerminal(stream: { isTTY?: boolean }): boolean {
+  return stream.isTTY === true;
+}
+
 function makeContext(): CommandContext {
   const fixed = process.env.TUF_CEREMONY_NOW;
   const fixedMs = fixed ? parseTime(fixed, 'TUF_CEREMONY_NOW') : undefined;
@@ -39,7 +43,7 @@ function makeContext(): CommandContext {
     env: process.env,
     cwd: process.cwd(),
     now: () => fixedMs ?? Date.now(),
-    interactive: process.stdin.isTTY === true && process.stdout.isTTY === true,
+    interactive: isTerminal(process.stdin) && isTerminal(process.stdout),
   };
 }
 
