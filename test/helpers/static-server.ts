@@ -47,7 +47,10 @@ export async function serveDirectory(root: string): Promise<StaticServer> {
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
-        server.close((err) => (err ? reject(err) : resolve()));
+        server.close((err) => {
+          if (err) reject(err);
+          else resolve();
+        });
       }),
   };
 }
