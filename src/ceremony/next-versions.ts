@@ -1,0 +1,204 @@
+import { setRoleKeys } from '../metadata/build-keys.js';
+import { addDelegation, setSuccinctDelegation } from '../metadata/build-delegations.js';
+import { newRoot, newTargets, setVersion } from '../metadata/build-roles.js';
+import { canonicalString } from '../metadata/canonical.js';
+import { allBinNames } from '../metadata/delegation.js';
+import { CeremonyError } from '../metadata/errors.js';
+import type { AnySigned, Key, RootSigned, TargetsSigned } from '../metadata/model.js';
+import { formatExpiry, parseTime } from '../metadata/time.js';
+import type { EnrolledKey } from './enrolled-key.js';
+import { TOP_LEVEL_ROLES, type Plan, type PlanDelegation, type PlanRole } from './plan.js';
+import type { PublishedRepo } from './published.js';
+
+/** A role the next ceremony must sign, with the reasons it needs a new version. */
+export interface PlannedRole {
+  role: string;
+  signed: AnySigned;
+  reasons: string[];
+}
+
+/** Inputs to planning: the plan, the active enrolled keys, what is published, and the time. */
+export interface PlanningInput {
+  plan: Plan;
+  keys: readonly EnrolledKey[];
+  published: PublishedRepo;
+  now: number;
+  /** Roles to re-sign even when nothing changed (e.g. `--role targets`). */
+  force?: readonly string[];
+}
+
+function keysFor(role: PlanRole, byHolder: ReadonlyMap<string, Key[]>, errors: string[]): Key[] {
+  const keys: Key[] = [];
+  for (const holder of role.holders) {
+    const held = byHolder.get(holder) ?? [];
+    if (held.length === 0)
+      errors.push(
+        `${holder} (a holder of ${role.name}) has no enrolled key: run tuf-ceremony key add --holder ${holder}`,
+      );
+    keys.push(...held);
+  }
+  return keys;
+}
+
+function policyOf(signed: RootSigned): string {
+  return canonicalString({
+    keys: signed.keys,
+    roles: signed.roles,
+    consistent_snapshot: signed.consistent_snapshot ?? false,
+  });
+}
+
+function delegationsOf(signed: TargetsSigned | undefined): string {
+  return canonicalString(signed?.delegations ?? null);
+}
+
+function withDelegations(
+  base: TargetsSigned,
+  children: readonly PlanDelegation[],
+  byHolder: ReadonlyMap<string, Key[]>,
+  errors: string[],
+): TargetsSigned {
+  let next: TargetsSigned = { ...base };
+  delete next.delegations;
+  for (const child of children) {
+    const keys = keysFor(child, byHolder, errors);
+    if (keys.length === 0) continue;
+    if (child.succinct) {
+      next = setSuccinctDelegation(next, {
+        keys,
+        threshold: child.threshold,
+        bitLength: child.succinct.bitLength,
+        namePrefix: child.succinct.namePrefix,
+      });
+    } else {
+      next = addDelegation(next, {
+        name: child.name,
+        keys,
+        threshold: child.threshold,
+        paths: child.paths ?? [],
+        terminating: child.terminating,
+      });
+    }
+  }
+  return next;
+}
+
+function inWindow(signed: AnySigned | undefined, role: PlanRole, now: number): boolean {
+  if (!signed) return false;
+  return parseTime(signed.expires, `${role.name} expires`) - role.signingWindowMs <= now;
+}
+
+/**
+ * Computes the next version of every offline role that needs one: on a first ceremony all of
+ * them; later, those whose keys, thresholds or delegations the plan changed, those inside their
+ * signing window, and those forced. Snapshot and timestamp are made at finalize by the online key.
+ * Every missing enrollment is reported at once.
+ */
+export function planNextVersions(input: PlanningInput): PlannedRole[] {
+  const { plan, published, now } = input;
+  const force = new Set(input.force ?? []);
+  const errors: string[] = [];
+  const byHolder = new Map<string, Key[]>();
+  for (const k of input.keys) {
+    if (k.retired_at !== undefined) continue;
+    byHolder.set(k.holder, [...(byHolder.get(k.holder) ?? []), k.key]);
+  }
+  const planned: PlannedRole[] = [];
+  const expiry = (role: PlanRole): number => now + role.expiresMs;
+
+  // Root: keys and thresholds for the four top-level roles straight from the plan.
+  const oldRoot = published.root?.metadata.signed;
+  let root: RootSigned = oldRoot
+    ? { ...oldRoot }
+    : newRoot({
+        expires: expiry(plan.roles.root),
+        thresholds: { root: 1, targets: 1, snapshot: 1, timestamp: 1 },
+      });
+  for (const name of TOP_LEVEL_ROLES) {
+    const role = plan.roles[name];
+    const keys = keysFor(role, byHolder, errors);
+    if (keys.length > 0) root = setRoleKeys(root, name, keys, role.threshold);
+  }
+  root.consistent_snapshot = plan.consistentSnapshot;
+  const rootReasons: string[] = [];
+  if (!oldRoot) rootReasons.push('first version');
+  else {
+    if (policyOf(oldRoot) !== policyOf(root))
+      rootReasons.push('keys, thresholds or settings changed in the plan');
+    if (inWindow(oldRoot, plan.roles.root, now))
+      rootReasons.push(`expires ${oldRoot.expires}, inside its signing window`);
+    if (force.has('root')) rootReasons.push('requested');
+  }
+
+  // Targets-type roles: delegations straight from the plan, targets carried over.
+  const childrenOf = (parent: string): PlanDelegation[] =>
+    plan.delegations.filter((d) => d.delegatedBy === parent);
+  const targetsPlans: { role: string; policy: PlanRole; previous: TargetsSigned | undefined }[] = [
+    { role: 'targets', policy: plan.roles.targets, previous: published.targets?.metadata.signed },
+  ];
+  for (const d of plan.delegations) {
+    if (d.succinct) continue;
+    targetsPlans.push({
+      role: d.name,
+      policy: d,
+      previous: published.delegated.get(d.name)?.metadata.signed,
+    });
+  }
+  const targetsPlanned: PlannedRole[] = [];
+  for (const { role, policy, previous } of targetsPlans) {
+    const base = previous ?? newTargets({ expires: expiry(policy) });
+    const next = withDelegations(base, childrenOf(role), byHolder, errors);
+    const reasons: string[] = [];
+    if (!previous) reasons.push('first version');
+    else {
+      if (delegationsOf(previous) !== delegationsOf(next))
+        reasons.push('delegations changed in the plan');
+      if (inWindow(previous, policy, now))
+        reasons.push(`expires ${previous.expires}, inside its signing window`);
+      if (force.has(role)) reasons.push('requested');
+    }
+    if (reasons.length > 0)
+      targetsPlanned.push({ role, signed: finish(next, previous, expiry(policy)), reasons });
+  }
+  // TAP 15: every bin must exist; new bins are staged empty, published bins only when due.
+  for (const d of plan.delegations) {
+    if (!d.succinct) continue;
+    const bins = allBinNames({
+      keyids: [],
+      threshold: d.threshold,
+      bit_length: d.succinct.bitLength,
+      name_prefix: d.succinct.namePrefix,
+    });
+    for (const bin of bins) {
+      const previous = published.delegated.get(bin)?.metadata.signed;
+      const reasons = !previous
+        ? ['first version']
+        : [
+            ...(inWindow(previous, d, now)
+              ? [`expires ${previous.expires}, inside its signing window`]
+              : []),
+            ...(force.has(d.name) || force.has(bin) ? ['requested'] : []),
+          ];
+      if (reasons.length > 0)
+        targetsPlanned.push({
+          role: bin,
+          signed: finish(previous ?? newTargets({ expires: expiry(d) }), previous, expiry(d)),
+          reasons,
+        });
+    }
+  }
+  if (errors.length > 0) throw new CeremonyError('STATE_INVALID', [...new Set(errors)].join('; '));
+  if (rootReasons.length > 0)
+    planned.push({
+      role: 'root',
+      signed: finish(root, oldRoot, expiry(plan.roles.root)),
+      reasons: rootReasons,
+    });
+  planned.push(...targetsPlanned);
+  return planned;
+}
+
+function finish<T extends AnySigned>(next: T, previous: T | undefined, expires: number): T {
+  const versioned = setVersion(next, previous ? previous.version + 1 : 1);
+  return { ...versioned, expires: formatExpiry(expires) };
+}

@@ -1,0 +1,40 @@
+import type { Metadata, AnySigned } from '../metadata/model.js';
+
+/** staged/ceremony.json: what this ceremony stages and the published versions it builds on. */
+export interface StagedCeremony {
+  id: string;
+  created: string;
+  /** Names of the roles staged, in signing order (root first). */
+  roles: string[];
+  /** Published versions this ceremony builds on (0 when the role was never published). */
+  base: Record<string, number>;
+}
+
+/** A staged draft as read from disk, with its canonical bytes hashed once. */
+export interface StagedDraft {
+  role: string;
+  metadata: Metadata;
+  /** OLPC canonical bytes of `signed`: exactly what holders sign. */
+  canonical: Uint8Array;
+  /** sha256 of `canonical`, read aloud by holders on a stream. */
+  sha256: string;
+}
+
+/** One stored signature, bound to the bytes it was made over. */
+export interface StoredSignature {
+  keyid: string;
+  sig: string;
+  signed_sha256: string;
+  signed_at: string;
+}
+
+/** staged/signatures/<holder>.json: every signature one holder made in this ceremony. */
+export interface HolderSignatures {
+  holder: string;
+  signatures: Record<string, StoredSignature[]>;
+}
+
+/** Type guard helper: the `signed` of a draft, typed by role type. */
+export function draftSigned<T extends AnySigned>(draft: StagedDraft): T {
+  return draft.metadata.signed as T;
+}

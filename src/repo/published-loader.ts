@@ -1,0 +1,83 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  emptyPublishedRepo,
+  type PublishedRepo,
+  type PublishedRole,
+} from '../ceremony/published.js';
+import { CeremonyError } from '../metadata/errors.js';
+import type { AnySigned } from '../metadata/model.js';
+import { parseMetadata, type RoleType } from '../metadata/parse.js';
+import { serializedFromBytes } from '../metadata/serialize.js';
+
+async function readIfExists(path: string): Promise<Uint8Array | undefined> {
+  try {
+    return await readFile(path);
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+async function loadRole<K extends RoleType>(
+  dir: string,
+  name: string,
+  type: K,
+): Promise<PublishedRole<Extract<AnySigned, { _type: K }>>> {
+  const path = join(dir, name);
+  const bytes = await readIfExists(path);
+  if (!bytes)
+    throw new CeremonyError(
+      'FILE_MISSING',
+      `${path}: missing, but the published metadata lists it`,
+    );
+  return { metadata: parseMetadata(bytes, type, path), file: serializedFromBytes(bytes) };
+}
+
+/**
+ * Loads the published repository as clients see it: every N.root.json, then timestamp.json ->
+ * snapshot -> targets and delegated roles at the versions snapshot lists. The raw bytes are kept
+ * (never re-serialized). An absent directory or one without roots is an empty repository.
+ */
+export async function loadPublishedRepo(dir: string): Promise<PublishedRepo> {
+  const repo = emptyPublishedRepo();
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ENOENT') return repo;
+    throw err;
+  }
+  const rootVersions = names
+    .map((n) => /^([1-9]\d*)\.root\.json$/.exec(n)?.[1])
+    .filter((v): v is string => v !== undefined)
+    .map(Number)
+    .sort((a, b) => a - b);
+  for (const version of rootVersions) {
+    const role = await loadRole(dir, `${version}.root.json`, 'root');
+    if (role.metadata.signed.version !== version) {
+      throw new CeremonyError(
+        'VERSION_MISMATCH',
+        `${join(dir, `${version}.root.json`)}: holds root version ${role.metadata.signed.version}`,
+      );
+    }
+    repo.roots.set(version, role);
+    repo.root = role;
+  }
+  if (!repo.root || !names.includes('timestamp.json')) return repo;
+  const consistent = repo.root.metadata.signed.consistent_snapshot === true;
+  const fileName = (role: string, version: number): string =>
+    consistent ? `${version}.${role}.json` : `${role}.json`;
+  repo.timestamp = await loadRole(dir, 'timestamp.json', 'timestamp');
+  const snapshotVersion = repo.timestamp.metadata.signed.meta['snapshot.json']?.version ?? 0;
+  repo.snapshot = await loadRole(dir, fileName('snapshot', snapshotVersion), 'snapshot');
+  for (const [metaName, meta] of Object.entries(repo.snapshot.metadata.signed.meta)) {
+    const role = metaName.replace(/\.json$/, '');
+    if (role === 'targets') {
+      repo.targets = await loadRole(dir, fileName('targets', meta.version), 'targets');
+    } else if (role !== 'root' && names.includes(fileName(role, meta.version))) {
+      repo.delegated.set(role, await loadRole(dir, fileName(role, meta.version), 'targets'));
+    }
+  }
+  return repo;
+}

@@ -1,0 +1,133 @@
+import { readdir, readFile, rm } from 'node:fs/promises';
+import { CeremonyError } from '../metadata/errors.js';
+import { canonicalBytes } from '../metadata/canonical.js';
+import { sha256Hex } from '../metadata/bytes.js';
+import { isJsonObject } from '../metadata/json.js';
+import type { Metadata } from '../metadata/model.js';
+import { checkMetadata, parseJson } from '../metadata/parse.js';
+import { prettyJson } from '../metadata/serialize.js';
+import type { HolderSignatures, StagedCeremony, StagedDraft } from '../ceremony/staging.js';
+import { writeFileAtomic } from './atomic-write.js';
+import { draftFile, holderSignatureFile, type CeremonyPaths } from './ceremony-paths.js';
+
+async function readIfExists(path: string): Promise<Uint8Array | undefined> {
+  try {
+    return await readFile(path);
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+/** Everything in the staging area, as read from disk. */
+export interface StagingArea {
+  ceremony: StagedCeremony;
+  drafts: Map<string, StagedDraft>;
+  holders: HolderSignatures[];
+}
+
+function checkCeremony(value: unknown, file: string): StagedCeremony {
+  if (
+    !isJsonObject(value) ||
+    typeof value.id !== 'string' ||
+    typeof value.created !== 'string' ||
+    !Array.isArray(value.roles) ||
+    !value.roles.every((r) => typeof r === 'string') ||
+    !isJsonObject(value.base)
+  ) {
+    throw new CeremonyError('STATE_INVALID', `${file}: must hold {id, created, roles, base}`);
+  }
+  return value as unknown as StagedCeremony;
+}
+
+function checkHolderSignatures(value: unknown, file: string, holder: string): HolderSignatures {
+  const bad = (rule: string): never => {
+    throw new CeremonyError('STATE_INVALID', `${file}: ${rule}`);
+  };
+  if (!isJsonObject(value) || value.holder !== holder || !isJsonObject(value.signatures)) {
+    return bad(`must hold {holder: "${holder}", signatures: {...}}`);
+  }
+  for (const [role, list] of Object.entries(value.signatures)) {
+    if (!Array.isArray(list)) return bad(`signatures.${role} must be a list`);
+    for (const s of list) {
+      if (
+        !isJsonObject(s) ||
+        typeof s.keyid !== 'string' ||
+        typeof s.sig !== 'string' ||
+        typeof s.signed_sha256 !== 'string'
+      ) {
+        bad(`signatures.${role}: each entry needs keyid, sig and signed_sha256`);
+      }
+    }
+  }
+  return value as unknown as HolderSignatures;
+}
+
+/** Turns draft metadata into a StagedDraft, canonicalizing `signed` once. */
+export function toDraft(role: string, metadata: Metadata): StagedDraft {
+  const canonical = canonicalBytes(metadata.signed);
+  return { role, metadata, canonical, sha256: sha256Hex(canonical) };
+}
+
+/** Loads the staging area, or undefined when no ceremony is in progress. */
+export async function loadStaging(paths: CeremonyPaths): Promise<StagingArea | undefined> {
+  const ceremonyBytes = await readIfExists(paths.stagedCeremony);
+  if (!ceremonyBytes) return undefined;
+  const ceremony = checkCeremony(
+    parseJson(ceremonyBytes, paths.stagedCeremony),
+    paths.stagedCeremony,
+  );
+  const drafts = new Map<string, StagedDraft>();
+  for (const role of ceremony.roles) {
+    const file = draftFile(paths, role);
+    const bytes = await readIfExists(file);
+    if (!bytes) throw new CeremonyError('FILE_MISSING', `${file}: staged draft is missing`);
+    const value = parseJson(bytes, file);
+    const type = isJsonObject(value) && isJsonObject(value.signed) ? value.signed._type : undefined;
+    if (type !== 'root' && type !== 'targets' && type !== 'snapshot' && type !== 'timestamp') {
+      throw new CeremonyError('METADATA_INVALID', `${file}: signed._type must be a TUF role type`);
+    }
+    drafts.set(role, toDraft(role, checkMetadata(value, type, file)));
+  }
+  const holders: HolderSignatures[] = [];
+  let names: string[] = [];
+  try {
+    names = (await readdir(paths.signatures)).filter((n) => n.endsWith('.json')).sort();
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'ENOENT') throw err;
+  }
+  for (const name of names) {
+    const holder = name.slice(0, -'.json'.length);
+    const file = holderSignatureFile(paths, holder);
+    const bytes = await readFile(file);
+    holders.push(checkHolderSignatures(parseJson(bytes, file), file, holder));
+  }
+  return { ceremony, drafts, holders };
+}
+
+/** Writes the drafts first and ceremony.json last, so a crash never leaves a ceremony without drafts. */
+export async function writeStaging(
+  paths: CeremonyPaths,
+  ceremony: StagedCeremony,
+  drafts: readonly StagedDraft[],
+): Promise<void> {
+  for (const draft of drafts)
+    await writeFileAtomic(
+      draftFile(paths, draft.role),
+      prettyJson({ signed: draft.metadata.signed, signatures: [] }),
+    );
+  await writeFileAtomic(paths.stagedCeremony, prettyJson(ceremony));
+}
+
+/** Writes one holder's signature file atomically. */
+export async function writeHolderSignatures(
+  paths: CeremonyPaths,
+  file: HolderSignatures,
+): Promise<void> {
+  await writeFileAtomic(holderSignatureFile(paths, file.holder), prettyJson(file));
+}
+
+/** Removes the staging area (after a finalize has been published and recorded). */
+export async function clearStaging(paths: CeremonyPaths): Promise<void> {
+  await rm(paths.staged, { recursive: true, force: true });
+}
