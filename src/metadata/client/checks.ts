@@ -1,0 +1,154 @@
+import { digestHex, hexEquals, SUPPORTED_HASHES } from '../bytes.js';
+import { CeremonyError, isCeremonyError, type ErrorCode } from '../errors.js';
+import type { MetaFile } from '../model.js';
+import { formatExpiry, parseTime } from '../time.js';
+import { describeResult, type VerificationResult } from '../verify.js';
+import type { MetadataSource } from './source.js';
+
+// The checks of the client workflow (spec section 5), each throwing a CeremonyError whose one-line
+// message names the role, the file and the rule.
+
+/** Throws a client-workflow error: `<role> (<file>): <problem> (spec <rule>)`. */
+export function fail(
+  code: ErrorCode,
+  role: string,
+  file: string,
+  problem: string,
+  rule: string,
+): never {
+  throw new CeremonyError(code, `${role} (${file}): ${problem} (spec ${rule})`);
+}
+
+/** Fetches a metadata file, refusing a missing file or one longer than `maxLength`. */
+export async function fetchMetadataFile(
+  source: MetadataSource,
+  role: string,
+  file: string,
+  maxLength: number,
+): Promise<Uint8Array> {
+  const bytes = await guarded(role, file, maxLength, () => source.fetchMetadata(file, maxLength));
+  if (bytes === undefined) fail('FILE_MISSING', role, file, 'file not found', '5: fetch metadata');
+  if (bytes.length > maxLength) tooLarge(role, file, maxLength);
+  return bytes;
+}
+
+/** Runs a source call, naming the role and file in its size and I/O errors. */
+export async function guarded<T>(
+  role: string,
+  file: string,
+  maxLength: number,
+  call: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    if (isCeremonyError(err, 'FILE_TOO_LARGE')) tooLarge(role, file, maxLength);
+    const detail = err instanceof Error ? err.message : String(err);
+    throw new CeremonyError('IO', `${role} (${file}): cannot be read: ${detail}`, { cause: err });
+  }
+}
+
+/** Throws FILE_TOO_LARGE for a file that passed its size limit. */
+export function tooLarge(role: string, file: string, maxLength: number): never {
+  fail(
+    'FILE_TOO_LARGE',
+    role,
+    file,
+    `larger than the limit of ${maxLength} bytes`,
+    '5: download at most the listed or default length',
+  );
+}
+
+/**
+ * Spec 5.5.2 / 5.6.2 / 5.7.3: the bytes must match the length and every listed hash (hashes this
+ * client cannot compute are skipped, but at least one listed hash must be checked).
+ */
+export function checkLengthAndHashes(
+  bytes: Uint8Array,
+  expected: { length?: number | undefined; hashes?: Record<string, string> | undefined },
+  role: string,
+  file: string,
+  rule: string,
+  listedBy: string,
+): void {
+  if (expected.length !== undefined && bytes.length !== expected.length) {
+    fail(
+      'LENGTH_MISMATCH',
+      role,
+      file,
+      `${bytes.length} bytes, ${listedBy} lists ${expected.length}`,
+      rule,
+    );
+  }
+  if (expected.hashes === undefined) return;
+  let checked = 0;
+  for (const [algorithm, digest] of Object.entries(expected.hashes)) {
+    if (!SUPPORTED_HASHES.has(algorithm)) continue;
+    checked++;
+    const actual = digestHex(algorithm, bytes);
+    if (!hexEquals(actual, digest)) {
+      fail(
+        'HASH_MISMATCH',
+        role,
+        file,
+        `${algorithm} ${actual.slice(0, 16)}… but ${listedBy} lists ${digest.slice(0, 16)}…`,
+        rule,
+      );
+    }
+  }
+  if (checked === 0) {
+    fail(
+      'METADATA_INVALID',
+      role,
+      file,
+      `${listedBy} lists only hash algorithms this client cannot check`,
+      rule,
+    );
+  }
+}
+
+/** Throws THRESHOLD_NOT_MET when a verification result falls short of its threshold. */
+export function checkThreshold(
+  result: VerificationResult,
+  role: string,
+  file: string,
+  rule: string,
+): void {
+  if (!result.verified) {
+    fail('THRESHOLD_NOT_MET', role, file, describeResult(result), rule);
+  }
+}
+
+/** Throws EXPIRED when `expires` is at or before `now`. */
+export function checkExpiry(
+  expires: string,
+  now: number,
+  role: string,
+  file: string,
+  rule: string,
+): void {
+  const at = parseTime(expires, `${file}: signed.expires`);
+  if (at <= now) {
+    fail('EXPIRED', role, file, `expired on ${formatExpiry(at)}, now ${formatExpiry(now)}`, rule);
+  }
+}
+
+/** Throws VERSION_MISMATCH when a role's version differs from the one that lists it. */
+export function checkVersion(
+  actual: number,
+  meta: MetaFile,
+  role: string,
+  file: string,
+  rule: string,
+  listedBy: string,
+): void {
+  if (actual !== meta.version) {
+    fail(
+      'VERSION_MISMATCH',
+      role,
+      file,
+      `version ${actual}, ${listedBy} lists version ${meta.version}`,
+      rule,
+    );
+  }
+}

@@ -1,0 +1,79 @@
+import { allBinNames } from '../delegation.js';
+import type { Delegations, RoleKeys, TargetsSigned } from '../model.js';
+import { verifyRoleSignatures } from '../verify.js';
+import { checkThreshold } from './checks.js';
+import { keyidWarnings } from './keyids.js';
+import { loadListedRole, type ListedRoleRequest } from './listed-role.js';
+import type { ParsedRole } from './parse-role.js';
+import type { RoleReport } from './report.js';
+import type { MetadataSource } from './source.js';
+
+/** Every targets role reachable from targets, verified, by name. */
+export type TargetsTree = ReadonlyMap<string, TargetsSigned>;
+
+type Base = Omit<ListedRoleRequest, 'name' | 'keys' | 'roleKeys' | 'delegatedBy'>;
+
+function children(delegations: Delegations): { name: string; roleKeys: RoleKeys }[] {
+  const succinct = delegations.succinct_roles;
+  if (succinct) {
+    // TAP 15: every bin of a succinct delegation is a role, and every bin file must exist.
+    const roleKeys = { keyids: succinct.keyids, threshold: succinct.threshold };
+    return allBinNames(succinct).map((name) => ({ name, roleKeys }));
+  }
+  return (delegations.roles ?? []).map((r) => ({
+    name: r.name,
+    roleKeys: { keyids: r.keyids, threshold: r.threshold },
+  }));
+}
+
+/**
+ * Spec 5.6.7: loads every delegated role reachable from targets, in pre-order, each file once;
+ * a role delegated by two roles must carry a threshold of each delegator's keys.
+ */
+export async function walkDelegations(
+  source: MetadataSource,
+  top: ParsedRole<'targets'>,
+  base: Base,
+  warnings: Set<string>,
+): Promise<{ tree: TargetsTree; reports: RoleReport[] }> {
+  const loaded = new Map<string, ParsedRole<'targets'>>([['targets', top]]);
+  const tree = new Map<string, TargetsSigned>([['targets', top.metadata.signed]]);
+  const reports: RoleReport[] = [];
+  const stack: string[] = ['targets'];
+  while (stack.length > 0) {
+    const parentName = stack.pop() as string;
+    const parent = tree.get(parentName);
+    const delegations = parent?.delegations;
+    if (delegations === undefined) continue;
+    for (const w of keyidWarnings(delegations.keys, `${parentName} delegations`)) warnings.add(w);
+    const next: string[] = [];
+    for (const child of children(delegations)) {
+      const known = loaded.get(child.name);
+      if (known !== undefined) {
+        // spec 5.6.7.2: verified again against this delegator's keys (canonical bytes reused).
+        const result = verifyRoleSignatures(
+          child.name,
+          known.canonical,
+          known.metadata.signatures,
+          delegations.keys,
+          child.roleKeys,
+        );
+        checkThreshold(result, child.name, known.file, `5.6.3: ${parentName}'s keys must sign`);
+        continue;
+      }
+      const { parsed, report } = await loadListedRole(source, {
+        ...base,
+        name: child.name,
+        keys: delegations.keys,
+        roleKeys: child.roleKeys,
+        delegatedBy: parentName,
+      });
+      loaded.set(child.name, parsed);
+      tree.set(child.name, parsed.metadata.signed);
+      reports.push(report);
+      next.push(child.name);
+    }
+    for (let i = next.length - 1; i >= 0; i--) stack.push(next[i] as string);
+  }
+  return { tree, reports };
+}

@@ -1,0 +1,33 @@
+import { canonicalBytes } from '../canonical.js';
+import { CeremonyError } from '../errors.js';
+import type { AnySigned, Metadata } from '../model.js';
+import { parseMetadata, type RoleType } from '../parse.js';
+
+/** A metadata file parsed once, with the canonical bytes of its `signed` computed once. */
+export interface ParsedRole<K extends RoleType> {
+  metadata: Metadata<Extract<AnySigned, { _type: K }>>;
+  /** Canonical bytes of `signed`: what every signature is checked over. */
+  canonical: Uint8Array;
+  file: string;
+}
+
+/** Parses a file of the expected type (spec 5: metadata must be well-formed) and canonicalizes it. */
+export function parseRole<K extends RoleType>(
+  bytes: Uint8Array,
+  type: K,
+  role: string,
+  file: string,
+): ParsedRole<K> {
+  const metadata = parseMetadata(bytes, type, `${role} (${file})`);
+  let canonical: Uint8Array;
+  try {
+    canonical = canonicalBytes(metadata.signed);
+  } catch (err) {
+    const detail = err instanceof Error ? err.message : String(err);
+    throw new CeremonyError(
+      'METADATA_INVALID',
+      `${role} (${file}): signed has no canonical form: ${detail} (spec 4: canonical JSON)`,
+    );
+  }
+  return { metadata, canonical, file };
+}

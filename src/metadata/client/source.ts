@@ -1,0 +1,29 @@
+/** Where a client reads a repository from (a directory, an HTTP server, memory in tests). */
+export interface MetadataSource {
+  /**
+   * Bytes of a metadata file (`2.root.json`, `timestamp.json`, ...), or undefined when it does not
+   * exist. Throws CeremonyError FILE_TOO_LARGE as soon as more than `maxLength` bytes arrive
+   * (the workflow names the role in the message), IO for other failures.
+   */
+  fetchMetadata(name: string, maxLength: number): Promise<Uint8Array | undefined>;
+  /** Bytes of a target file by its path under `targets/`, with the same contract. */
+  fetchTarget(path: string, maxLength: number): Promise<Uint8Array | undefined>;
+}
+
+/** Size limits a client applies to files whose length no trusted metadata lists. */
+export interface SizeLimits {
+  root: number;
+  timestamp: number;
+  /** Snapshot, targets and delegated roles when snapshot or timestamp lists no length. */
+  metadata: number;
+}
+
+/** Defaults after python-tuf's client: root 512 KiB, timestamp 16 KiB, others 32 MiB. */
+export const DEFAULT_LIMITS: Readonly<SizeLimits> = {
+  root: 512 * 1024,
+  timestamp: 16 * 1024,
+  metadata: 32 * 1024 * 1024,
+};
+
+/** Most root updates one verification follows (a repository cannot make a client loop forever). */
+export const MAX_ROOT_ROTATIONS = 1024;

@@ -1,0 +1,102 @@
+import { formatExpiry } from '../time.js';
+import { checkExpiry } from './checks.js';
+import { walkDelegations } from './delegation-walk.js';
+import { loadListedRole } from './listed-role.js';
+import type { RoleReport, TargetReport, VerifyReport } from './report.js';
+import { updateRoot } from './root-chain.js';
+import { DEFAULT_LIMITS, type MetadataSource, type SizeLimits } from './source.js';
+import { verifyTarget } from './target-file.js';
+import { loadSnapshot, loadTimestamp, type PreviousMetadata } from './timestamp-snapshot.js';
+
+/** Inputs of one verification. */
+export interface VerifyOptions {
+  /** Bytes of the root the client trusts out of band (e.g. 1.root.json). */
+  trustedRoot: Uint8Array;
+  /** Name of the trusted root in messages; defaults to `trusted root.json`. */
+  trustedRootName?: string;
+  source: MetadataSource;
+  /** Reference time of the expiry checks, epoch milliseconds. */
+  now: number;
+  /** Target paths to find through the delegation tree and check byte for byte. */
+  targets?: readonly string[];
+  /** A previously trusted timestamp and snapshot, for the rollback checks of spec 5.4.3 / 5.5.5. */
+  previous?: PreviousMetadata;
+  limits?: Partial<SizeLimits>;
+}
+
+/**
+ * Runs the TUF client workflow (spec section 5) against a repository: root chain, timestamp,
+ * snapshot, targets, every delegated role reachable from targets, then the requested targets.
+ * Throws CeremonyError naming the role, the rule and the file at the first failed check.
+ */
+export async function verifyRepository(options: VerifyOptions): Promise<VerifyReport> {
+  const { source, now } = options;
+  const limits: SizeLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const previous = options.previous ?? {};
+  const warnings = new Set<string>();
+  const chain = await updateRoot(
+    options.trustedRoot,
+    options.trustedRootName ?? 'trusted root.json',
+    source,
+    limits.root,
+    warnings,
+  );
+  const root = chain.root;
+  const rootLabel = `root v${root.version}`;
+  // spec 5.3.10: the final root must not be expired (intermediate roots are not checked).
+  checkExpiry(root.expires, now, rootLabel, chain.file, '5.3.10: the final root must not expire');
+  const last = chain.chain[chain.chain.length - 1];
+  const rootReport: RoleReport = {
+    name: 'root',
+    file: chain.file,
+    version: root.version,
+    expires: root.expires,
+    result: last ? last.newRoot : chain.trusted,
+    delegatedBy: 'root',
+  };
+  const timestamp = await loadTimestamp(source, root, limits, now, previous);
+  const snapshot = await loadSnapshot(source, root, timestamp.parsed, limits, now, previous);
+  const consistentSnapshot = root.consistent_snapshot === true;
+  const base = {
+    snapshot: snapshot.parsed.metadata.signed,
+    snapshotFile: snapshot.parsed.file,
+    consistentSnapshot,
+    now,
+    defaultMaxLength: limits.metadata,
+  };
+  const targets = await loadListedRole(source, {
+    ...base,
+    name: 'targets',
+    keys: root.keys,
+    roleKeys: root.roles.targets ?? { keyids: [], threshold: 1 },
+    delegatedBy: 'root',
+  });
+  const walk = await walkDelegations(source, targets.parsed, base, warnings);
+  // Entries of snapshot that no targets role delegates are not part of the repository.
+  const orphans = Object.keys(base.snapshot.meta).filter(
+    (file) => !walk.tree.has(file.replace(/\.json$/, '')),
+  );
+  if (orphans.length > 0) {
+    warnings.add(
+      `snapshot v${base.snapshot.version} lists roles no targets role delegates (ignored): ${orphans.join(', ')}`,
+    );
+  }
+  const checked: TargetReport[] = [];
+  for (const path of options.targets ?? []) {
+    checked.push(await verifyTarget(source, walk.tree, path, consistentSnapshot));
+  }
+  return {
+    at: formatExpiry(now),
+    root: {
+      version: root.version,
+      expires: root.expires,
+      file: chain.file,
+      consistentSnapshot,
+      trusted: chain.trusted,
+      chain: chain.chain,
+    },
+    roles: [rootReport, timestamp.report, snapshot.report, targets.report, ...walk.reports],
+    targets: checked,
+    warnings: [...warnings],
+  };
+}
