@@ -1,4 +1,5 @@
 import type { Command } from '../command.js';
+import { verifyCommand } from './verify.js';
 
 /** Every subcommand the CLI knows, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [];
+export const COMMANDS: readonly Command[] = [verifyCommand];

@@ -1,0 +1,138 @@
+import { stat } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
+import {
+  DEFAULT_LIMITS,
+  verifyRepository,
+  type MetadataSource,
+  type PreviousMetadata,
+  type VerifyReport,
+} from '../../metadata/client/index.js';
+import { CeremonyError } from '../../metadata/errors.js';
+import { formatExpiry, parseTime } from '../../metadata/time.js';
+import { readLimited, DirectorySource } from '../../repo/source-directory.js';
+import { HttpSource } from '../../repo/source-http.js';
+import { boolFlag, EXIT, stringFlag, stringList, type Command } from '../command.js';
+
+const USAGE =
+  'tuf-ceremony verify --root <trusted root.json> [--at <RFC 3339 time>] [--target <path>]... ' +
+  '[--previous <dir>] [--json] <repository dir or http(s) URL>';
+
+function usage(message: string): CeremonyError {
+  return new CeremonyError('USAGE', `${message} (usage: ${USAGE})`);
+}
+
+async function openSource(location: string, cwd: string): Promise<MetadataSource> {
+  if (/^https?:\/\//i.test(location)) {
+    try {
+      return new HttpSource(location);
+    } catch (err) {
+      throw usage(`${location}: ${(err as Error).message}`);
+    }
+  }
+  const dir = resolve(cwd, location);
+  const info = await stat(dir).catch(() => undefined);
+  if (!info?.isDirectory()) throw usage(`${location} is not a directory or an http(s) URL`);
+  return new DirectorySource(dir);
+}
+
+async function readRequired(file: string, what: string): Promise<Uint8Array> {
+  const bytes = await readLimited(file, DEFAULT_LIMITS.root).catch((err: unknown) => {
+    throw usage(`${what} ${file}: ${(err as Error).message}`);
+  });
+  if (bytes === undefined) throw usage(`${what} ${file} does not exist`);
+  return bytes;
+}
+
+async function readPrevious(dir: string): Promise<PreviousMetadata> {
+  const previous: PreviousMetadata = {};
+  const timestamp = await readLimited(resolve(dir, 'timestamp.json'), DEFAULT_LIMITS.timestamp);
+  const snapshot = await readLimited(resolve(dir, 'snapshot.json'), DEFAULT_LIMITS.metadata);
+  if (timestamp === undefined && snapshot === undefined) {
+    throw usage(`--previous ${dir} holds neither timestamp.json nor snapshot.json`);
+  }
+  if (timestamp) previous.timestamp = timestamp;
+  if (snapshot) previous.snapshot = snapshot;
+  return previous;
+}
+
+/** Human summary of a verification, one line per fact. */
+export function renderReport(report: VerifyReport, location: string): string[] {
+  const lines = [`${location}: trusted at ${report.at}`];
+  const { chain } = report.root;
+  const from = chain.length > 0 ? (chain[0]?.version ?? 1) - 1 : report.root.version;
+  lines.push(
+    chain.length > 0
+      ? `root chain: v${from} -> v${report.root.version} (${chain.length} updates, each signed by a threshold of the old and the new root)`
+      : `root chain: v${report.root.version} (no newer root published)`,
+  );
+  const width = Math.max(4, ...report.roles.map((r) => r.name.length));
+  lines.push(`${'role'.padEnd(width)}  version  expires               signatures`);
+  for (const role of report.roles) {
+    const r = role.result;
+    const by = role.delegatedBy !== 'root' ? `  (delegated by ${role.delegatedBy})` : '';
+    lines.push(
+      `${role.name.padEnd(width)}  ${String(role.version).padStart(7)}  ${formatExpiry(parseTime(role.expires, role.file)).padEnd(20)}  ${r.signed.length} valid of threshold ${r.threshold}${by}`,
+    );
+  }
+  for (const t of report.targets) {
+    const hashes = Object.entries(t.hashes)
+      .map(([alg, hex]) => `${alg} ${hex.slice(0, 16)}…`)
+      .join(', ');
+    lines.push(`target ${t.path}: ${t.length} bytes, ${hashes} ok (listed by ${t.role})`);
+  }
+  for (const w of report.warnings) lines.push(`warning: ${w}`);
+  return lines;
+}
+
+/** `tuf-ceremony verify`: the TUF client workflow against a repository directory or URL. */
+export const verifyCommand: Command = {
+  name: 'verify',
+  summary:
+    'verify a repository as a TUF client does, from a trusted root (exit 0 trusted, 1 failed)',
+  usage: USAGE,
+  positionals: true,
+  options: {
+    root: { type: 'string' },
+    at: { type: 'string' },
+    target: { type: 'string', multiple: true },
+    previous: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+  async run(ctx, args) {
+    const rootFlag = stringFlag(args, 'root');
+    if (rootFlag === undefined) throw usage('--root is required');
+    if (args.positionals.length !== 1) {
+      throw usage('give exactly one repository directory or http(s) URL');
+    }
+    const location = args.positionals[0] as string;
+    const at = stringFlag(args, 'at');
+    let now = ctx.now();
+    if (at !== undefined) {
+      try {
+        now = parseTime(at, '--at');
+      } catch (err) {
+        throw usage((err as Error).message);
+      }
+    }
+    const rootFile = resolve(ctx.cwd, rootFlag);
+    const trustedRoot = await readRequired(rootFile, '--root');
+    const source = await openSource(location, ctx.cwd);
+    const previousDir = stringFlag(args, 'previous');
+    const report = await verifyRepository({
+      trustedRoot,
+      trustedRootName: basename(rootFile),
+      source,
+      now,
+      targets: stringList(args, 'target'),
+      ...(previousDir !== undefined
+        ? { previous: await readPrevious(resolve(ctx.cwd, previousDir)) }
+        : {}),
+    });
+    if (boolFlag(args, 'json')) {
+      ctx.out(JSON.stringify({ trusted: true, repository: location, ...report }, null, 2));
+    } else {
+      for (const line of renderReport(report, location)) ctx.out(line);
+    }
+    return EXIT.ok;
+  },
+};
