@@ -1,0 +1,188 @@
+import { execFile } from 'node:child_process';
+import { CeremonyError } from '../metadata/errors.js';
+import { gitError } from './git-errors.js';
+
+/** Options of a Git instance. */
+export interface GitOptions {
+  /** Environment of every git process (default: this process's); prompts are always disabled. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Extra `-c key=value` settings put before every command (e.g. `user.name=Alice`). */
+  config?: Readonly<Record<string, string>>;
+}
+
+/** Options of a commit. */
+export interface CommitOptions {
+  /** Add a `Signed-off-by` trailer from the committer identity (default true). */
+  signoff?: boolean;
+}
+
+/** The outcome of a git process. */
+interface Exit {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** The system git in one working tree, run through execFile (never a shell). */
+export class Git {
+  private readonly env: Record<string, string | undefined>;
+  private readonly prefix: string[];
+
+  constructor(
+    readonly cwd: string,
+    options: GitOptions = {},
+  ) {
+    this.env = {
+      ...(options.env ?? process.env),
+      GIT_TERMINAL_PROMPT: '0',
+      GIT_ASKPASS: 'echo',
+      LC_ALL: 'C',
+    };
+    this.prefix = Object.entries(options.config ?? {}).flatMap(([k, v]) => ['-c', `${k}=${v}`]);
+  }
+
+  /** Runs git and returns its exit status and output, without throwing on a non-zero exit. */
+  exec(args: readonly string[]): Promise<Exit> {
+    return new Promise((resolve, reject) => {
+      execFile(
+        'git',
+        [...this.prefix, ...args],
+        { cwd: this.cwd, env: this.env, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' },
+        (err, stdout, stderr) => {
+          if (err === null) {
+            resolve({ code: 0, stdout, stderr });
+            return;
+          }
+          const code = (err as NodeJS.ErrnoException).code;
+          if (code === 'ENOENT') {
+            reject(
+              new CeremonyError('PUBLISH', 'git is not installed or not on PATH', { cause: err }),
+            );
+            return;
+          }
+          resolve({ code: typeof code === 'number' ? code : 1, stdout, stderr });
+        },
+      );
+    });
+  }
+
+  /** Runs git; a non-zero exit becomes a one-line CeremonyError('PUBLISH'). Returns stdout. */
+  async run(args: readonly string[]): Promise<string> {
+    const result = await this.exec(args);
+    if (result.code !== 0) throw gitError(args, result.stderr || result.stdout);
+    return result.stdout;
+  }
+
+  /** The checked-out branch; an error on a detached HEAD. */
+  async currentBranch(): Promise<string> {
+    const result = await this.exec(['symbolic-ref', '--quiet', '--short', 'HEAD']);
+    if (result.code !== 0) {
+      throw new CeremonyError('PUBLISH', `${this.cwd}: HEAD is detached; switch to a branch first`);
+    }
+    return result.stdout.trim();
+  }
+
+  /** Whether a local branch exists. */
+  async branchExists(name: string): Promise<boolean> {
+    const result = await this.exec(['show-ref', '--verify', '--quiet', `refs/heads/${name}`]);
+    return result.code === 0;
+  }
+
+  /** Creates `name` at `startPoint` (default HEAD) and switches to it. */
+  async createBranch(name: string, startPoint?: string): Promise<void> {
+    await assertBranchName(this, name);
+    await this.run(['switch', '--create', name, ...(startPoint === undefined ? [] : [startPoint])]);
+  }
+
+  /** Switches to an existing branch (a remote-tracking one is checked out as a local branch). */
+  async switchBranch(name: string): Promise<void> {
+    await this.run(['switch', name]);
+  }
+
+  /** Stages the given paths (additions, changes and deletions). */
+  async add(paths: readonly string[]): Promise<void> {
+    if (paths.length === 0) return;
+    await this.run(['add', '--all', '--', ...paths]);
+  }
+
+  /** Whether anything is staged for the next commit. */
+  async hasStagedChanges(): Promise<boolean> {
+    const result = await this.exec(['diff', '--cached', '--quiet']);
+    return result.code !== 0;
+  }
+
+  /** Commits what is staged with `message` (signed off by default); returns the new commit id. */
+  async commit(message: string, options: CommitOptions = {}): Promise<string> {
+    if (!(await this.hasStagedChanges())) {
+      throw new CeremonyError('PUBLISH', `${this.cwd}: nothing staged to commit`);
+    }
+    const signoff = options.signoff ?? true;
+    await this.run(['commit', '--quiet', ...(signoff ? ['--signoff'] : []), '--message', message]);
+    return this.revParse('HEAD');
+  }
+
+  /** Pushes a branch to `remote` (same name there), setting it as upstream by default. */
+  async push(
+    remote: string,
+    branch: string,
+    options: { setUpstream?: boolean } = {},
+  ): Promise<void> {
+    const upstream = options.setUpstream ?? true;
+    await this.run([
+      'push',
+      '--quiet',
+      ...(upstream ? ['--set-upstream'] : []),
+      remote,
+      `refs/heads/${branch}:refs/heads/${branch}`,
+    ]);
+  }
+
+  /** Fetches from `remote` (optionally only the given refspecs). */
+  async fetch(remote: string, refspecs: readonly string[] = []): Promise<void> {
+    await this.run(['fetch', '--quiet', remote, ...refspecs]);
+  }
+
+  /** Merges `ref` into the current branch (a merge commit when needed, no editor). */
+  async merge(ref: string, options: { message?: string; ffOnly?: boolean } = {}): Promise<void> {
+    const result = await this.exec([
+      'merge',
+      '--no-edit',
+      ...(options.ffOnly === true ? ['--ff-only'] : []),
+      ...(options.message === undefined ? [] : ['--message', options.message]),
+      ref,
+    ]);
+    if (result.code !== 0) {
+      await this.exec(['merge', '--abort']);
+      throw gitError(['merge', ref], result.stderr || result.stdout);
+    }
+  }
+
+  /** The fetch URL of a remote. */
+  async remoteUrl(name: string): Promise<string> {
+    const result = await this.exec(['remote', 'get-url', name]);
+    if (result.code !== 0) {
+      throw new CeremonyError('PUBLISH', `${this.cwd}: no git remote named "${name}"`);
+    }
+    return result.stdout.trim();
+  }
+
+  /** True when the working tree and index match HEAD (untracked files count as changes). */
+  async isClean(): Promise<boolean> {
+    const out = await this.run(['status', '--porcelain=v1', '--untracked-files=normal']);
+    return out.trim().length === 0;
+  }
+
+  /** Resolves a revision to a full commit id. */
+  async revParse(ref: string): Promise<string> {
+    const out = await this.run(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
+    return out.trim();
+  }
+}
+
+/** Refuses branch names git would reject (checked by git itself). */
+async function assertBranchName(git: Git, name: string): Promise<void> {
+  const result = await git.exec(['check-ref-format', '--branch', name]);
+  if (result.code !== 0 || name.startsWith('-')) {
+    throw new CeremonyError('PUBLISH', `"${name}" is not a valid git branch name`);
+  }
+}

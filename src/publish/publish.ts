@@ -1,0 +1,93 @@
+import { CeremonyError } from '../metadata/errors.js';
+import { signatureLandedComment, thresholdsMetComment } from './comments.js';
+import type { Git } from './git.js';
+import type { GitHubClient, PullInfo } from './github.js';
+import type { RepoName } from './github-remote.js';
+import { renderPrBody, renderPrTitle } from './pr-body.js';
+import type { CeremonyStatusView } from './status-view.js';
+
+/** Everything `publishCeremony` needs; the CLI builds it from flags, env and the ceremony state. */
+export interface PublishRequest {
+  git: Git;
+  /** Absent with --no-pr. */
+  github?: GitHubClient | undefined;
+  /** Git remote to push to (a fork's remote for holders without push rights). */
+  remote: string;
+  /** Branch to push (the ceremony branch, or a holder's branch). */
+  branch: string;
+  /** Branch the pull request goes into (the default branch, or the ceremony branch for forks). */
+  base: string;
+  /** Repository the pull request is opened in. */
+  repo?: RepoName | undefined;
+  /** Owner of the pushed branch when it is not `repo.owner` (a fork). */
+  headOwner?: string | undefined;
+  /** False for --no-push: nothing leaves the machine (no push, no GitHub writes). */
+  push: boolean;
+  /** False for --no-pr: push only, any git host. */
+  pr: boolean;
+  status: CeremonyStatusView;
+  /** Holder whose signatures this publish carries (posts a "signature landed" comment once). */
+  holderJustSigned?: string | undefined;
+}
+
+/** What publishing did. */
+export interface PublishResult {
+  pushed: boolean;
+  pull?: PullInfo & { created: boolean; updated: boolean };
+  /** Markers of the comments posted by this run. */
+  commentsPosted: string[];
+}
+
+/**
+ * Pushes the branch, opens or updates its pull request (title and status body), and posts the
+ * "signature landed" and "every threshold met" comments once each.
+ */
+export async function publishCeremony(req: PublishRequest): Promise<PublishResult> {
+  const result: PublishResult = { pushed: false, commentsPosted: [] };
+  if (!req.push) return result;
+  await req.git.push(req.remote, req.branch, { setUpstream: true });
+  result.pushed = true;
+  if (!req.pr) return result;
+  if (req.github === undefined || req.repo === undefined) {
+    throw new CeremonyError(
+      'PUBLISH',
+      'opening a pull request needs a GitHub token and a repository (--repo), or pass --no-pr',
+    );
+  }
+  const { github, repo } = req;
+  await github.authenticatedUser();
+  const head = `${req.headOwner ?? repo.owner}:${req.branch}`;
+  const title = renderPrTitle(req.status);
+  const existing = await github.findOpenPull(repo, head, req.base);
+  let pull: PullInfo;
+  let created = false;
+  let updated = false;
+  if (existing === undefined) {
+    const opened = await github.createPull(repo, {
+      head: req.headOwner === undefined ? req.branch : head,
+      base: req.base,
+      title,
+      body: renderPrBody(req.status),
+    });
+    ({ pull, created } = opened);
+    updated = !created;
+  } else {
+    const body = renderPrBody(req.status, existing.body);
+    if (body !== existing.body || title !== existing.title) {
+      pull = await github.updatePull(repo, existing.number, { title, body });
+      updated = true;
+    } else {
+      pull = existing;
+    }
+  }
+  result.pull = { ...pull, created, updated };
+  const comments = [];
+  if (req.holderJustSigned !== undefined)
+    comments.push(signatureLandedComment(req.status, req.holderJustSigned));
+  if (req.status.ready) comments.push(thresholdsMetComment(req.status));
+  for (const c of comments) {
+    if (await github.postCommentOnce(repo, pull.number, c.marker, c.body))
+      result.commentsPosted.push(c.marker);
+  }
+  return result;
+}

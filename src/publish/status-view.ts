@@ -1,0 +1,48 @@
+/** Signatures counted against the previous root's keys (spec 5.3.4: old AND new threshold). */
+export interface PreviousRootView {
+  threshold: number;
+  validSigners: string[];
+  missing: string[];
+}
+
+/** One staged role as publishing shows it. */
+export interface RoleStatusView {
+  name: string;
+  version: number;
+  /** Expiry as written in the draft (`YYYY-MM-DDTHH:MM:SSZ`). */
+  expires: string;
+  threshold: number;
+  /** Holders whose signatures verify over the current draft bytes. */
+  validSigners: string[];
+  /** Holders who can still sign and have not. */
+  missing: string[];
+  /** Holders whose signatures are over other bytes than the current draft (not counted). */
+  stale: string[];
+  /** sha256 (hex) of the canonical bytes to sign. */
+  sha256: string;
+  /** For root: the count against the previous root's keys and threshold. */
+  rootOld?: PreviousRootView;
+}
+
+/** A ceremony's state as publishing shows it; the ceremony core adapts its status to this. */
+export interface CeremonyStatusView {
+  ceremonyId: string;
+  roles: RoleStatusView[];
+  /** True when every threshold (for root: old and new) is met and finalize may run. */
+  ready: boolean;
+}
+
+/** Whether one role's thresholds are met (for root, both the new and the previous root's). */
+export function roleThresholdMet(role: RoleStatusView): boolean {
+  const own = new Set(role.validSigners).size >= role.threshold;
+  const old =
+    role.rootOld === undefined || new Set(role.rootOld.validSigners).size >= role.rootOld.threshold;
+  return own && old;
+}
+
+/** `root v2, targets v2`: the roles and versions of a ceremony, as titles and messages name them. */
+export function rolesAndVersions(view: {
+  roles: readonly Pick<RoleStatusView, 'name' | 'version'>[];
+}): string {
+  return view.roles.map((r) => `${r.name} v${r.version}`).join(', ');
+}
