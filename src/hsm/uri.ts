@@ -144,10 +144,10 @@ function pct(byte: number): string {
 /** Formats a URI in a stable attribute order; `id` is always percent-encoded byte by byte. */
 export function formatPkcs11Uri(uri: Pkcs11Uri): string {
   const path: string[] = [];
+  if (uri.token !== undefined) path.push(`token=${encodeText(uri.token)}`);
+  if (uri.serial !== undefined) path.push(`serial=${encodeText(uri.serial)}`);
   if (uri.manufacturer !== undefined) path.push(`manufacturer=${encodeText(uri.manufacturer)}`);
   if (uri.model !== undefined) path.push(`model=${encodeText(uri.model)}`);
-  if (uri.serial !== undefined) path.push(`serial=${encodeText(uri.serial)}`);
-  if (uri.token !== undefined) path.push(`token=${encodeText(uri.token)}`);
   if (uri.slotId !== undefined) path.push(`slot-id=${uri.slotId}`);
   if (uri.id !== undefined) path.push(`id=${[...uri.id].map(pct).join('')}`);
   if (uri.object !== undefined) path.push(`object=${encodeText(uri.object)}`);

@@ -102,7 +102,7 @@ describe.runIf(HAVE_SOFTHSM)('PKCS#11 keys on SoftHSM2 tokens', () => {
       expect(sig.sig.startsWith('30')).toBe(true);
       expect(checkSignature(publicKeyHandle(enrolled.key), BYTES, sig.sig)).toBe(true);
       const tampered = new Uint8Array(BYTES);
-      tampered[0] ^= 1;
+      tampered[0] = (tampered[0] ?? 0) ^ 1;
       expect(checkSignature(publicKeyHandle(enrolled.key), tampered, sig.sig)).toBe(false);
     } finally {
       await signer.close();
