@@ -47,12 +47,8 @@ function countedSignatures(
   });
 }
 
-/**
- * Assembles the release of a staged ceremony. Refuses below threshold (spec 5.3.4 for root: old
- * and new; 5.6 and 5.6.7 for targets and delegations), then signs snapshot and timestamp online.
- */
-export async function assembleRelease(input: ReleaseInput): Promise<Release> {
-  const { status, drafts, holders, published } = input;
+/** Throws THRESHOLD_NOT_MET naming every role and authority still short of signatures. */
+export function assertReady(status: CeremonyStatus): void {
   const short = status.roles.filter((r) => !r.ready);
   if (short.length > 0) {
     const detail = short
@@ -63,6 +59,15 @@ export async function assembleRelease(input: ReleaseInput): Promise<Release> {
       .join('; ');
     throw new CeremonyError('THRESHOLD_NOT_MET', `cannot finalize below threshold: ${detail}`);
   }
+}
+
+/**
+ * Assembles the release of a staged ceremony. Refuses below threshold (spec 5.3.4 for root: old
+ * and new; 5.6 and 5.6.7 for targets and delegations), then signs snapshot and timestamp online.
+ */
+export async function assembleRelease(input: ReleaseInput): Promise<Release> {
+  const { status, drafts, holders, published } = input;
+  assertReady(status);
   const roots: SerializedRole[] = [];
   const delegated: SerializedRole[] = [];
   let targets: SerializedRole | undefined;

@@ -25,6 +25,11 @@ function diffKeys(
   afterKeys: Readonly<Record<string, Key>>,
   lines: string[],
 ): void {
+  if (!before && after) {
+    const names = after.keyids.map((k) => keyName(k, afterKeys[k])).join(', ');
+    lines.push(`  ${label}: ${after.threshold} of ${after.keyids.length} (${names})`);
+    return;
+  }
   const old = new Set(before?.keyids ?? []);
   const now = new Set(after?.keyids ?? []);
   for (const k of now)
@@ -33,10 +38,6 @@ function diffKeys(
     if (!now.has(k)) lines.push(`  - ${label}: ${keyName(k, beforeKeys[k])} removed`);
   if (before && after && before.threshold !== after.threshold) {
     lines.push(`  ~ ${label}: threshold ${before.threshold} -> ${after.threshold}`);
-  }
-  if (!before && after) {
-    const names = after.keyids.map((k) => keyName(k, afterKeys[k])).join(', ');
-    lines.push(`  ${label}: ${after.threshold} of ${after.keyids.length} (${names})`);
   }
 }
 

@@ -8,6 +8,8 @@ export interface StagedCeremony {
   roles: string[];
   /** Published versions this ceremony builds on (0 when the role was never published). */
   base: Record<string, number>;
+  /** sha256 of each draft's canonical bytes as staged: a draft edited by hand is refused. */
+  drafts: Record<string, string>;
 }
 
 /** A staged draft as read from disk, with its canonical bytes hashed once. */

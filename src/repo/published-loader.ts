@@ -38,8 +38,12 @@ async function loadRole<K extends RoleType>(
  * Loads the published repository as clients see it: every N.root.json, then timestamp.json ->
  * snapshot -> targets and delegated roles at the versions snapshot lists. The raw bytes are kept
  * (never re-serialized). An absent directory or one without roots is an empty repository.
+ * `maxRootVersion` hides newer roots (a finalize that was interrupted after writing its root).
  */
-export async function loadPublishedRepo(dir: string): Promise<PublishedRepo> {
+export async function loadPublishedRepo(
+  dir: string,
+  options: { maxRootVersion?: number } = {},
+): Promise<PublishedRepo> {
   const repo = emptyPublishedRepo();
   let names: string[];
   try {
@@ -52,6 +56,7 @@ export async function loadPublishedRepo(dir: string): Promise<PublishedRepo> {
     .map((n) => /^([1-9]\d*)\.root\.json$/.exec(n)?.[1])
     .filter((v): v is string => v !== undefined)
     .map(Number)
+    .filter((v) => options.maxRootVersion === undefined || v <= options.maxRootVersion)
     .sort((a, b) => a - b);
   for (const version of rootVersions) {
     const role = await loadRole(dir, `${version}.root.json`, 'root');

@@ -33,9 +33,13 @@ function checkCeremony(value: unknown, file: string): StagedCeremony {
     typeof value.created !== 'string' ||
     !Array.isArray(value.roles) ||
     !value.roles.every((r) => typeof r === 'string') ||
-    !isJsonObject(value.base)
+    !isJsonObject(value.base) ||
+    !isJsonObject(value.drafts)
   ) {
-    throw new CeremonyError('STATE_INVALID', `${file}: must hold {id, created, roles, base}`);
+    throw new CeremonyError(
+      'STATE_INVALID',
+      `${file}: must hold {id, created, roles, base, drafts}`,
+    );
   }
   return value as unknown as StagedCeremony;
 }
@@ -87,7 +91,15 @@ export async function loadStaging(paths: CeremonyPaths): Promise<StagingArea | u
     if (type !== 'root' && type !== 'targets' && type !== 'snapshot' && type !== 'timestamp') {
       throw new CeremonyError('METADATA_INVALID', `${file}: signed._type must be a TUF role type`);
     }
-    drafts.set(role, toDraft(role, checkMetadata(value, type, file)));
+    const draft = toDraft(role, checkMetadata(value, type, file));
+    const staged = ceremony.drafts[role];
+    if (draft.sha256 !== staged) {
+      throw new CeremonyError(
+        'STATE_INVALID',
+        `${file}: changed after staging (sha256 ${draft.sha256.slice(0, 16)}…, staged ${String(staged).slice(0, 16)}…); drafts change only through tuf-ceremony stage --restage`,
+      );
+    }
+    drafts.set(role, draft);
   }
   const holders: HolderSignatures[] = [];
   let names: string[] = [];

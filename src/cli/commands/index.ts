@@ -1,6 +1,25 @@
 import type { Command } from '../command.js';
+import { demoCommand } from './demo.js';
+import { finalizeCommand } from './finalize.js';
 import { hsmListCommand } from './hsm-list.js';
+import { initCommand } from './init.js';
+import { keyAddCommand } from './key-add.js';
+import { reviewCommand } from './review.js';
+import { signCommand } from './sign.js';
+import { stageCommand } from './stage.js';
+import { statusCommand } from './status.js';
 import { verifyCommand } from './verify.js';
 
 /** Every subcommand the CLI knows, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [verifyCommand, hsmListCommand];
+export const COMMANDS: readonly Command[] = [
+  initCommand,
+  keyAddCommand,
+  stageCommand,
+  reviewCommand,
+  signCommand,
+  statusCommand,
+  finalizeCommand,
+  demoCommand,
+  verifyCommand,
+  hsmListCommand,
+];

@@ -1,0 +1,86 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { EnrolledKey } from '../ceremony/enrolled-key.js';
+import { holderOfKey } from '../ceremony/enrolled-key.js';
+import { parsePlan, type Plan } from '../ceremony/plan.js';
+import type { PublishedRepo } from '../ceremony/published.js';
+import { ceremonyStatus, type CeremonyStatus } from '../ceremony/status.js';
+import { CeremonyError } from '../metadata/errors.js';
+import { ceremonyPaths, type CeremonyPaths } from '../repo/ceremony-paths.js';
+import { loadEnrolledKeys } from '../repo/enrolled-keys-store.js';
+import { loadPublishedRepo } from '../repo/published-loader.js';
+import { loadStaging, type StagingArea } from '../repo/staging-store.js';
+import { stringFlag, type CommandContext, type OptionSpec, type ParsedArgs } from './command.js';
+
+/** The `--dir` option every ceremony command takes. */
+export const DIR_OPTION: OptionSpec = { dir: { type: 'string', short: 'C' } };
+
+/** A ceremony repository as read from disk, ready for a command. */
+export interface LoadedCeremony {
+  paths: CeremonyPaths;
+  plan: Plan;
+  keys: EnrolledKey[];
+  published: PublishedRepo;
+  staging: StagingArea | undefined;
+  /** Holder name of every known keyid (enrolled keys and published keys' holder fields). */
+  holderOf: Map<string, string>;
+}
+
+/** The ceremony directory: `--dir`, or the working directory. */
+export function ceremonyDir(ctx: CommandContext, args: ParsedArgs): string {
+  return resolve(ctx.cwd, stringFlag(args, 'dir') ?? '.');
+}
+
+/** Reads the plan (one error listing every mistake), keys, published repository and staging area. */
+export async function loadCeremony(dir: string): Promise<LoadedCeremony> {
+  const paths = ceremonyPaths(dir);
+  let text: string;
+  try {
+    text = await readFile(paths.plan, 'utf8');
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ENOENT') {
+      throw new CeremonyError(
+        'USAGE',
+        `${paths.plan}: no ceremony plan here; run tuf-ceremony init ${dir} (or pass --dir)`,
+      );
+    }
+    throw err;
+  }
+  const plan = parsePlan(text, paths.plan);
+  const [keys, published, staging] = await Promise.all([
+    loadEnrolledKeys(paths),
+    loadPublishedRepo(paths.repository),
+    loadStaging(paths),
+  ]);
+  const holderOf = new Map<string, string>();
+  for (const root of published.roots.values()) {
+    for (const [keyid, key] of Object.entries(root.metadata.signed.keys)) {
+      const holder = holderOfKey(key);
+      if (holder) holderOf.set(keyid, holder);
+    }
+  }
+  for (const k of keys) holderOf.set(k.keyid, k.holder);
+  return { paths, plan, keys, published, staging, holderOf };
+}
+
+/** The staging area, or a clear error when no ceremony is in progress. */
+export function requireStaging(loaded: LoadedCeremony): StagingArea {
+  if (!loaded.staging)
+    throw new CeremonyError(
+      'STATE_INVALID',
+      `${loaded.paths.staged}: no ceremony in progress; run tuf-ceremony stage`,
+    );
+  return loaded.staging;
+}
+
+/** Status of the staged ceremony. */
+export function statusOf(loaded: LoadedCeremony): CeremonyStatus {
+  const staging = requireStaging(loaded);
+  return ceremonyStatus(
+    staging.ceremony,
+    staging.drafts,
+    staging.holders,
+    loaded.published,
+    loaded.holderOf,
+  );
+}

@@ -1,0 +1,121 @@
+import { mkdtemp, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { CeremonyError } from '../../metadata/errors.js';
+import { parseTime } from '../../metadata/time.js';
+import { writeEncryptedKeyFile } from '../../signing/key-file.js';
+import { ed25519FromSeed, generatePrivateKey } from '../../signing/software-signer.js';
+import { boolFlag, stringFlag, type Command, type CommandContext } from '../command.js';
+
+/** The fixed clock of the deterministic example (the committed repository/ was made at it). */
+export const DEMO_TIME = '2026-01-01T00:00:00Z';
+const HOLDERS = ['alice', 'bob', 'carol'] as const;
+const ONLINE = 'online';
+
+/** Test-only seed of a demo key: these keys are public knowledge and guard nothing. */
+function demoSeed(holder: string): Buffer {
+  return createHash('sha256').update(`tuf-ceremony example key seed: ${holder}`).digest();
+}
+
+function passphraseVariable(holder: string): string {
+  return `TUF_CEREMONY_DEMO_PASSPHRASE_${holder.toUpperCase()}`;
+}
+
+/**
+ * `tuf-ceremony demo`: a complete example ceremony with no hardware and no network: three
+ * holders with software keys, root and targets 2-of-3, an online snapshot/timestamp key.
+ */
+export const demoCommand: Command = {
+  name: 'demo',
+  summary:
+    'run a complete example ceremony (3 holders, 2-of-3, online snapshot/timestamp) into a directory',
+  usage: 'tuf-ceremony demo [--out DIR] [--deterministic]',
+  options: { out: { type: 'string' }, deterministic: { type: 'boolean' } },
+  async run(ctx, args) {
+    const { runCli } = await import('../run.js');
+    const deterministic = boolFlag(args, 'deterministic');
+    const outFlag = stringFlag(args, 'out');
+    const out = outFlag
+      ? resolve(ctx.cwd, outFlag)
+      : await mkdtemp(join(tmpdir(), 'tuf-ceremony-demo-'));
+    const keyDir = join(out, '.demo-private-keys');
+    await mkdir(keyDir, { recursive: true, mode: 0o700 });
+    const fixed = deterministic ? parseTime(DEMO_TIME, 'demo time') : undefined;
+    const env: Record<string, string | undefined> = { ...ctx.env };
+    const sub: CommandContext = {
+      ...ctx,
+      env,
+      cwd: out,
+      interactive: false,
+      now: () => fixed ?? ctx.now(),
+      out: (text) => ctx.out(text.replace(/^/gm, '    ')),
+    };
+    const step = async (title: string, argv: string[]): Promise<void> => {
+      ctx.out(`\n$ tuf-ceremony ${argv.join(' ')}    # ${title}`);
+      const code = await runCli(argv, sub);
+      if (code !== 0 && !(argv[0] === 'status' && code === 1)) {
+        throw new CeremonyError(
+          'STATE_INVALID',
+          `demo step "${title}" failed with exit code ${code}`,
+        );
+      }
+    };
+    ctx.out(`example ceremony in ${out}`);
+    await step('create the trust-root repository', [
+      'init',
+      '.',
+      '--name',
+      'example-trust-root',
+      '--holders',
+      HOLDERS.join(','),
+      '--threshold',
+      '2',
+      '--online-holder',
+      ONLINE,
+    ]);
+    for (const holder of [...HOLDERS, ONLINE]) {
+      const variable = passphraseVariable(holder);
+      env[variable] = `example passphrase of ${holder}`;
+      const file = join(keyDir, `${holder}.key`);
+      // Deterministic runs use fixed ed25519 seeds so the published example is reproducible.
+      const privateKey = deterministic
+        ? ed25519FromSeed(demoSeed(holder))
+        : generatePrivateKey('ed25519');
+      await writeEncryptedKeyFile(file, privateKey, env[variable] ?? '');
+      await step(`enroll ${holder}'s key`, [
+        'key',
+        'add',
+        '--holder',
+        holder,
+        '--key-ref',
+        `file:${file}`,
+      ]);
+    }
+    await step('stage root and targets v1', ['stage']);
+    await step('who must sign what', ['status']);
+    for (const holder of HOLDERS.slice(0, 2)) {
+      await step(`${holder} reviews and signs`, [
+        'sign',
+        '--holder',
+        holder,
+        '--passphrase-env',
+        passphraseVariable(holder),
+        '--yes',
+      ]);
+    }
+    await step('thresholds met?', ['status']);
+    await step('publish, sign snapshot and timestamp online, verify', [
+      'finalize',
+      '--passphrase-env',
+      passphraseVariable(ONLINE),
+    ]);
+    const at = deterministic ? ` --at ${DEMO_TIME}` : '';
+    ctx.out(`\nrepository: ${join(out, 'repository')}`);
+    ctx.out(`transcript: ${join(out, 'ceremony-logs')}`);
+    ctx.out(
+      `check it as a client would:\n  npx tuf-ceremony verify --root ${join(out, 'repository', '1.root.json')}${at} ${join(out, 'repository')}`,
+    );
+    return 0;
+  },
+};

@@ -1,0 +1,64 @@
+import { reviewDraft } from '../../ceremony/review.js';
+import { signingNeeds } from '../../ceremony/signing-needs.js';
+import type { AnySigned } from '../../metadata/model.js';
+import { CeremonyError } from '../../metadata/errors.js';
+import { stringFlag, type Command } from '../command.js';
+import {
+  DIR_OPTION,
+  ceremonyDir,
+  loadCeremony,
+  requireStaging,
+  type LoadedCeremony,
+} from '../ceremony-context.js';
+
+/** The published `signed` of a role, if any. */
+export function publishedSigned(loaded: LoadedCeremony, role: string): AnySigned | undefined {
+  const p = loaded.published;
+  if (role === 'root') return p.root?.metadata.signed;
+  if (role === 'targets') return p.targets?.metadata.signed;
+  return p.delegated.get(role)?.metadata.signed;
+}
+
+/** Review lines for the staged roles (all, or those a holder must sign). */
+export function reviewLines(loaded: LoadedCeremony, holder: string | undefined): string[] {
+  const staging = requireStaging(loaded);
+  let roles = staging.ceremony.roles;
+  if (holder !== undefined) {
+    if (!Object.prototype.hasOwnProperty.call(loaded.plan.holders, holder)) {
+      throw new CeremonyError(
+        'USAGE',
+        `${loaded.plan.file}: no holder named "${holder}" (holders: ${Object.keys(loaded.plan.holders).join(', ')})`,
+      );
+    }
+    const needs = signingNeeds(
+      holder,
+      loaded.keys.filter((k) => k.holder === holder),
+      roles,
+      staging.drafts,
+      staging.holders,
+      loaded.published,
+    );
+    roles = roles.filter((r) => needs.some((n) => n.role === r));
+    if (roles.length === 0)
+      return [`${holder} has nothing to sign in ceremony ${staging.ceremony.id}`];
+  }
+  const lines = [`ceremony ${staging.ceremony.id}`];
+  for (const role of roles) {
+    const draft = staging.drafts.get(role);
+    if (draft) lines.push(...reviewDraft(draft, publishedSigned(loaded, role)));
+  }
+  return lines;
+}
+
+/** `tuf-ceremony review`: what changes, and the sha256 of the exact bytes to sign. */
+export const reviewCommand: Command = {
+  name: 'review',
+  summary: 'show what each staged role changes and the sha256 of the exact bytes to be signed',
+  usage: 'tuf-ceremony review [--dir DIR] [--holder NAME]',
+  options: { ...DIR_OPTION, holder: { type: 'string' } },
+  async run(ctx, args) {
+    const loaded = await loadCeremony(ceremonyDir(ctx, args));
+    for (const line of reviewLines(loaded, stringFlag(args, 'holder'))) ctx.out(line);
+    return 0;
+  },
+};

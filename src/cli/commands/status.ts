@@ -1,0 +1,19 @@
+import { boolFlag, EXIT, type Command } from '../command.js';
+import { DIR_OPTION, ceremonyDir, loadCeremony, statusOf } from '../ceremony-context.js';
+import { renderStatus, statusJson } from '../status-text.js';
+
+/** `tuf-ceremony status`: per role, valid signatures vs threshold and who is missing. */
+export const statusCommand: Command = {
+  name: 'status',
+  summary:
+    'show each staged role, its valid signatures vs threshold and who is missing (exit 0 when ready)',
+  usage: 'tuf-ceremony status [--dir DIR] [--json]',
+  options: { ...DIR_OPTION, json: { type: 'boolean' } },
+  async run(ctx, args) {
+    const loaded = await loadCeremony(ceremonyDir(ctx, args));
+    const status = statusOf(loaded);
+    if (boolFlag(args, 'json')) ctx.out(JSON.stringify(statusJson(status), null, 2));
+    else for (const line of renderStatus(status)) ctx.out(line);
+    return status.ready ? EXIT.ok : EXIT.failed;
+  },
+};

@@ -1,0 +1,61 @@
+import type { Key } from '../metadata/model.js';
+import { CeremonyError } from '../metadata/errors.js';
+import { enrollTokenKey, generateTokenKey, type TokenAlgorithm } from '../hsm/enroll.js';
+import { stringFlag, type CommandContext, type OptionSpec, type ParsedArgs } from './command.js';
+import { terminalPrompter } from './prompt.js';
+import { secretSourceFor } from './secrets.js';
+
+/** Flags of `key add --hsm`: the URI comes as the argument after --hsm (or `pkcs11:` for any). */
+export const HSM_OPTIONS: OptionSpec = {
+  hsm: { type: 'boolean' },
+  module: { type: 'string' },
+  'key-label': { type: 'string' },
+};
+
+const TOKEN_ALGORITHMS: Record<string, TokenAlgorithm> = {
+  'ecdsa-p256': 'ecdsa-p256',
+  ed25519: 'ed25519',
+};
+
+/** The module path given with --module, as the PKCS#11 adapter takes it. */
+export function moduleOptions(args: ParsedArgs): { modulePath?: string } {
+  const modulePath = stringFlag(args, 'module');
+  return modulePath === undefined ? {} : { modulePath };
+}
+
+/**
+ * Enrolls a key on a PKCS#11 token (generating it there, non-extractable, with --generate) and
+ * returns the metadata key and the `pkcs11:` reference to store.
+ */
+export async function enrollHardwareKey(
+  ctx: CommandContext,
+  args: ParsedArgs,
+  holder: string,
+  generate: string | undefined,
+): Promise<{ key: Key; ref: string; attestation?: unknown }> {
+  const uris = args.positionals.filter((p) => p.startsWith('pkcs11:'));
+  if (uris.length !== args.positionals.length || uris.length > 1) {
+    throw new CeremonyError('USAGE', '--hsm takes at most one pkcs11: URI');
+  }
+  const uri = uris[0] ?? 'pkcs11:';
+  const secrets = secretSourceFor(ctx, args, terminalPrompter());
+  const options = moduleOptions(args);
+  if (generate !== undefined) {
+    const algorithm = TOKEN_ALGORITHMS[generate];
+    if (!algorithm)
+      throw new CeremonyError('USAGE', `--generate ${generate}: choose ecdsa-p256 or ed25519`);
+    const label = stringFlag(args, 'key-label') ?? `tuf-ceremony-${holder}`;
+    const enrolled = await generateTokenKey(uri, algorithm, label, secrets, options);
+    return {
+      key: enrolled.key,
+      ref: enrolled.keyRef,
+      attestation: { token: enrolled.token, object: enrolled.object },
+    };
+  }
+  const enrolled = await enrollTokenKey(uri, secrets, options);
+  return {
+    key: enrolled.key,
+    ref: enrolled.keyRef,
+    attestation: { token: enrolled.token, object: enrolled.object },
+  };
+}

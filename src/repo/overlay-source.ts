@@ -1,0 +1,35 @@
+import type { MetadataSource } from '../metadata/client/source.js';
+import { CeremonyError } from '../metadata/errors.js';
+
+/**
+ * A repository as it will be once `pending` files (relative names such as `2.root.json` or
+ * `targets/<hash>.name`) are written over `base`: lets finalize verify a release with the client
+ * workflow before a single byte of it reaches the published directory.
+ */
+export class OverlaySource implements MetadataSource {
+  constructor(
+    private readonly pending: ReadonlyMap<string, Uint8Array>,
+    private readonly base: MetadataSource,
+  ) {}
+
+  private pendingFile(name: string, maxLength: number): Uint8Array | undefined {
+    const bytes = this.pending.get(name);
+    if (bytes && bytes.length > maxLength) {
+      throw new CeremonyError(
+        'FILE_TOO_LARGE',
+        `${name}: ${bytes.length} bytes is more than the limit of ${maxLength}`,
+      );
+    }
+    return bytes;
+  }
+
+  fetchMetadata(name: string, maxLength: number): Promise<Uint8Array | undefined> {
+    const bytes = this.pendingFile(decodeURIComponent(name), maxLength);
+    return bytes ? Promise.resolve(bytes) : this.base.fetchMetadata(name, maxLength);
+  }
+
+  fetchTarget(path: string, maxLength: number): Promise<Uint8Array | undefined> {
+    const bytes = this.pendingFile(`targets/${path}`, maxLength);
+    return bytes ? Promise.resolve(bytes) : this.base.fetchTarget(path, maxLength);
+  }
+}
