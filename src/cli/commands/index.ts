@@ -6,6 +6,7 @@ import { initCommand } from './init.js';
 import { keyAddCommand } from './key-add.js';
 import { reviewCommand } from './review.js';
 import { signCommand } from './sign.js';
+import { sigstoreCommands } from './sigstore.js';
 import { stageCommand } from './stage.js';
 import { statusCommand } from './status.js';
 import { verifyCommand } from './verify.js';
@@ -22,4 +23,5 @@ export const COMMANDS: readonly Command[] = [
   demoCommand,
   verifyCommand,
   hsmListCommand,
+  ...sigstoreCommands,
 ];

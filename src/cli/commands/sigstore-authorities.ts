@@ -1,0 +1,103 @@
+import {
+  addCertificateAuthority,
+  addTimestampAuthority,
+  endCertificateAuthority,
+  endTimestampAuthority,
+  type AuthorityAddInput,
+  type AuthorityEndInput,
+  type TrustedRootDoc,
+} from '../../sigstore/index.js';
+import { EXIT, stringFlag, stringList, type Command } from '../command.js';
+import {
+  editTrustedRootFlagFile,
+  readPemFlag,
+  reportEdit,
+  requiredFlag,
+  TRUSTED_ROOT_OPTIONS,
+} from './sigstore-shared.js';
+
+// `sigstore ca add|end` (Fulcio certificate authorities) and `sigstore tsa add|end` (timestamp
+// authorities): certificate chains, leaf first, with validity windows.
+
+type Add = (doc: TrustedRootDoc, input: AuthorityAddInput) => TrustedRootDoc;
+type End = (doc: TrustedRootDoc, input: AuthorityEndInput) => TrustedRootDoc;
+
+function addCommand(word: 'ca' | 'tsa', what: string, add: Add): Command {
+  const usage = `tuf-ceremony sigstore ${word} add --file PATH --uri URL --chain PEM [--chain PEM ...] --start TIME [--operator NAME] [--media-type 0.1|0.2]`;
+  return {
+    name: `sigstore ${word} add`,
+    summary: `add a ${what} certificate chain (leaf first) to a trusted_root.json`,
+    usage,
+    options: {
+      ...TRUSTED_ROOT_OPTIONS,
+      uri: { type: 'string' },
+      chain: { type: 'string', multiple: true },
+      start: { type: 'string' },
+      operator: { type: 'string' },
+    },
+    async run(ctx, args) {
+      const uri = requiredFlag(args, 'uri', usage);
+      const start = requiredFlag(args, 'start', usage);
+      const operator = stringFlag(args, 'operator');
+      const chainPem = await readPemFlag(ctx, args, 'chain', usage);
+      const { path, created } = await editTrustedRootFlagFile(ctx, args, usage, (d) =>
+        add(d, { uri, chainPem, start, ...(operator === undefined ? {} : { operator }) }),
+      );
+      reportEdit(ctx, `added ${what} ${uri} from ${start}`, path, created);
+      return EXIT.ok;
+    },
+  };
+}
+
+function endCommand(word: 'ca' | 'tsa', what: string, end: End): Command {
+  const usage = `tuf-ceremony sigstore ${word} end --file PATH --uri URL --end TIME [--chain PEM ...]`;
+  return {
+    name: `sigstore ${word} end`,
+    summary: `close the validity window of a ${what}`,
+    usage,
+    options: {
+      ...TRUSTED_ROOT_OPTIONS,
+      uri: { type: 'string' },
+      end: { type: 'string' },
+      chain: { type: 'string', multiple: true },
+    },
+    async run(ctx, args) {
+      const uri = requiredFlag(args, 'uri', usage);
+      const at = requiredFlag(args, 'end', usage);
+      const chainPem =
+        stringList(args, 'chain').length > 0
+          ? await readPemFlag(ctx, args, 'chain', usage)
+          : undefined;
+      const { path, created } = await editTrustedRootFlagFile(ctx, args, usage, (d) =>
+        end(d, { uri, end: at, ...(chainPem === undefined ? {} : { chainPem }) }),
+      );
+      reportEdit(ctx, `closed ${what} ${uri} at ${at}`, path, created);
+      return EXIT.ok;
+    },
+  };
+}
+
+/** `sigstore ca add`: a Fulcio CA chain. */
+export const sigstoreCaAddCommand = addCommand(
+  'ca',
+  'certificate authority',
+  addCertificateAuthority,
+);
+/** `sigstore ca end`: closes a Fulcio CA's window. */
+export const sigstoreCaEndCommand = endCommand(
+  'ca',
+  'certificate authority',
+  endCertificateAuthority,
+);
+/** `sigstore tsa add`: a timestamp authority chain. */
+export const sigstoreTsaAddCommand = addCommand(
+  'tsa',
+  'timestamp authority',
+  addTimestampAuthority,
+);
+/** `sigstore tsa end`: closes a timestamp authority's window. */
+export const sigstoreTsaEndCommand = endCommand(
+  'tsa',
+  'timestamp authority',
+  endTimestampAuthority,
+);

@@ -1,0 +1,92 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { CeremonyError } from '../../metadata/errors.js';
+import {
+  editTrustedRootFile,
+  trustedRootVersion,
+  type TrustedRootDoc,
+} from '../../sigstore/index.js';
+import { stringFlag, stringList, type CommandContext, type ParsedArgs } from '../command.js';
+
+// Flag handling shared by the `sigstore ...` commands (standalone --file mode).
+
+/** Reads a required string flag or fails with a usage error naming the command's usage. */
+export function requiredFlag(args: ParsedArgs, name: string, usage: string): string {
+  const value = stringFlag(args, name);
+  if (value === undefined || value === '') {
+    throw new CeremonyError('USAGE', `--${name} is required (usage: ${usage})`);
+  }
+  return value;
+}
+
+/** The document file named by --file, resolved against the working directory. */
+export function fileFlag(ctx: CommandContext, args: ParsedArgs, usage: string): string {
+  return resolve(ctx.cwd, requiredFlag(args, 'file', usage));
+}
+
+/** Reads the text of one or more PEM files given by a (repeatable) flag, concatenated in order. */
+export async function readPemFlag(
+  ctx: CommandContext,
+  args: ParsedArgs,
+  name: string,
+  usage: string,
+): Promise<string> {
+  const paths = stringList(args, name);
+  if (paths.length === 0)
+    throw new CeremonyError('USAGE', `--${name} is required (usage: ${usage})`);
+  const texts = await Promise.all(paths.map((p) => readFile(resolve(ctx.cwd, p), 'utf8')));
+  return texts.map((t) => (t.endsWith('\n') ? t : `${t}\n`)).join('');
+}
+
+/** Parses --api-version for logs: 1 (default) or 2. */
+export function apiVersionFlag(args: ParsedArgs): 1 | 2 {
+  const value = stringFlag(args, 'api-version') ?? '1';
+  if (value !== '1' && value !== '2') {
+    throw new CeremonyError('USAGE', `--api-version must be 1 or 2, found "${value}"`);
+  }
+  return value === '2' ? 2 : 1;
+}
+
+/** Options every trusted-root command takes. */
+export const TRUSTED_ROOT_OPTIONS = {
+  file: { type: 'string' },
+  'media-type': { type: 'string' },
+} as const;
+
+/**
+ * Edits the --file trusted root: a missing file is created with --media-type (0.2 unless told
+ * 0.1); an existing file keeps its media type, and a different --media-type is refused.
+ */
+export async function editTrustedRootFlagFile(
+  ctx: CommandContext,
+  args: ParsedArgs,
+  usage: string,
+  edit: (doc: TrustedRootDoc) => TrustedRootDoc,
+): Promise<{ path: string; doc: TrustedRootDoc; created: boolean }> {
+  const path = fileFlag(ctx, args, usage);
+  const wanted = stringFlag(args, 'media-type');
+  if (wanted !== undefined && wanted !== '0.1' && wanted !== '0.2') {
+    throw new CeremonyError('USAGE', `--media-type must be 0.1 or 0.2, found "${wanted}"`);
+  }
+  const result = await editTrustedRootFile(path, wanted ?? '0.2', (doc) => {
+    const has = trustedRootVersion(doc.mediaType, path);
+    if (wanted !== undefined && has !== wanted) {
+      throw new CeremonyError(
+        'USAGE',
+        `${path} has media type ${doc.mediaType}; --media-type ${wanted} only applies to new files`,
+      );
+    }
+    return edit(doc);
+  });
+  return { path, doc: result.doc, created: result.created };
+}
+
+/** The one-line report of a trusted-root edit. */
+export function reportEdit(
+  ctx: CommandContext,
+  what: string,
+  path: string,
+  created: boolean,
+): void {
+  ctx.out(`${what} in ${path}${created ? ' (created)' : ''}`);
+}

@@ -1,0 +1,33 @@
+import type { Command } from '../command.js';
+import {
+  sigstoreCaAddCommand,
+  sigstoreCaEndCommand,
+  sigstoreTsaAddCommand,
+  sigstoreTsaEndCommand,
+} from './sigstore-authorities.js';
+import {
+  sigstoreCtlogAddCommand,
+  sigstoreCtlogEndCommand,
+  sigstoreTlogAddCommand,
+  sigstoreTlogEndCommand,
+} from './sigstore-logs.js';
+import {
+  sigstoreSigningConfigAddCommand,
+  sigstoreSigningConfigEndCommand,
+  sigstoreSigningConfigSelectorCommand,
+} from './sigstore-signing-config.js';
+
+/** Every `sigstore ...` subcommand: trusted_root.json and signing_config edits. */
+export const sigstoreCommands: readonly Command[] = [
+  sigstoreTlogAddCommand,
+  sigstoreTlogEndCommand,
+  sigstoreCtlogAddCommand,
+  sigstoreCtlogEndCommand,
+  sigstoreCaAddCommand,
+  sigstoreCaEndCommand,
+  sigstoreTsaAddCommand,
+  sigstoreTsaEndCommand,
+  sigstoreSigningConfigAddCommand,
+  sigstoreSigningConfigEndCommand,
+  sigstoreSigningConfigSelectorCommand,
+];
