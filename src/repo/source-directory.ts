@@ -49,18 +49,18 @@ export class DirectorySource implements MetadataSource {
     this.targetsBase = join(this.base, 'targets');
   }
 
-  fetchMetadata(name: string, maxLength: number): Promise<Uint8Array | undefined> {
+  async fetchMetadata(name: string, maxLength: number): Promise<Uint8Array | undefined> {
     // Role names arrive URL-encoded (as a client puts them in a URL); on disk they are raw.
     let decoded: string;
     try {
       decoded = decodeURIComponent(name);
     } catch {
-      return Promise.resolve(undefined);
+      return undefined;
     }
     return readLimited(inside(this.base, decoded), maxLength);
   }
 
-  fetchTarget(path: string, maxLength: number): Promise<Uint8Array | undefined> {
+  async fetchTarget(path: string, maxLength: number): Promise<Uint8Array | undefined> {
     return readLimited(inside(this.targetsBase, path), maxLength);
   }
 }
