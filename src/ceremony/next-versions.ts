@@ -4,7 +4,7 @@ import { newRoot, newTargets, setVersion } from '../metadata/build-roles.js';
 import { canonicalString } from '../metadata/canonical.js';
 import { allBinNames } from '../metadata/delegation.js';
 import { CeremonyError } from '../metadata/errors.js';
-import type { AnySigned, Key, RootSigned, TargetsSigned } from '../metadata/model.js';
+import type { AnySigned, Key, RoleKeys, RootSigned, TargetsSigned } from '../metadata/model.js';
 import { formatExpiry, parseTime } from '../metadata/time.js';
 import type { EnrolledKey } from './enrolled-key.js';
 import { TOP_LEVEL_ROLES, type Plan, type PlanDelegation, type PlanRole } from './plan.js';
@@ -83,6 +83,24 @@ function withDelegations(
   return next;
 }
 
+/** Canonical form of the keys and threshold that authorize a role (empty when none). */
+function authorityKey(keys: Readonly<Record<string, Key>>, roleKeys: RoleKeys | undefined): string {
+  if (!roleKeys) return '';
+  const ids = [...roleKeys.keyids].sort();
+  return canonicalString({ threshold: roleKeys.threshold, keys: ids.map((k) => keys[k] ?? k) });
+}
+
+/** The authority a targets-type role gives a delegated role or hash bin. */
+function delegationAuthority(parent: TargetsSigned | undefined, role: string): string {
+  const d = parent?.delegations;
+  if (!d) return '';
+  const match = d.roles?.find((r) => r.name === role);
+  if (match) return authorityKey(d.keys, match);
+  if (d.succinct_roles && allBinNames(d.succinct_roles).includes(role))
+    return authorityKey(d.keys, d.succinct_roles);
+  return '';
+}
+
 function inWindow(signed: AnySigned | undefined, role: PlanRole, now: number): boolean {
   if (!signed) return false;
   return parseTime(signed.expires, `${role.name} expires`) - role.signingWindowMs <= now;
@@ -144,15 +162,48 @@ export function planNextVersions(input: PlanningInput): PlannedRole[] {
       previous: published.delegated.get(d.name)?.metadata.signed,
     });
   }
+  const built = new Map<string, TargetsSigned>();
+  for (const { role, policy, previous } of targetsPlans) {
+    built.set(
+      role,
+      withDelegations(
+        previous ?? newTargets({ expires: expiry(policy) }),
+        childrenOf(role),
+        byHolder,
+        errors,
+      ),
+    );
+  }
+  // Who signs a targets-type role now and before: a change means the role must be re-signed
+  // (spec 5.6.3 / 5.6.7.1: it is only trusted with a threshold of its current authority).
+  const authorityNow = (role: string, delegatedBy: string): string => {
+    if (delegatedBy === 'root') return authorityKey(root.keys, root.roles[role]);
+    const parent = built.get(delegatedBy);
+    return delegationAuthority(parent, role);
+  };
+  const authorityBefore = (role: string, delegatedBy: string): string => {
+    if (delegatedBy === 'root')
+      return oldRoot ? authorityKey(oldRoot.keys, oldRoot.roles[role]) : '';
+    const parent =
+      delegatedBy === 'targets'
+        ? published.targets?.metadata.signed
+        : published.delegated.get(delegatedBy)?.metadata.signed;
+    return delegationAuthority(parent, role);
+  };
+  const delegatorOf = (role: string): string =>
+    role === 'targets'
+      ? 'root'
+      : (plan.delegations.find((d) => d.name === role)?.delegatedBy ?? 'targets');
   const targetsPlanned: PlannedRole[] = [];
   for (const { role, policy, previous } of targetsPlans) {
-    const base = previous ?? newTargets({ expires: expiry(policy) });
-    const next = withDelegations(base, childrenOf(role), byHolder, errors);
+    const next = built.get(role) as TargetsSigned;
     const reasons: string[] = [];
     if (!previous) reasons.push('first version');
     else {
       if (delegationsOf(previous) !== delegationsOf(next))
         reasons.push('delegations changed in the plan');
+      if (authorityBefore(role, delegatorOf(role)) !== authorityNow(role, delegatorOf(role)))
+        reasons.push('its signing keys or threshold changed');
       if (inWindow(previous, policy, now))
         reasons.push(`expires ${previous.expires}, inside its signing window`);
       if (force.has(role)) reasons.push('requested');
@@ -178,6 +229,9 @@ export function planNextVersions(input: PlanningInput): PlannedRole[] {
               ? [`expires ${previous.expires}, inside its signing window`]
               : []),
             ...(force.has(d.name) || force.has(bin) ? ['requested'] : []),
+            ...(authorityBefore(bin, d.delegatedBy) !== authorityNow(bin, d.delegatedBy)
+              ? ['its signing keys or threshold changed']
+              : []),
           ];
       if (reasons.length > 0)
         targetsPlanned.push({

@@ -24,7 +24,10 @@ export function reviewLines(loaded: LoadedCeremony, holder: string | undefined):
   const staging = requireStaging(loaded);
   let roles = staging.ceremony.roles;
   if (holder !== undefined) {
-    if (!Object.prototype.hasOwnProperty.call(loaded.plan.holders, holder)) {
+    const known =
+      Object.prototype.hasOwnProperty.call(loaded.plan.holders, holder) ||
+      loaded.keys.some((k) => k.holder === holder);
+    if (!known) {
       throw new CeremonyError(
         'USAGE',
         `${loaded.plan.file}: no holder named "${holder}" (holders: ${Object.keys(loaded.plan.holders).join(', ')})`,
