@@ -55,7 +55,9 @@ describe.runIf(HAVE_SOFTHSM)('tuf-ceremony hsm list (built CLI, SoftHSM2 tokens)
     });
   });
 
-  afterAll(() => hsm.remove());
+  afterAll(() => {
+    hsm.remove();
+  });
 
   it('lists tokens and keys as JSON with key type, fingerprint and URI', () => {
     const r = cli(['hsm', 'list', '--module', hsm.modulePath, '--json'], hsm.env);
