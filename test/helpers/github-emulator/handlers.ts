@@ -73,6 +73,15 @@ function headRepoOf(ctx: HandlerContext, r: RepoRecord, p: PullRecord): RepoReco
   return ctx.state.repos.get(`${p.head.owner}/${p.head.repo}`) ?? r;
 }
 
+/** GitHub moves a pull request's head with its branch: follow pushes made since. */
+async function refreshHeads(ctx: HandlerContext, pulls: PullRecord[]): Promise<void> {
+  for (const p of pulls) {
+    if (p.state !== 'open') continue;
+    const sha = await ctx.resolveBranch(p.head.owner, p.head.repo, p.head.ref);
+    if (sha !== undefined) p.head.sha = sha;
+  }
+}
+
 type Handler = (
   ctx: HandlerContext,
   r: RepoRecord & { writers: Set<string> },
@@ -85,7 +94,7 @@ const getRepo: Handler = (ctx, r) => {
   return Promise.resolve({ status: 200, body: fullRepository(ctx.urls, r, ctx.now, perms) });
 };
 
-const listPulls: Handler = (ctx, r) => {
+const listPulls: Handler = async (ctx, r) => {
   const state = ctx.query.get('state') ?? 'open';
   const head = ctx.query.get('head');
   const base = ctx.query.get('base');
@@ -96,8 +105,9 @@ const listPulls: Handler = (ctx, r) => {
     .filter((p) => base === null || p.base.ref === base)
     .reverse();
   const { page, headers } = paginate(ctx, matching);
+  await refreshHeads(ctx, page);
   const body = page.map((p) => pullRequestSimple(ctx.urls, r, headRepoOf(ctx, r, p), p, ctx.now));
-  return Promise.resolve({ status: 200, body, headers });
+  return { status: 200, body, headers };
 };
 
 const createPull: Handler = async (ctx, r) => {
@@ -156,13 +166,12 @@ function findPull(ctx: HandlerContext, r: RepoRecord): PullRecord | undefined {
   return ctx.state.pullsOf(`${r.owner}/${r.name}`).find((p) => p.number === n);
 }
 
-const getPull: Handler = (ctx, r) => {
+const getPull: Handler = async (ctx, r) => {
   const p = findPull(ctx, r);
-  if (p === undefined) {
-    return Promise.resolve(basicError(404, 'Not Found', 'pulls/pulls#get-a-pull-request'));
-  }
+  if (p === undefined) return basicError(404, 'Not Found', 'pulls/pulls#get-a-pull-request');
+  await refreshHeads(ctx, [p]);
   const body = pullRequest(ctx.urls, r, headRepoOf(ctx, r, p), p, ctx.now);
-  return Promise.resolve({ status: 200, body });
+  return { status: 200, body };
 };
 
 const updatePull: Handler = (ctx, r) => {
