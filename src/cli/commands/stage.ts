@@ -1,7 +1,7 @@
 import { planNextVersions } from '../../ceremony/next-versions.js';
 import { publishedVersion } from '../../ceremony/published.js';
 import type { StagedCeremony } from '../../ceremony/staging.js';
-import { formatExpiry } from '../../metadata/time.js';
+import { formatExpiry, parseTime } from '../../metadata/time.js';
 import { CeremonyError } from '../../metadata/errors.js';
 import { toDraft, writeStaging } from '../../repo/staging-store.js';
 import { boolFlag, stringList, type Command } from '../command.js';
@@ -21,7 +21,11 @@ export const stageCommand: Command = {
   },
   async run(ctx, args) {
     const loaded = await loadCeremony(ceremonyDir(ctx, args));
-    const now = ctx.now();
+    // A re-stage plans at the ceremony's own start time, so roles the change does not touch keep
+    // byte-identical drafts and their signatures stay valid.
+    const now = loaded.staging
+      ? parseTime(loaded.staging.ceremony.created, loaded.paths.stagedCeremony)
+      : ctx.now();
     const planned = planNextVersions({
       plan: loaded.plan,
       keys: loaded.keys,
