@@ -96,6 +96,35 @@ describe('verifyRepository on a synthetic repository', () => {
     await verify(repo, source, ['other/z.txt']);
   });
 
+  it('ends the whole search at a terminating delegation deeper in the tree', async () => {
+    const { repo, source } = await fresh((r) => {
+      const docs = r.roles.get('docs');
+      if (!docs) throw new Error('no docs role');
+      const key = r.delegateKey;
+      r.roles.set('docs-inner', { ...docs, targets: {} });
+      docs.delegations = {
+        keys: { [key.keyid]: key.key },
+        roles: [
+          {
+            name: 'docs-inner',
+            keyids: [key.keyid],
+            threshold: 1,
+            terminating: true,
+            paths: ['docs/*'],
+          },
+        ],
+      };
+    });
+    const report = await verify(repo, source, ['other/z.txt']);
+    expect(report.roles.map((r) => r.name)).toContain('docs-inner');
+    // targets -> docs -> docs-inner (terminating, without the file): fallback is never searched.
+    await expectFailure(
+      verify(repo, source, ['docs/only-fallback.txt']),
+      'TARGET_NOT_FOUND',
+      'docs/only-fallback.txt',
+    );
+  });
+
   it('follows a root rotation signed by the old and the new keys', async () => {
     const { repo, source } = await fresh(async (r) => {
       const next = [signer(21), signer(22)];
