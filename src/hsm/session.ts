@@ -1,12 +1,14 @@
 import { CeremonyError } from '../metadata/errors.js';
+import { secretAttempts } from '../signing/file-key-resolver.js';
 import type { SecretSource } from '../signing/key-ref.js';
 import { CKF, CKR, CKU } from './constants.js';
 import { mapPkcs11Error, pinTriesText, pkcs11Code } from './pkcs11-errors.js';
 import { describeToken, tokenFlags, type TokenDescriptor } from './tokens.js';
 
 // One session per operation: opened, logged in with a PIN from the SecretSource, closed when
-// the operation ends. A wrong PIN is asked again (at most MAX_PIN_ATTEMPTS times) with what the
-// token reports about the remaining tries; the same wrong PIN is never sent twice.
+// the operation ends. A wrong PIN is asked again (at most MAX_PIN_ATTEMPTS times, and only when
+// the source can answer differently: a prompt, not an environment variable) with what the token
+// reports about the remaining tries; the same wrong PIN is never sent twice.
 
 /** How often a holder may retype a wrong PIN in one operation. */
 export const MAX_PIN_ATTEMPTS = 3;
@@ -102,12 +104,14 @@ async function login(
     tryLogin(token, handle, undefined);
     return undefined;
   }
+  // A prompt may be answered again; an environment variable would only repeat the wrong PIN.
+  const attempts = Math.min(MAX_PIN_ATTEMPTS, secretAttempts(secrets, 'PIN'));
   let previous: string | undefined;
-  for (let attempt = 1; attempt <= MAX_PIN_ATTEMPTS; attempt++) {
+  for (let attempt = 1; attempt <= attempts; attempt++) {
     const label =
       attempt === 1
-        ? `PIN of token "${token.label}"`
-        : `PIN of token "${token.label}" (wrong PIN; ${pinTriesText(flags)})`;
+        ? `token "${token.label}"`
+        : `token "${token.label}" (wrong PIN; ${pinTriesText(flags)})`;
     const pin = await secrets.get('PIN', label, attempt);
     if (previous !== undefined && pin === previous) {
       throw new CeremonyError(
@@ -123,7 +127,7 @@ async function login(
       if (code === CKR.USER_ALREADY_LOGGED_IN) return pin;
       if (code !== CKR.PIN_INCORRECT) throw mapPkcs11Error(err, what);
       flags = tokenFlags(token);
-      if (flags & CKF.USER_PIN_LOCKED || attempt === MAX_PIN_ATTEMPTS) {
+      if (flags & CKF.USER_PIN_LOCKED || attempt === attempts) {
         throw new CeremonyError(
           'HSM',
           `${what}: wrong PIN, ${attempt} attempt(s); ${pinTriesText(flags)} (CKR_PIN_INCORRECT)`,

@@ -152,13 +152,18 @@ m.C_Finalize();
 `;
 
 /** A SecretSource answering from a list of PINs, recording every label it was asked with. */
-export function scriptedPins(pins: string[]): {
+export function scriptedPins(
+  pins: string[],
+  canRetry = true,
+): {
   get: (kind: string, label: string, attempt: number) => Promise<string>;
+  canRetry: () => boolean;
   asked: string[];
 } {
   const asked: string[] = [];
   return {
     asked,
+    canRetry: () => canRetry,
     get(kind, label) {
       asked.push(`${kind}: ${label}`);
       const pin = pins.shift();

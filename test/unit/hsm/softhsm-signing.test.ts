@@ -107,7 +107,7 @@ describe.runIf(HAVE_SOFTHSM)('PKCS#11 keys on SoftHSM2 tokens', () => {
     } finally {
       await signer.close();
     }
-    expect(pins.asked).toEqual(['PIN: PIN of token "alice"', 'PIN: PIN of token "alice"']);
+    expect(pins.asked).toEqual(['PIN: token "alice"', 'PIN: token "alice"']);
   });
 
   it('generates an Ed25519 key (CKK_EC_EDWARDS) and signs with CKM_EDDSA', async () => {
@@ -172,7 +172,7 @@ describe.runIf(HAVE_SOFTHSM)('PKCS#11 keys on SoftHSM2 tokens', () => {
     const pins = scriptedPins(['000000', PIN]);
     await enrollTokenKey('pkcs11:token=bob;object=existing', pins, opts);
     expect(pins.asked[1]).toMatch(
-      /PIN of token "bob" \(wrong PIN; the token reports few tries left\)/,
+      /PIN: token "bob" \(wrong PIN; the token reports few tries left\)/,
     );
   });
 
@@ -191,11 +191,18 @@ describe.runIf(HAVE_SOFTHSM)('PKCS#11 keys on SoftHSM2 tokens', () => {
     expect(err.message).not.toMatch(/111111|222222|333333/);
   });
 
-  it('does not send the same wrong PIN twice (an environment variable cannot be retyped)', async () => {
+  it('does not send the same wrong PIN twice', async () => {
     const pins = scriptedPins(['999999', '999999']);
     const err = await failure(enrollTokenKey('pkcs11:token=bob;object=existing', pins, opts));
     expect(err.message).toMatch(/same PIN was given again, so it was not sent/);
     expect(err.message).not.toContain('999999');
+  });
+
+  it('asks a source that cannot answer differently (an environment variable) only once', async () => {
+    const pins = scriptedPins(['888888', PIN], false);
+    const err = await failure(enrollTokenKey('pkcs11:token=bob;object=existing', pins, opts));
+    expect(err.message).toMatch(/wrong PIN, 1 attempt\(s\); the token reports few tries left/);
+    expect(pins.asked).toHaveLength(1);
   });
 
   it('reports a missing token with the tokens that are present', async () => {
