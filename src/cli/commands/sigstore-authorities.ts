@@ -5,8 +5,8 @@ import {
   endTimestampAuthority,
   type AuthorityAddInput,
   type AuthorityEndInput,
-  type TrustedRootDoc,
-} from '../../sigstore/index.js';
+} from '../../sigstore/authorities.js';
+import type { TrustedRootDoc } from '../../sigstore/trusted-root-model.js';
 import { EXIT, stringFlag, stringList, type Command } from '../command.js';
 import {
   editTrustedRootFlagFile,

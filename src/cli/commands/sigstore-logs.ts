@@ -1,10 +1,10 @@
+import type { TransparencyLogJson } from '../../sigstore/trusted-root-model.js';
 import {
   addCtLog,
   addTransparencyLog,
   endCtLog,
   endTransparencyLog,
-  type TransparencyLogJson,
-} from '../../sigstore/index.js';
+} from '../../sigstore/transparency-logs.js';
 import { EXIT, stringFlag, type Command } from '../command.js';
 import {
   apiVersionFlag,

@@ -1,11 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { CeremonyError } from '../../metadata/errors.js';
-import {
-  editTrustedRootFile,
-  trustedRootVersion,
-  type TrustedRootDoc,
-} from '../../sigstore/index.js';
+import { editTrustedRootFile } from '../../sigstore/file-store.js';
+import { trustedRootVersion } from '../../sigstore/media-types.js';
+import type { TrustedRootDoc } from '../../sigstore/trusted-root-model.js';
 import { stringFlag, stringList, type CommandContext, type ParsedArgs } from '../command.js';
 
 // Flag handling shared by the `sigstore ...` commands (standalone --file mode).

@@ -1,13 +1,13 @@
 import { resolve } from 'node:path';
 import { CeremonyError } from '../../metadata/errors.js';
+import { editSigningConfigFile } from '../../sigstore/file-store.js';
 import {
   addService,
-  editSigningConfigFile,
   endService,
   setSelector,
   SERVICE_LISTS,
   type ServiceKind,
-} from '../../sigstore/index.js';
+} from '../../sigstore/signing-config.js';
 import { EXIT, stringFlag, type Command, type ParsedArgs } from '../command.js';
 import { requiredFlag } from './sigstore-shared.js';
 

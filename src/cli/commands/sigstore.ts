@@ -1,3 +1,5 @@
+// The CLI imports the sigstore modules it needs directly: the index also loads the TUF client
+// (smoke test), which would slow every start of the tool.
 import type { Command } from '../command.js';
 import {
   sigstoreCaAddCommand,
