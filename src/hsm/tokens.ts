@@ -102,7 +102,7 @@ export function describeToken(token: TokenDescriptor): string {
   return `"${token.label}" (serial ${token.serial || 'none'}, ${token.manufacturer} ${token.model})`;
 }
 
-/** Every token of every module a URI and options point at. */
+/** Every token of every module a URI and options point at, by label then serial. */
 export async function allTokens(
   uri: Pkcs11Uri,
   options: ModuleOptions,
@@ -120,7 +120,7 @@ export async function allTokens(
     }
   }
   if (tokens.length === 0 && failures[0]) throw failures[0];
-  return tokens;
+  return tokens.sort((a, b) => a.label.localeCompare(b.label) || a.serial.localeCompare(b.serial));
 }
 
 /** The one token a URI selects; none or several is an error that lists the candidates. */
