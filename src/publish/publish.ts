@@ -45,9 +45,11 @@ export interface PublishResult {
 export async function publishCeremony(req: PublishRequest): Promise<PublishResult> {
   const result: PublishResult = { pushed: false, commentsPosted: [] };
   if (!req.push) return result;
-  await req.git.push(req.remote, req.branch, { setUpstream: true });
-  result.pushed = true;
-  if (!req.pr) return result;
+  if (!req.pr) {
+    await req.git.push(req.remote, req.branch, { setUpstream: true });
+    result.pushed = true;
+    return result;
+  }
   if (req.github === undefined || req.repo === undefined) {
     throw new CeremonyError(
       'PUBLISH',
@@ -55,7 +57,11 @@ export async function publishCeremony(req: PublishRequest): Promise<PublishResul
     );
   }
   const { github, repo } = req;
+  // Fail before pushing when the token or the repository is wrong (401/404 in one line).
   await github.authenticatedUser();
+  await github.repository(repo);
+  await req.git.push(req.remote, req.branch, { setUpstream: true });
+  result.pushed = true;
   const head = `${req.headOwner ?? repo.owner}:${req.branch}`;
   const title = renderPrTitle(req.status);
   const existing = await github.findOpenPull(repo, head, req.base);

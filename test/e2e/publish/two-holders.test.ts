@@ -332,6 +332,39 @@ describe('a ceremony published through git and a pull request', () => {
     expect(parseRemoteUrl(await coord.remoteUrl('plain'))).toBeUndefined();
   });
 
+  it('checks the token and the repository before pushing', async () => {
+    const target = join(tmp, 'untouched.git');
+    await git(tmp).run(['init', '--quiet', '--bare', target]);
+    await coord.run(['remote', 'add', 'untouched', target]);
+    const status = await statusOf(coord.cwd);
+    const base = {
+      git: coord,
+      remote: 'untouched',
+      branch: BRANCH,
+      base: 'main',
+      push: true,
+      pr: true,
+      status,
+    };
+    const notFound = await publishCeremony({
+      ...base,
+      github: client('tok-alice'),
+      repo: { owner: 'acme', repo: 'gone' },
+    }).catch((e: unknown) => (e as Error).message);
+    expect(notFound).toMatch(/^acme\/gone was not found at http:\/\/127\.0\.0\.1:\d+ \(404\)/);
+    const badToken = await publishCeremony({
+      ...base,
+      github: client('tok-expired'),
+      repo: REPO,
+    }).catch((e: unknown) => (e as Error).message);
+    expect(badToken).toMatch(/^GitHub rejected the token \(401 Bad credentials\)/);
+    const noRepo = await publishCeremony({ ...base, github: client('tok-alice') }).catch(
+      (e: unknown) => (e as Error).message,
+    );
+    expect(noRepo).toMatch(/needs a GitHub token and a repository \(--repo\), or pass --no-pr$/);
+    expect(await git(target).run(['for-each-ref'])).toBe('');
+  });
+
   it('reports git failures in one line', async () => {
     const missing = await coord.remoteUrl('nope').catch((e: unknown) => (e as Error).message);
     expect(missing).toMatch(/no git remote named "nope"$/);

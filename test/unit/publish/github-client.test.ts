@@ -163,6 +163,33 @@ describe('GitHubClient against the emulated API', () => {
     expect(found.slice(1).join('\n')).toMatch(/property "text" is not defined by the schema/);
   });
 
+  it('works under a GitHub Enterprise Server API prefix (GITHUB_API_URL=https://host/api/v3)', async () => {
+    const ghes = await startGitHubEmulator({
+      tokens: { t: { login: 'alice', access: 'write' } },
+      repos: [{ owner: 'acme', name: 'trust-root' }],
+      pathPrefix: '/api/v3',
+    });
+    try {
+      expect(ghes.url).toMatch(/\/api\/v3$/);
+      const c = new GitHubClient({
+        token: 't',
+        baseUrl: ghes.url,
+        waitUnitMs: 1,
+        paceWrites: false,
+      });
+      expect(await c.authenticatedUser()).toBe('alice');
+      const { pull } = await c.createPull(REPO, { head: 'b', base: 'main', title: 't', body: 'x' });
+      expect(pull.number).toBe(1);
+      expect(ghes.exchanges.map((e) => e.path.split('?')[0])).toEqual([
+        '/api/v3/user',
+        '/api/v3/repos/acme/trust-root/pulls',
+      ]);
+      expect(ghes.violations).toEqual([]);
+    } finally {
+      await ghes.close();
+    }
+  });
+
   it('retries a 503 and waits out a primary rate limit', async () => {
     const notes: string[] = [];
     gh.inject({ operation: 'pulls/get', status: 503, body: { message: 'unavailable' } });
