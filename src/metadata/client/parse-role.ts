@@ -18,7 +18,18 @@ export function parseRole<K extends RoleType>(
   role: string,
   file: string,
 ): ParsedRole<K> {
-  const metadata = parseMetadata(bytes, type, `${role} (${file})`);
+  let metadata: Metadata<Extract<AnySigned, { _type: K }>>;
+  try {
+    metadata = parseMetadata(bytes, type, `${role} (${file})`);
+  } catch (err) {
+    // JSON.parse quotes the offending text, line breaks included: keep the message on one line.
+    if (err instanceof CeremonyError) {
+      throw new CeremonyError(err.code, err.message.replace(/\s*[\r\n]+\s*/g, ' '), {
+        cause: err,
+      });
+    }
+    throw err;
+  }
   let canonical: Uint8Array;
   try {
     canonical = canonicalBytes(metadata.signed);
