@@ -1,3 +1,4 @@
+import type { JsonObject } from '../metadata/json.js';
 import type { Key } from '../metadata/model.js';
 import { CeremonyError } from '../metadata/errors.js';
 import { enrollTokenKey, generateTokenKey, type TokenAlgorithm } from '../hsm/enroll.js';
@@ -32,7 +33,7 @@ export async function enrollHardwareKey(
   args: ParsedArgs,
   holder: string,
   generate: string | undefined,
-): Promise<{ key: Key; ref: string; attestation?: unknown }> {
+): Promise<{ key: Key; ref: string; attestation?: JsonObject }> {
   const uris = args.positionals.filter((p) => p.startsWith('pkcs11:'));
   if (uris.length !== args.positionals.length || uris.length > 1) {
     throw new CeremonyError('USAGE', '--hsm takes at most one pkcs11: URI');

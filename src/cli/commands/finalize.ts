@@ -112,7 +112,7 @@ export const finalizeCommand: Command = {
         staging.ceremony.id,
         { resumed: true },
       );
-      await writeSummary(loaded.paths, staging.ceremony.id);
+      await writeSummary(loaded.paths, staging.ceremony.id, loaded.plan);
       await clearStaging(loaded.paths);
       ctx.out(`ceremony ${staging.ceremony.id} was already published; staging cleared`);
       return 0;
@@ -156,7 +156,7 @@ export const finalizeCommand: Command = {
     await recordEvent(loaded.paths, 'coordinator', now, 'ceremony.finalized', staging.ceremony.id, {
       files,
     });
-    await writeSummary(loaded.paths, staging.ceremony.id);
+    await writeSummary(loaded.paths, staging.ceremony.id, loaded.plan);
     await clearStaging(loaded.paths);
     summarize(ctx, report);
     ctx.out(`published ${writes.length} file(s) into ${repoDir}`);

@@ -1,3 +1,4 @@
+import type { JsonObject } from '../../metadata/json.js';
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -95,11 +96,14 @@ export const keyAddCommand: Command = {
       );
     }
     if (!boolFlag(args, 'hsm') && args.positionals.length > 0) {
-      throw new CeremonyError('USAGE', `unexpected argument "${args.positionals[0] ?? ''}" (usage: ${keyAddCommand.usage})`);
+      throw new CeremonyError(
+        'USAGE',
+        `unexpected argument "${args.positionals[0] ?? ''}" (usage: ${keyAddCommand.usage})`,
+      );
     }
     const generate = stringFlag(args, 'generate');
     const keyRef = stringFlag(args, 'key-ref');
-    let result: { key: Key; ref: string; attestation?: unknown };
+    let result: { key: Key; ref: string; attestation?: JsonObject };
     if (boolFlag(args, 'hsm')) {
       result = await enrollHardwareKey(ctx, args, holder, generate);
     } else if (generate !== undefined) {

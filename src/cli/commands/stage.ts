@@ -6,7 +6,7 @@ import { CeremonyError } from '../../metadata/errors.js';
 import { toDraft, writeStaging } from '../../repo/staging-store.js';
 import { boolFlag, stringList, type Command } from '../command.js';
 import { DIR_OPTION, ceremonyDir, loadCeremony } from '../ceremony-context.js';
-import { recordEvent } from '../transcript.js';
+import { openCeremonyId, recordEvent } from '../transcript.js';
 
 /** `tuf-ceremony stage`: computes the next versions that need signing into staged/. */
 export const stageCommand: Command = {
@@ -56,12 +56,7 @@ export const stageCommand: Command = {
         );
       }
     }
-    const id =
-      previous?.ceremony.id ??
-      `${formatExpiry(now).slice(0, 10)}-${planned.map((p) => `${p.role}-v${p.signed.version}`).join('-')}`.slice(
-        0,
-        120,
-      );
+    const id = previous?.ceremony.id ?? (await openCeremonyId(loaded.paths, now));
     const base: Record<string, number> = {};
     for (const role of ['root', 'targets', 'snapshot', 'timestamp', ...planned.map((p) => p.role)])
       base[role] = publishedVersion(loaded.published, role);
@@ -73,6 +68,12 @@ export const stageCommand: Command = {
       drafts: Object.fromEntries(drafts.map((d) => [d.role, d.sha256])),
     };
     await writeStaging(loaded.paths, ceremony, drafts);
+    if (!previous) {
+      await recordEvent(loaded.paths, 'coordinator', ctx.now(), 'ceremony.started', id, {
+        ceremony_id: id,
+        roles: planned.map((p) => `${p.role} v${p.signed.version}`),
+      });
+    }
     for (const d of drafts) {
       await recordEvent(
         loaded.paths,
