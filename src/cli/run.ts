@@ -53,6 +53,11 @@ export async function runCli(
   ctx: CommandContext = makeContext(),
 ): Promise<number> {
   try {
+    if (argv.length === 0 && ctx.interactive) {
+      const { runGuided } = await import('./guided.js');
+      const { terminalPrompter } = await import('./prompt.js');
+      return await runGuided(ctx, terminalPrompter(), runCli);
+    }
     if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
       ctx.out(helpText());
       return argv.length === 0 ? EXIT.usage : EXIT.ok;

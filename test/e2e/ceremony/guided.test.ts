@@ -1,0 +1,93 @@
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CeremonyFixture } from '../../helpers/ceremony.js';
+import { CLI } from '../../helpers/cli.js';
+import { PROJECT_ROOT } from '../../helpers/fixtures.js';
+
+// The guided mode (`tuf-ceremony` with no arguments) driven through a real pseudo-terminal: one
+// holder's whole turn (who are you, review, confirm, hidden passphrase, signature, status), and
+// Ctrl-C at a prompt leaving everything as it was.
+
+interface Step {
+  expect: string;
+  send: string;
+}
+
+function inTerminal(
+  cwd: string,
+  script: Step[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; screen: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      'python3',
+      [
+        join(PROJECT_ROOT, 'test', 'helpers', 'pty_driver.py'),
+        JSON.stringify(script),
+        '--',
+        process.execPath,
+        CLI,
+      ],
+      {
+        cwd,
+        env: { ...process.env, ...env, TERM: 'xterm', COLUMNS: '200' },
+      },
+    );
+    let screen = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (screen += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (screen += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, screen }));
+  });
+}
+
+const DOWN = '\u001b[B';
+
+describe('guided mode in a terminal', () => {
+  it('walks a holder through their turn: review, confirm, passphrase, signature', async () => {
+    const ceremony = await CeremonyFixture.create(['alice', 'bob', 'carol'], 2);
+    for (const holder of ['alice', 'bob', 'carol', 'online']) await ceremony.addKey(holder);
+    await ceremony.ok(['stage']);
+    const passphrase = ceremony.env[ceremony.passphraseVar('bob')] ?? '';
+    const { code, screen } = await inTerminal(
+      ceremony.dir,
+      [
+        { expect: 'Who are you\\?', send: `${DOWN}\r` },
+        { expect: 'Sign root, targets as bob\\?', send: 'y\r' },
+        { expect: 'Passphrase for key file', send: `${passphrase}\r` },
+        { expect: 'bob made 2 signature', send: '' },
+      ],
+      {},
+    );
+    expect(code, screen).toBe(0);
+    expect(screen).toMatch(/bob must sign: root, targets/);
+    expect(screen).toMatch(/sha256 of the bytes to sign: [0-9a-f]{64}/);
+    expect(screen).toMatch(/signed root v1 with [0-9a-f]{8} \(new root v1\); verified/);
+    expect(screen).toMatch(/root v1 .*needs signatures/);
+    expect(screen).not.toContain(passphrase);
+    const stored = JSON.parse(
+      await readFile(join(ceremony.dir, 'staged', 'signatures', 'bob.json'), 'utf8'),
+    ) as { signatures: Record<string, unknown[]> };
+    expect(Object.keys(stored.signatures).sort()).toEqual(['root', 'targets']);
+  });
+
+  it('leaves everything as it was on Ctrl-C at a prompt', async () => {
+    const ceremony = await CeremonyFixture.create(['alice', 'bob'], 1);
+    for (const holder of ['alice', 'bob', 'online']) await ceremony.addKey(holder);
+    await ceremony.ok(['stage']);
+    const { code, screen } = await inTerminal(
+      ceremony.dir,
+      [
+        { expect: 'Who are you\\?', send: '\r' },
+        { expect: 'Sign root, targets as alice\\?', send: '\u0003' },
+      ],
+      {},
+    );
+    expect(code, screen).toBe(130);
+    expect(screen).toMatch(/cancelled; nothing was changed/);
+    const status = await ceremony.status();
+    expect(status.json.roles[0]?.checks[0]?.valid).toBe(0);
+  });
+});
