@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { mdText } from './markdown.js';
-import { rolesAndVersions, type CeremonyStatusView } from './status-view.js';
+import { countedKeys, rolesAndVersions, type CeremonyStatusView } from './status-view.js';
 
 /** A comment body together with the hidden marker that makes posting it idempotent. */
 export interface MarkedComment {
@@ -19,7 +19,7 @@ export function signatureLandedComment(view: CeremonyStatusView, holder: string)
   const safe = holder.replace(/[^A-Za-z0-9._-]/g, '_');
   const marker = `<!-- tuf-ceremony:signed:${safe}:${draftDigest(view)} -->`;
   const counts = view.roles
-    .map((r) => `\`${mdText(r.name)}\` ${new Set(r.validSigners).size}/${r.threshold}`)
+    .map((r) => `\`${mdText(r.name)}\` ${countedKeys(r)}/${r.threshold}`)
     .join(', ');
   const body = [
     marker,

@@ -32,6 +32,7 @@ export {
   type GitHubSettings,
 } from './github-settings.js';
 export {
+  countedKeys,
   roleThresholdMet,
   rolesAndVersions,
   type CeremonyStatusView,
@@ -43,3 +44,4 @@ export { signatureLandedComment, thresholdsMetComment, type MarkedComment } from
 export { publishCeremony, type PublishRequest, type PublishResult } from './publish.js';
 export { resolveGitHubRepo } from './target.js';
 export { CHECK_WORKFLOW_PATH, renderCheckWorkflow, type CheckWorkflowOptions } from './workflow.js';
+export { statusViewFrom } from './from-ceremony.js';

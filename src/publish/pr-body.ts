@@ -1,5 +1,6 @@
 import { mdList, mdText } from './markdown.js';
 import {
+  countedKeys,
   roleThresholdMet,
   rolesAndVersions,
   type CeremonyStatusView,
@@ -15,16 +16,19 @@ export function renderPrTitle(view: CeremonyStatusView): string {
   return `TUF ceremony: ${rolesAndVersions(view)}`;
 }
 
-function count(signers: readonly string[], threshold: number): string {
-  const n = new Set(signers).size;
+function count(
+  c: { validSigners: readonly string[]; validKeys?: number },
+  threshold: number,
+): string {
+  const n = countedKeys(c);
   return `${n}/${threshold} ${n >= threshold ? '✅' : '⏳'}`;
 }
 
 function signaturesCell(role: RoleStatusView): string {
-  const own = `${count(role.validSigners, role.threshold)} (${mdList(role.validSigners)})`;
+  const own = `${count(role, role.threshold)} (${mdList(role.validSigners)})`;
   if (role.rootOld === undefined) return own;
   const old = role.rootOld;
-  return `new root: ${own}<br>previous root: ${count(old.validSigners, old.threshold)} (${mdList(old.validSigners)})`;
+  return `new root: ${own}<br>previous root: ${count(old, old.threshold)} (${mdList(old.validSigners)})`;
 }
 
 function missingCell(role: RoleStatusView): string {

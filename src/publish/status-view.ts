@@ -3,6 +3,8 @@ export interface PreviousRootView {
   threshold: number;
   validSigners: string[];
   missing: string[];
+  /** Distinct keys counted (a holder may hold several); default: distinct validSigners. */
+  validKeys?: number;
 }
 
 /** One staged role as publishing shows it. */
@@ -14,6 +16,8 @@ export interface RoleStatusView {
   threshold: number;
   /** Holders whose signatures verify over the current draft bytes. */
   validSigners: string[];
+  /** Distinct keys counted toward the threshold; default: the number of distinct validSigners. */
+  validKeys?: number;
   /** Holders who can still sign and have not. */
   missing: string[];
   /** Holders whose signatures are over other bytes than the current draft (not counted). */
@@ -34,10 +38,17 @@ export interface CeremonyStatusView {
 
 /** Whether one role's thresholds are met (for root, both the new and the previous root's). */
 export function roleThresholdMet(role: RoleStatusView): boolean {
-  const own = new Set(role.validSigners).size >= role.threshold;
-  const old =
-    role.rootOld === undefined || new Set(role.rootOld.validSigners).size >= role.rootOld.threshold;
+  const own = countedKeys(role) >= role.threshold;
+  const old = role.rootOld === undefined || countedKeys(role.rootOld) >= role.rootOld.threshold;
   return own && old;
+}
+
+/** Keys counted toward a threshold: `validKeys` when given, else distinct signing holders. */
+export function countedKeys(count: {
+  validSigners: readonly string[];
+  validKeys?: number;
+}): number {
+  return count.validKeys ?? new Set(count.validSigners).size;
 }
 
 /** `root v2, targets v2`: the roles and versions of a ceremony, as titles and messages name them. */
