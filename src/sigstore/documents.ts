@@ -2,6 +2,7 @@ import { CeremonyError } from '../metadata/errors.js';
 import { decodeUtf8, encodeUtf8 } from '../metadata/json.js';
 import { trustedRootMediaType, type TrustedRootVersion } from './media-types.js';
 import {
+  emptySigningConfig,
   parseSigningConfig,
   serializeSigningConfig,
   type SigningConfigDoc,
@@ -64,4 +65,42 @@ export function encodeSigningConfig(doc: SigningConfigDoc, file: string): Uint8A
   parseSigningConfig(text, file);
   validateSigningConfigText(text, file);
   return encodeUtf8(text);
+}
+
+/** The outcome of an edit on serialized bytes: the new document and the bytes to write or stage. */
+export interface EditedBytes<T> {
+  doc: T;
+  bytes: Uint8Array;
+  /** False when the edit reproduced the input bytes exactly. */
+  changed: boolean;
+}
+
+function sameBytes(a: Uint8Array | undefined, b: Uint8Array): boolean {
+  return a !== undefined && a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/**
+ * Applies a pure edit to trusted_root.json bytes (`undefined`: start an empty document of the
+ * `createAs` generation) and returns the checked bytes: what the ceremony stages as a TUF target.
+ */
+export function editTrustedRootBytes(
+  before: Uint8Array | undefined,
+  createAs: TrustedRootVersion,
+  edit: (doc: TrustedRootDoc) => TrustedRootDoc,
+  file: string,
+): EditedBytes<TrustedRootDoc> {
+  const doc = edit(before ? decodeTrustedRoot(before, file) : emptyTrustedRoot(createAs));
+  const bytes = encodeTrustedRoot(doc, file);
+  return { doc, bytes, changed: !sameBytes(before, bytes) };
+}
+
+/** Applies a pure edit to signing_config bytes (`undefined`: start an empty v0.2 document). */
+export function editSigningConfigBytes(
+  before: Uint8Array | undefined,
+  edit: (doc: SigningConfigDoc) => SigningConfigDoc,
+  file: string,
+): EditedBytes<SigningConfigDoc> {
+  const doc = edit(before ? decodeSigningConfig(before, file) : emptySigningConfig());
+  const bytes = encodeSigningConfig(doc, file);
+  return { doc, bytes, changed: !sameBytes(before, bytes) };
 }

@@ -1,14 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from '../repo/atomic-write.js';
-import {
-  decodeSigningConfig,
-  decodeTrustedRoot,
-  emptyTrustedRoot,
-  encodeSigningConfig,
-  encodeTrustedRoot,
-} from './documents.js';
+import { editSigningConfigBytes, editTrustedRootBytes } from './documents.js';
 import type { TrustedRootVersion } from './media-types.js';
-import { emptySigningConfig, type SigningConfigDoc } from './signing-config-model.js';
+import type { SigningConfigDoc } from './signing-config-model.js';
 import type { TrustedRootDoc } from './trusted-root-model.js';
 
 // The standalone `--file` mode: read a document (or start an empty one when the file is missing),
@@ -38,11 +32,9 @@ export async function editTrustedRootFile(
   edit: (doc: TrustedRootDoc) => TrustedRootDoc,
 ): Promise<FileEditResult<TrustedRootDoc>> {
   const before = await readIfPresent(path);
-  const doc = edit(before ? decodeTrustedRoot(before, path) : emptyTrustedRoot(createAs));
-  const bytes = encodeTrustedRoot(doc, path);
-  const changed = before === undefined || Buffer.compare(before, bytes) !== 0;
-  if (changed) await writeFileAtomic(path, bytes);
-  return { doc, created: before === undefined, changed };
+  const result = editTrustedRootBytes(before, createAs, edit, path);
+  if (result.changed) await writeFileAtomic(path, result.bytes);
+  return { doc: result.doc, created: before === undefined, changed: result.changed };
 }
 
 /** Applies `edit` to a signing_config (v0.2) file, creating an empty one when missing. */
@@ -51,9 +43,7 @@ export async function editSigningConfigFile(
   edit: (doc: SigningConfigDoc) => SigningConfigDoc,
 ): Promise<FileEditResult<SigningConfigDoc>> {
   const before = await readIfPresent(path);
-  const doc = edit(before ? decodeSigningConfig(before, path) : emptySigningConfig());
-  const bytes = encodeSigningConfig(doc, path);
-  const changed = before === undefined || Buffer.compare(before, bytes) !== 0;
-  if (changed) await writeFileAtomic(path, bytes);
-  return { doc, created: before === undefined, changed };
+  const result = editSigningConfigBytes(before, edit, path);
+  if (result.changed) await writeFileAtomic(path, result.bytes);
+  return { doc: result.doc, created: before === undefined, changed: result.changed };
 }

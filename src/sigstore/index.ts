@@ -28,6 +28,9 @@ export {
   encodeTrustedRoot,
   decodeSigningConfig,
   encodeSigningConfig,
+  editTrustedRootBytes,
+  editSigningConfigBytes,
+  type EditedBytes,
 } from './documents.js';
 export {
   addTransparencyLog,

@@ -18,6 +18,7 @@ import {
   sigstoreSigningConfigEndCommand,
   sigstoreSigningConfigSelectorCommand,
 } from './sigstore-signing-config.js';
+import { sigstoreSmokeTestCommand } from './sigstore-smoke-test.js';
 
 /** Every `sigstore ...` subcommand: trusted_root.json and signing_config edits. */
 export const sigstoreCommands: readonly Command[] = [
@@ -32,4 +33,5 @@ export const sigstoreCommands: readonly Command[] = [
   sigstoreSigningConfigAddCommand,
   sigstoreSigningConfigEndCommand,
   sigstoreSigningConfigSelectorCommand,
+  sigstoreSmokeTestCommand,
 ];

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../helpers/fixtures.js';
+import { writeTinyRepo } from '../../helpers/tiny-tuf-repo.js';
 import {
   fixtureTrustedRoot,
   HAVE_FIXTURES,
@@ -427,5 +428,44 @@ describe('sigstore commands create files and refuse bad input', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toBe('error: selectors exist for --kind rekor and tsa only\n');
     expect(await readFile(join(dir, sc), 'utf8')).toBe(text);
+  });
+});
+
+describe('sigstore smoke-test', () => {
+  it('reports what the Sigstore client loaded, or its error with exit 1', async () => {
+    const good = JSON.stringify({
+      mediaType: 'application/vnd.dev.sigstore.trustedroot.v0.2+json',
+    });
+    const okRepo = await writeTinyRepo(join(dir, 'repo-ok'), {
+      'trusted_root.json': Buffer.from(good),
+    });
+    await writeFile(join(dir, 'repo-ok.root.json'), okRepo.rootJson);
+    const out = await ok(dir, [
+      'sigstore',
+      'smoke-test',
+      '--repository',
+      'repo-ok',
+      '--root',
+      'repo-ok.root.json',
+    ]);
+    expect(out).toMatch(
+      /^the Sigstore client loaded trusted_root.json \(sha256 [0-9a-f]{64}\): 0 transparency logs, 0 certificate authorities, 0 CT logs, 0 timestamp authorities\n$/,
+    );
+    const badRepo = await writeTinyRepo(join(dir, 'repo-bad'), {
+      'trusted_root.json': Buffer.from('{"tlogs": [{"hashAlgorithm": "MD5"}]}'),
+    });
+    await writeFile(join(dir, 'repo-bad.root.json'), badRepo.rootJson);
+    const run = await tool(dir, [
+      'sigstore',
+      'smoke-test',
+      '--repository',
+      'repo-bad',
+      '--root',
+      'repo-bad.root.json',
+    ]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      /^error: the Sigstore client \(@sigstore\/tuf\) cannot use trusted_root.json from .*repo-bad: Unrecognized enum value MD5 for enum HashAlgorithm\n$/,
+    );
   });
 });

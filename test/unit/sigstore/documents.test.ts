@@ -4,9 +4,11 @@ import { CeremonyError } from '../../../src/metadata/errors.js';
 import {
   decodeSigningConfig,
   decodeTrustedRoot,
+  editTrustedRootBytes,
   emptyTrustedRoot,
   encodeSigningConfig,
   encodeTrustedRoot,
+  endCtLog,
   serializeTrustedRoot,
   TRUSTED_ROOT_V01_LEGACY,
 } from '../../../src/sigstore/index.js';
@@ -136,6 +138,25 @@ describe('trusted root documents', () => {
         }
         expect(list.map((e) => e.n).sort((a, b) => a - b)).toEqual(starts.map((_s, n) => n));
       }),
+    );
+  });
+});
+
+describe.runIf(HAVE_FIXTURES)('editing serialized bytes (the staged-target path)', () => {
+  it('reports no change for an edit that reproduces the bytes, and a change otherwise', async () => {
+    const bytes = sigstoreTarget('trusted_root.json');
+    expect(editTrustedRootBytes(bytes, '0.2', (d) => d, 't').changed).toBe(false);
+    const edited = editTrustedRootBytes(
+      bytes,
+      '0.2',
+      (d) =>
+        endCtLog(d, { baseUrl: 'https://ctfe.sigstore.dev/2022', end: '2030-01-01T00:00:00Z' }),
+      't',
+    );
+    expect(edited.changed).toBe(true);
+    expect(edited.doc.mediaType).toBe(TRUSTED_ROOT_V01_LEGACY);
+    expect(Buffer.from(edited.bytes).toString()).toContain(
+      '"start": "2022-10-20T00:00:00Z",\n          "end": "2030-01-01T00:00:00Z"',
     );
   });
 });

@@ -1,0 +1,30 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { EXIT, type Command } from '../command.js';
+import { requiredFlag } from './sigstore-shared.js';
+
+// `sigstore smoke-test`: the real Sigstore client loads trusted_root.json from a TUF repository
+// directory served on 127.0.0.1, as it would from a CDN.
+
+const USAGE = 'tuf-ceremony sigstore smoke-test --repository DIR --root ROOT_JSON';
+
+/** `sigstore smoke-test`: can @sigstore/tuf fetch and parse this repository's trusted_root.json? */
+export const sigstoreSmokeTestCommand: Command = {
+  name: 'sigstore smoke-test',
+  summary: 'check that the Sigstore client can load trusted_root.json from a TUF repository',
+  usage: USAGE,
+  options: { repository: { type: 'string' }, root: { type: 'string' } },
+  async run(ctx, args) {
+    const repositoryDir = resolve(ctx.cwd, requiredFlag(args, 'repository', USAGE));
+    const rootJson = new Uint8Array(
+      await readFile(resolve(ctx.cwd, requiredFlag(args, 'root', USAGE))),
+    );
+    // Loaded on demand: the TUF client is large and only this command needs it.
+    const { smokeTestTrustedRoot } = await import('../../sigstore/smoke-test.js');
+    const r = await smokeTestTrustedRoot({ repositoryDir, rootJson });
+    ctx.out(
+      `the Sigstore client loaded trusted_root.json (sha256 ${r.sha256}): ${r.tlogs} transparency logs, ${r.certificateAuthorities} certificate authorities, ${r.ctlogs} CT logs, ${r.timestampAuthorities} timestamp authorities`,
+    );
+    return EXIT.ok;
+  },
+};
