@@ -1,9 +1,18 @@
+import { CeremonyError } from '../metadata/errors.js';
 import { computeKeyid, keyFingerprint, keyFromPublicKeyObject } from '../metadata/keys.js';
+import type { Key } from '../metadata/model.js';
 import { CKF, CKO } from './constants.js';
-import { findObjects, publicKeyOf, type TokenObject } from './objects.js';
+import { describeObject, findObjects, publicKeyOf, type TokenObject } from './objects.js';
 import { openSession } from './session.js';
-import { allTokens, tokenFlags, type ModuleOptions, type TokenDescriptor } from './tokens.js';
-import { formatPkcs11Uri } from './uri.js';
+import {
+  allTokens,
+  describeToken,
+  selectToken,
+  tokenFlags,
+  type ModuleOptions,
+  type TokenDescriptor,
+} from './tokens.js';
+import { formatPkcs11Uri, parsePkcs11Uri } from './uri.js';
 
 // What `hsm list` shows: every token of the module(s), and the keys visible without a PIN
 // (public-key and certificate objects), each with its fingerprint and the URI to enroll it by.
@@ -110,4 +119,33 @@ export async function listTokens(options: ModuleOptions = {}): Promise<ListedTok
     });
   }
   return listed;
+}
+
+/**
+ * The public key of the key a URI names, read without a PIN (public-key or certificate object
+ * with the URI's id or label): for checking an attestation before enrollment.
+ */
+export async function readTokenPublicKey(uri: string, options: ModuleOptions = {}): Promise<Key> {
+  const parsed = parsePkcs11Uri(uri);
+  if (parsed.id === undefined && parsed.object === undefined) {
+    throw new CeremonyError('USAGE', `PKCS#11 URI "${uri}" names no key: add id= or object=`);
+  }
+  const token = await selectToken(parsed, options);
+  const session = await openSession(token, undefined);
+  try {
+    const found = [
+      ...findObjects(session, CKO.PUBLIC_KEY, parsed.id, parsed.object),
+      ...findObjects(session, CKO.CERTIFICATE, parsed.id, parsed.object),
+    ];
+    const first = found[0];
+    if (!first) {
+      throw new CeremonyError(
+        'HSM',
+        `token ${describeToken(token)}: no public key or certificate ${describeObject({ label: parsed.object ?? '', id: parsed.id ?? Buffer.alloc(0) })} visible without a PIN`,
+      );
+    }
+    return keyFromPublicKeyObject(publicKeyOf(session, first));
+  } finally {
+    session.close();
+  }
 }

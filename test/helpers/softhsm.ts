@@ -66,6 +66,8 @@ export interface KeyPairSpec {
   idHex: string;
   curve: 'p256' | 'ed25519';
   sign: boolean;
+  /** CKA_ALWAYS_AUTHENTICATE: the PIN is checked again for every signature. */
+  alwaysAuthenticate?: boolean;
 }
 
 /** Creates a SoftHSM2 directory and config; the caller points SOFTHSM2_CONF at `conf`. */
@@ -136,6 +138,7 @@ m.C_GenerateKeyPair(s, { mechanism: ed ? 0x1055 : p.CKM_ECDSA_KEY_PAIR_GEN }, [
   { type: p.CKA_CLASS, value: p.CKO_PRIVATE_KEY }, { type: p.CKA_KEY_TYPE, value: keyType },
   { type: p.CKA_TOKEN, value: true }, { type: p.CKA_PRIVATE, value: true }, { type: p.CKA_SENSITIVE, value: true },
   { type: p.CKA_SIGN, value: a.sign }, { type: p.CKA_DERIVE, value: !a.sign },
+  { type: p.CKA_ALWAYS_AUTHENTICATE, value: a.alwaysAuthenticate === true },
   { type: p.CKA_LABEL, value: a.label }, { type: p.CKA_ID, value: id },
 ]);
 m.C_Finalize();

@@ -1,6 +1,7 @@
 import type { Command } from '../command.js';
 import { demoCommand } from './demo.js';
 import { finalizeCommand } from './finalize.js';
+import { hsmAttestCommand } from './hsm-attest.js';
 import { hsmListCommand } from './hsm-list.js';
 import { initCommand } from './init.js';
 import { keyAddCommand } from './key-add.js';
@@ -23,5 +24,6 @@ export const COMMANDS: readonly Command[] = [
   demoCommand,
   verifyCommand,
   hsmListCommand,
+  hsmAttestCommand,
   ...sigstoreCommands,
 ];

@@ -18,6 +18,8 @@ export interface YubiExtensions {
 
 /** A temp CA workspace. */
 export interface CertFactory {
+  /** The workspace directory (keys, CSRs and PEM files). */
+  readonly dir: string;
   /** A self-signed root: returns its name (key and PEM are kept in the workspace). */
   root(name: string): string;
   /** An intermediate signed by `issuer`. */
@@ -74,6 +76,7 @@ export function certFactory(days = 30): CertFactory {
     ]);
   };
   return {
+    dir,
     root(name) {
       newKey(name);
       openssl([

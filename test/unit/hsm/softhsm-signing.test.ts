@@ -5,7 +5,7 @@ import { signAndCheck } from '../../../src/metadata/sign.js';
 import { checkSignature } from '../../../src/metadata/signature-check.js';
 import { KeyRefRegistry } from '../../../src/signing/key-ref.js';
 import { enrollTokenKey, generateTokenKey } from '../../../src/hsm/enroll.js';
-import { listTokens } from '../../../src/hsm/list.js';
+import { listTokens, readTokenPublicKey } from '../../../src/hsm/list.js';
 import { finalizeModules } from '../../../src/hsm/modules.js';
 import { openPkcs11Signer, pkcs11KeyRefResolver } from '../../../src/hsm/signer.js';
 import { parsePkcs11Uri } from '../../../src/hsm/uri.js';
@@ -64,6 +64,15 @@ describe.runIf(HAVE_SOFTHSM)('PKCS#11 keys on SoftHSM2 tokens', () => {
       idHex: '04',
       curve: 'p256',
       sign: true,
+    });
+    hsm.createKeyPair({
+      token: 'bob',
+      pin: PIN,
+      label: 'always',
+      idHex: '05',
+      curve: 'p256',
+      sign: true,
+      alwaysAuthenticate: true,
     });
     // Every token exists before the module is initialized with this configuration.
     finalizeModules();
@@ -155,6 +164,31 @@ describe.runIf(HAVE_SOFTHSM)('PKCS#11 keys on SoftHSM2 tokens', () => {
       await signer.close();
     }
     expect(pins.asked).toHaveLength(1);
+  });
+
+  it('signs with a key that needs the PIN for every signature (CKA_ALWAYS_AUTHENTICATE)', async () => {
+    const pins = scriptedPins([PIN]);
+    const signer = await openPkcs11Signer('pkcs11:token=bob;object=always', pins, undefined, opts);
+    try {
+      await signAndCheck(signer, BYTES);
+      await signAndCheck(signer, BYTES);
+    } finally {
+      await signer.close();
+    }
+    expect(pins.asked).toEqual(['PIN: token "bob"']);
+  });
+
+  it('reads a public key without a PIN, equal to the enrolled one', async () => {
+    const enrolled = await enrollTokenKey(
+      'pkcs11:token=bob;object=existing',
+      scriptedPins([PIN]),
+      opts,
+    );
+    expect(await readTokenPublicKey('pkcs11:token=bob;id=%01', opts)).toEqual(enrolled.key);
+    await expect(readTokenPublicKey('pkcs11:token=bob', opts)).rejects.toThrow(/names no key/);
+    await expect(readTokenPublicKey('pkcs11:token=bob;object=none', opts)).rejects.toThrow(
+      /no public key or certificate "none" visible without a PIN/,
+    );
   });
 
   it('lists tokens and their keys with fingerprints and usable URIs, without a PIN', async () => {
