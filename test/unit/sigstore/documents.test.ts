@@ -143,7 +143,7 @@ describe('trusted root documents', () => {
 });
 
 describe.runIf(HAVE_FIXTURES)('editing serialized bytes (the staged-target path)', () => {
-  it('reports no change for an edit that reproduces the bytes, and a change otherwise', async () => {
+  it('reports no change for an edit that reproduces the bytes, and a change otherwise', () => {
     const bytes = sigstoreTarget('trusted_root.json');
     expect(editTrustedRootBytes(bytes, '0.2', (d) => d, 't').changed).toBe(false);
     const edited = editTrustedRootBytes(
