@@ -1,7 +1,7 @@
 import { allBinNames } from '../delegation.js';
 import type { Delegations, RoleKeys, TargetsSigned } from '../model.js';
 import { verifyRoleSignatures } from '../verify.js';
-import { checkThreshold } from './checks.js';
+import { checkThreshold, fail } from './checks.js';
 import { keyidWarnings } from './keyids.js';
 import { loadListedRole, type ListedRoleRequest } from './listed-role.js';
 import type { ParsedRole } from './parse-role.js';
@@ -13,9 +13,25 @@ export type TargetsTree = ReadonlyMap<string, TargetsSigned>;
 
 type Base = Omit<ListedRoleRequest, 'name' | 'keys' | 'roleKeys' | 'delegatedBy'>;
 
-function children(delegations: Delegations): { name: string; roleKeys: RoleKeys }[] {
+function children(
+  delegations: Delegations,
+  parentName: string,
+  parentFile: string,
+  snapshotEntries: number,
+): { name: string; roleKeys: RoleKeys }[] {
   const succinct = delegations.succinct_roles;
   if (succinct) {
+    const bins = 2 ** succinct.bit_length;
+    // TAP 15: every bin file must be listed in snapshot; refuse before naming 2^bit_length bins.
+    if (bins > snapshotEntries) {
+      fail(
+        'FILE_MISSING',
+        parentName,
+        parentFile,
+        `delegates ${bins} hash bins but snapshot lists only ${snapshotEntries} files`,
+        'TAP 15: every bin must exist',
+      );
+    }
     // TAP 15: every bin of a succinct delegation is a role, and every bin file must exist.
     const roleKeys = { keyids: succinct.keyids, threshold: succinct.threshold };
     return allBinNames(succinct).map((name) => ({ name, roleKeys }));
@@ -27,7 +43,8 @@ function children(delegations: Delegations): { name: string; roleKeys: RoleKeys 
 }
 
 /**
- * Spec 5.6.7: loads every delegated role reachable from targets, in pre-order, each file once;
+ * Spec 5.6.7: loads every delegated role reachable from targets (a role's delegations in listed
+ * order, before deeper ones), each file once;
  * a role delegated by two roles must carry a threshold of each delegator's keys.
  */
 export async function walkDelegations(
@@ -40,14 +57,16 @@ export async function walkDelegations(
   const tree = new Map<string, TargetsSigned>([['targets', top.metadata.signed]]);
   const reports: RoleReport[] = [];
   const stack: string[] = ['targets'];
+  const entries = Object.keys(base.snapshot.meta).length;
   while (stack.length > 0) {
     const parentName = stack.pop() as string;
-    const parent = tree.get(parentName);
-    const delegations = parent?.delegations;
+    const parent = loaded.get(parentName);
+    const delegations = parent?.metadata.signed.delegations;
     if (delegations === undefined) continue;
     for (const w of keyidWarnings(delegations.keys, `${parentName} delegations`)) warnings.add(w);
     const next: string[] = [];
-    for (const child of children(delegations)) {
+    const file = parent?.file ?? parentName;
+    for (const child of children(delegations, parentName, file, entries)) {
       const known = loaded.get(child.name);
       if (known !== undefined) {
         // spec 5.6.7.2: verified again against this delegator's keys (canonical bytes reused).

@@ -8,6 +8,8 @@ import { MAX_ROOT_ROTATIONS, type MetadataSource } from './source.js';
 
 /** The root a client trusts after following the chain, with the evidence for each step. */
 export interface RootChain {
+  /** The trusted root the chain started from. */
+  initial: RootSigned;
   root: RootSigned;
   file: string;
   trusted: VerificationResult;
@@ -76,7 +78,7 @@ export async function updateRoot(
     root = signed;
     file = next;
   }
-  return { root, file, trusted, chain };
+  return { initial: first.metadata.signed, root, file, trusted, chain };
 }
 
 function addAll(set: Set<string>, items: readonly string[]): void {

@@ -1,3 +1,4 @@
+import type { RootSigned } from '../model.js';
 import { formatExpiry } from '../time.js';
 import { checkExpiry } from './checks.js';
 import { walkDelegations } from './delegation-walk.js';
@@ -32,7 +33,6 @@ export interface VerifyOptions {
 export async function verifyRepository(options: VerifyOptions): Promise<VerifyReport> {
   const { source, now } = options;
   const limits: SizeLimits = { ...DEFAULT_LIMITS, ...options.limits };
-  const previous = options.previous ?? {};
   const warnings = new Set<string>();
   const chain = await updateRoot(
     options.trustedRoot,
@@ -54,6 +54,7 @@ export async function verifyRepository(options: VerifyOptions): Promise<VerifyRe
     result: last ? last.newRoot : chain.trusted,
     delegatedBy: 'root',
   };
+  const previous = keptPrevious(chain.initial, root, options.previous ?? {});
   const timestamp = await loadTimestamp(source, root, limits, now, previous);
   const snapshot = await loadSnapshot(source, root, timestamp.parsed, limits, now, previous);
   const consistentSnapshot = root.consistent_snapshot === true;
@@ -99,4 +100,23 @@ export async function verifyRepository(options: VerifyOptions): Promise<VerifyRe
     targets: checked,
     warnings: [...warnings],
   };
+}
+
+function sameKeys(a: RootSigned, b: RootSigned, role: string): boolean {
+  const x = a.roles[role]?.keyids ?? [];
+  const y = new Set(b.roles[role]?.keyids ?? []);
+  return x.length === y.size && x.every((k) => y.has(k));
+}
+
+/**
+ * Spec 5.3.11: when the timestamp or snapshot keys rotated along the root chain, the previously
+ * trusted timestamp and snapshot are discarded (recovery from a fast-forward attack).
+ */
+function keptPrevious(
+  initial: RootSigned,
+  final: RootSigned,
+  previous: PreviousMetadata,
+): PreviousMetadata {
+  const rotated = !sameKeys(initial, final, 'timestamp') || !sameKeys(initial, final, 'snapshot');
+  return rotated ? {} : previous;
 }

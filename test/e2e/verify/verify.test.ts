@@ -209,7 +209,15 @@ describe.runIf(HAVE_FIXTURES)('tuf-ceremony verify on Sigstore production metada
     ts.signed.version = 800;
     await writeFile(join(cache, 'timestamp.json'), JSON.stringify(ts));
     expectOneLineFailure(
-      await verify(['--root', ROOT1, '--at', AT, '--previous', cache, PUBLISHED]),
+      await verify([
+        '--root',
+        join(PUBLISHED, '15.root.json'),
+        '--at',
+        AT,
+        '--previous',
+        cache,
+        PUBLISHED,
+      ]),
       'timestamp (timestamp.json): version 762 is older than the trusted version 800',
       '5.4.3.1',
     );

@@ -167,10 +167,20 @@ describe.runIf(HAVE_FIXTURES)('Sigstore production metadata (published-2026-08-2
 
   it('rejects a rollback against a previously trusted timestamp and snapshot', async () => {
     const source = MemorySource.fromDirectory(PUBLISHED);
-    const trustedRoot = source.files.get('1.root.json') as Uint8Array;
+    // A client holding root v15 (no key rotation since) and a timestamp v763 it trusted before.
+    const trustedRoot = source.files.get('15.root.json') as Uint8Array;
     const ts = source.json('timestamp.json') as { signed: { version: number } };
     ts.signed.version = 763;
     const previousTs = new TextEncoder().encode(JSON.stringify(ts));
+    // spec 5.3.11: from root v1, the timestamp key rotated on the way, so the old timestamp is dropped.
+    const fromV1 = source.files.get('1.root.json') as Uint8Array;
+    const report = await verifyRepository({
+      trustedRoot: fromV1,
+      source,
+      now: AT,
+      previous: { timestamp: previousTs },
+    });
+    expect(report.roles[1]?.version).toBe(762);
     await failure(
       verifyRepository({ trustedRoot, source, now: AT, previous: { timestamp: previousTs } }),
       'VERSION_ROLLBACK',

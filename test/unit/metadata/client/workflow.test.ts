@@ -125,6 +125,21 @@ describe('verifyRepository on a synthetic repository', () => {
     );
   });
 
+  it('refuses a succinct delegation with more bins than snapshot lists, before naming them', async () => {
+    const { repo, source } = await fresh((r) => {
+      const succinct = r.roles.get('hashed')?.delegations?.succinct_roles;
+      if (!succinct) throw new Error('no bins');
+      succinct.bit_length = 30;
+    });
+    await expectFailure(
+      verify(repo, source),
+      'FILE_MISSING',
+      'hashed (1.hashed.json)',
+      'delegates 1073741824 hash bins',
+      'TAP 15',
+    );
+  });
+
   it('follows a root rotation signed by the old and the new keys', async () => {
     const { repo, source } = await fresh(async (r) => {
       const next = [signer(21), signer(22)];
