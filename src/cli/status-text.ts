@@ -13,7 +13,7 @@ export function renderStatus(status: CeremonyStatus): string[] {
         ? ''
         : `; missing: ${check.missingHolders.join(', ') || 'none'}`;
       lines.push(
-        `  ${check.label}: ${check.result.signed.length} of ${check.result.threshold} (signed: ${check.signedBy.join(', ') || 'nobody yet'}${missing})`,
+        `  ${check.label}: ${check.result.signed.length} valid of threshold ${check.result.threshold} (signed: ${check.signedBy.join(', ') || 'nobody yet'}${missing})`,
       );
     }
     for (const s of role.stale) {
