@@ -236,7 +236,7 @@ export function checkAnchoredHeads(
         const anchored = chain.find((e) => e.seq === head.seq);
         if (!anchored || eventHash(anchored) !== head.sha256) {
           problems.push(
-            `${fileOf(other)}: event ${JSON.stringify(head.seq)} anchored by ${fileOf(actor)}:${event.seq} is ${anchored ? 'changed' : 'missing'}`,
+            `${fileOf(other)}: event ${JSON.stringify(head.seq)} is ${anchored ? 'changed' : 'missing'} (its hash is anchored by event ${event.seq} of ${fileOf(actor)})`,
           );
         }
       }

@@ -5,6 +5,7 @@ import { hsmAttestCommand } from './hsm-attest.js';
 import { hsmListCommand } from './hsm-list.js';
 import { initCommand } from './init.js';
 import { keyAddCommand } from './key-add.js';
+import { logCommands } from './log-commands.js';
 import { reviewCommand } from './review.js';
 import { signCommand } from './sign.js';
 import { sigstoreCommands } from './sigstore.js';
@@ -23,6 +24,7 @@ export const COMMANDS: readonly Command[] = [
   finalizeCommand,
   demoCommand,
   verifyCommand,
+  ...logCommands,
   hsmListCommand,
   hsmAttestCommand,
   ...sigstoreCommands,

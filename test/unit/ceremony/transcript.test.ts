@@ -168,7 +168,9 @@ describe('transcript chain', () => {
         ]),
         fileOf,
       ),
-    ).toEqual(['alice.jsonl: event 2 anchored by coordinator.jsonl:1 is missing']);
+    ).toEqual([
+      'alice.jsonl: event 2 is missing (its hash is anchored by event 1 of coordinator.jsonl)',
+    ]);
     expect(
       mergeEvents(
         new Map([

@@ -142,7 +142,7 @@ describe('transcript store', () => {
     await writeFile(alice, `${first}\n`);
     const result = await verifyTranscript(logDir, repo);
     expect(result.logs[0]?.problems).toEqual([
-      'ceremony-logs/2026-11-23-root-v1/alice.jsonl: event 2 anchored by ceremony-logs/2026-11-23-root-v1/coordinator.jsonl:3 is missing',
+      'ceremony-logs/2026-11-23-root-v1/alice.jsonl: event 2 is missing (its hash is anchored by event 3 of ceremony-logs/2026-11-23-root-v1/coordinator.jsonl)',
     ]);
   });
 

@@ -1,0 +1,81 @@
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { parsePlan, type Plan } from '../../ceremony/plan.js';
+import { renderSummary } from '../../ceremony/transcript-summary.js';
+import { CeremonyError, isCeremonyError } from '../../metadata/errors.js';
+import {
+  findTranscriptDirs,
+  readTranscript,
+  transcriptHeads,
+  writeSummary,
+  type TranscriptLog,
+} from '../../repo/transcript-store.js';
+import { boolFlag, stringFlag, type Command, type CommandContext } from '../command.js';
+
+/** The plan of the repository holding ceremony-logs/<id>, when there is one that parses. */
+async function planNear(ctx: CommandContext, logDir: string): Promise<Plan | undefined> {
+  const file = join(dirname(dirname(logDir)), 'ceremony.yaml');
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    return parsePlan(text, relative(ctx.cwd, file) || file);
+  } catch (err) {
+    if (!isCeremonyError(err)) throw err;
+    ctx.err(`warning: ${err.message} (summary written without the plan)`);
+    return undefined;
+  }
+}
+
+/** The log to summarize: `--ceremony ID`, the only one, or the one with the latest event. */
+async function pickLog(dir: string, id: string | undefined): Promise<TranscriptLog> {
+  const dirs = await findTranscriptDirs(dir);
+  const chosen = id === undefined ? dirs : dirs.filter((d) => basename(d) === id);
+  if (chosen.length === 0) {
+    throw new CeremonyError(
+      'USAGE',
+      `no ceremony "${id ?? ''}" under ${dir} (ceremonies: ${dirs.map((d) => basename(d)).join(', ')})`,
+    );
+  }
+  const logs = await Promise.all(chosen.map((d) => readTranscript(d)));
+  const latest = (l: TranscriptLog): string => l.events.at(-1)?.time ?? '';
+  return logs.reduce((a, b) => (latest(b) > latest(a) ? b : a));
+}
+
+/** `tuf-ceremony log summary [DIR]`: the Markdown summary of a ceremony transcript. */
+export const logSummaryCommand: Command = {
+  name: 'log summary',
+  summary: 'print the Markdown summary of a ceremony transcript (--write: into its summary.md)',
+  usage: 'tuf-ceremony log summary [DIR] [--ceremony ID] [--write]',
+  options: { ceremony: { type: 'string' }, write: { type: 'boolean' } },
+  positionals: true,
+  async run(ctx, args) {
+    if (args.positionals.length > 1) {
+      throw new CeremonyError(
+        'USAGE',
+        `unexpected argument "${args.positionals[1] ?? ''}" (usage: ${this.usage})`,
+      );
+    }
+    const dir = resolve(ctx.cwd, args.positionals[0] ?? '.');
+    const log = await pickLog(dir, stringFlag(args, 'ceremony'));
+    if (log.problems.length > 0) {
+      for (const problem of log.problems) ctx.err(problem);
+      throw new CeremonyError(
+        'STATE_INVALID',
+        `${relative(ctx.cwd, log.dir) || log.dir}: the transcript is broken; no summary (see tuf-ceremony log verify)`,
+      );
+    }
+    const plan = await planNear(ctx, log.dir);
+    if (boolFlag(args, 'write')) {
+      const path = await writeSummary(log.dir, plan);
+      ctx.out(`wrote ${relative(ctx.cwd, path) || path}`);
+      return 0;
+    }
+    const heads = transcriptHeads(log);
+    ctx.out(renderSummary(log.events, plan, { ceremonyId: basename(log.dir), heads }).trimEnd());
+    return 0;
+  },
+};

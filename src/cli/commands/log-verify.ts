@@ -1,0 +1,34 @@
+import { relative, resolve } from 'node:path';
+import { CeremonyError } from '../../metadata/errors.js';
+import { verifyTranscript } from '../../repo/transcript-store.js';
+import { EXIT, type Command } from '../command.js';
+
+/** `tuf-ceremony log verify [DIR]`: checks every hash chain of the ceremony transcripts. */
+export const logVerifyCommand: Command = {
+  name: 'log verify',
+  summary: 'check the hash chains of ceremony transcripts (exit 1 and the place where one breaks)',
+  usage: 'tuf-ceremony log verify [DIR]   (DIR: a ceremony repository or ceremony-logs/<id>)',
+  options: {},
+  positionals: true,
+  async run(ctx, args) {
+    if (args.positionals.length > 1) {
+      throw new CeremonyError(
+        'USAGE',
+        `unexpected argument "${args.positionals[1] ?? ''}" (usage: ${this.usage})`,
+      );
+    }
+    const dir = resolve(ctx.cwd, args.positionals[0] ?? '.');
+    const result = await verifyTranscript(dir, ctx.cwd);
+    for (const log of result.logs) {
+      const shown = relative(ctx.cwd, log.dir) || '.';
+      const events = log.events.length;
+      if (log.problems.length === 0) {
+        ctx.out(`intact: ${shown} (${log.actors.length} actor file(s), ${events} event(s))`);
+        continue;
+      }
+      for (const problem of log.problems) ctx.err(problem);
+      ctx.out(`BROKEN: ${shown} (${log.problems.length} problem(s))`);
+    }
+    return result.ok ? EXIT.ok : EXIT.failed;
+  },
+};
