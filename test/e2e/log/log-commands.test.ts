@@ -115,7 +115,7 @@ describe('tuf-ceremony log summary', () => {
       cwd: repo,
     });
     expect(written.stdout).toBe(`wrote ceremony-logs/${ID}/summary.md\n`);
-    expect(await readFile(join(logDir, 'summary.md'), 'utf8')).toBe(`${printed.stdout}`);
+    expect(await readFile(join(logDir, 'summary.md'), 'utf8')).toBe(printed.stdout);
   });
 
   it('refuses to summarize a broken transcript', async () => {
