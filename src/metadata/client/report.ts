@@ -45,7 +45,7 @@ export interface VerifyReport {
     trusted: VerificationResult;
     chain: RootStep[];
   };
-  /** root, timestamp, snapshot, targets, then delegated roles in pre-order. */
+  /** root, timestamp, snapshot, targets, then delegated roles (parents before children). */
   roles: RoleReport[];
   targets: TargetReport[];
   warnings: string[];
