@@ -136,6 +136,12 @@ export async function generateTokenKey(
 ): Promise<EnrolledTokenKey> {
   const parsed = parsePkcs11Uri(uri);
   if (label === '') throw new CeremonyError('USAGE', 'a generated token key needs a label');
+  if (parsed.object !== undefined && parsed.object !== label) {
+    throw new CeremonyError(
+      'USAGE',
+      `the URI names object=${parsed.object} but the key label is "${label}": give the label once`,
+    );
+  }
   const token = await selectToken(parsed, options);
   const session = await openSession(token, secrets, { write: true });
   const where = `token ${describeToken(token)}`;

@@ -96,14 +96,15 @@ export interface LoadedModule {
   readonly pkcs11: PKCS11;
 }
 
-const loaded = new Map<string, LoadedModule>();
+// One initialized library per real path; a LoadedModule carries the location it was asked by.
+const loaded = new Map<string, PKCS11>();
 let cleanupRegistered = false;
 
 /** Loads and initializes a module once per process (C_Initialize reads e.g. SOFTHSM2_CONF then). */
 export async function loadModule(location: ModuleLocation): Promise<LoadedModule> {
   const real = realpathSync(location.path);
   const hit = loaded.get(real);
-  if (hit) return hit;
+  if (hit) return { location, pkcs11: hit };
   const lib = (await import('pkcs11js')).default;
   const pkcs11 = new lib.PKCS11();
   try {
@@ -125,22 +126,21 @@ export async function loadModule(location: ModuleLocation): Promise<LoadedModule
     }
     throw mapPkcs11Error(err, `initializing module ${location.path}`);
   }
-  const mod = { location, pkcs11 };
-  loaded.set(real, mod);
+  loaded.set(real, pkcs11);
   registerCleanup();
-  return mod;
+  return { location, pkcs11 };
 }
 
 /** Finalizes and unloads every loaded module (also runs on exit and on SIGINT/SIGTERM). */
 export function finalizeModules(): void {
-  for (const mod of loaded.values()) {
+  for (const pkcs11 of loaded.values()) {
     try {
-      mod.pkcs11.C_Finalize();
+      pkcs11.C_Finalize();
     } catch {
       // already finalized or the token went away: nothing more to release
     }
     try {
-      mod.pkcs11.close();
+      pkcs11.close();
     } catch {
       // unloading is best effort at exit
     }

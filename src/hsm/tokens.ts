@@ -110,9 +110,17 @@ export async function allTokens(
   const locations = moduleLocations(uri, options);
   const tokens: TokenDescriptor[] = [];
   const failures: CeremonyError[] = [];
+  const seen = new Set<string>();
   for (const loc of locations) {
     try {
-      tokens.push(...tokensOf(await loadModule(loc)));
+      for (const t of tokensOf(await loadModule(loc))) {
+        // One device behind two detected modules (a YubiKey through ykcs11 and OpenSC) is
+        // one token: the first module in KNOWN_MODULES order serves it.
+        const ident = JSON.stringify([t.label, t.serial, t.manufacturer, t.model]);
+        if (locations.length > 1 && seen.has(ident)) continue;
+        seen.add(ident);
+        tokens.push(t);
+      }
     } catch (err) {
       // Auto-detection tries every usual module; one that fails (no reader daemon) is skipped.
       if (locations.length === 1 || !(err instanceof CeremonyError)) throw err;

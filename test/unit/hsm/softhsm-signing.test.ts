@@ -178,6 +178,25 @@ describe.runIf(HAVE_SOFTHSM)('PKCS#11 keys on SoftHSM2 tokens', () => {
     expect(pins.asked).toEqual(['PIN: token "bob"']);
   });
 
+  it('finds the module by itself and records it by name, so the reference works on other machines', async () => {
+    const enrolled = await enrollTokenKey('pkcs11:token=bob;object=existing', scriptedPins([PIN]));
+    expect(enrolled.keyRef).toMatch(
+      /^pkcs11:token=bob;serial=[0-9a-f]+;id=%01;object=existing\?module-name=softhsm2$/,
+    );
+    const signer = await openPkcs11Signer(enrolled.keyRef, scriptedPins([PIN]), enrolled.key);
+    try {
+      await signAndCheck(signer, BYTES);
+    } finally {
+      await signer.close();
+    }
+  });
+
+  it('refuses a generation URI whose object differs from the label', async () => {
+    await expect(
+      generateTokenKey('pkcs11:token=alice;object=a', 'ecdsa-p256', 'b', scriptedPins([]), opts),
+    ).rejects.toThrow(/names object=a but the key label is "b"/);
+  });
+
   it('reads a public key without a PIN, equal to the enrolled one', async () => {
     const enrolled = await enrollTokenKey(
       'pkcs11:token=bob;object=existing',
