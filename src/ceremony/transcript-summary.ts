@@ -56,6 +56,10 @@ function attestation(data: JsonObject): string {
   const a = data.attestation;
   if (!isJsonObject(a)) return '';
   if (typeof a.verified === 'boolean') return a.verified ? 'verified' : 'NOT verified';
+  // Attestations are recorded only once verified (e.g. `yubikey-piv`, with the device serial).
+  if (typeof a.kind === 'string') {
+    return `${cell(a.kind)} verified${typeof a.serial === 'number' ? `, serial ${a.serial}` : ''}`;
+  }
   return cell(a.summary ?? a.result ?? 'recorded');
 }
 
@@ -86,7 +90,7 @@ export function renderSummary(
     code(e.data.keyid),
     code(e.data.fingerprint),
     cell(e.data.keytype ?? e.data.scheme),
-    cell(e.data.key_ref),
+    cell(e.data.key_ref_scheme ?? e.data.key_ref),
     attestation(e.data),
     e.time,
   ]);

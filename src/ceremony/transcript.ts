@@ -110,8 +110,11 @@ export function assertNoSecrets(type: string, value: unknown, path = 'data'): vo
       );
     }
     // A key reference is recorded by scheme only (`file`, `pkcs11`): paths and URIs stay out.
-    if (k === 'key_ref' && (typeof v !== 'string' || !/^[a-z0-9]+$/.test(v))) {
-      throw new CeremonyError('STATE_INVALID', `${type}: ${path}.key_ref must be a scheme only`);
+    if (
+      (k === 'key_ref' || k === 'key_ref_scheme') &&
+      (typeof v !== 'string' || !/^[a-z0-9]+$/.test(v))
+    ) {
+      throw new CeremonyError('STATE_INVALID', `${type}: ${path}.${k} must be a scheme only`);
     }
     assertNoSecrets(type, v, `${path}.${k}`);
   }

@@ -126,6 +126,13 @@ describe('transcript chain', () => {
       nextEvent(undefined, {
         ...base,
         type: 'key.enrolled',
+        data: { key_ref_scheme: 'pkcs11:token=a' },
+      }),
+    ).toThrow(/key_ref_scheme must be a scheme only/);
+    expect(() =>
+      nextEvent(undefined, {
+        ...base,
+        type: 'key.enrolled',
         data: { x: ['pkcs11:token=a;object=b?pin-value=1234'] },
       }),
     ).toThrow(/data.x\[0\] looks like a secret/);
@@ -216,11 +223,26 @@ describe('renderSummary', () => {
         },
       },
     ]);
+    const bob = chain('bob', [
+      {
+        type: 'key.enrolled',
+        time: T0 + 600,
+        data: {
+          holder: 'bob',
+          keyid: 'e'.repeat(64),
+          fingerprint: 'ee12:cd34:ef56:7890',
+          keytype: 'ecdsa',
+          key_ref_scheme: 'pkcs11',
+          attestation: { kind: 'yubikey-piv', serial: 123456 },
+        },
+      },
+    ]);
     const md = renderSummary(
       mergeEvents(
         new Map([
           ['coordinator', coordinator],
           ['alice', alice],
+          ['bob', bob],
         ]),
       ),
       plan,
@@ -232,6 +254,11 @@ describe('renderSummary', () => {
     expect(md).toContain('Trust root: **demo**');
     expect(md).toContain(
       `| alice | \`${'b'.repeat(64)}\` | \`ab12:cd34:ef56:7890\` | ed25519 | file |  | 2026-11-23T09:00:00.500Z |`,
+    );
+    expect(md).toContain(
+      '| bob | `' +
+        'e'.repeat(64) +
+        '` | `ee12:cd34:ef56:7890` | ecdsa | pkcs11 | yubikey-piv verified, serial 123456 |',
     );
     expect(md).toContain(`| root | 1 | \`${SHA}\` | staged | 2026-11-23T09:00:01.000Z |`);
     expect(md).toContain(
