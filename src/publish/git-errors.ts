@@ -16,6 +16,7 @@ export function summarizeGitStderr(stderr: string): string {
     .filter((l) => l.length > 0);
   const key =
     lines.find((l) => /^(fatal|error):/i.test(l)) ??
+    lines.find((l) => l.startsWith('CONFLICT')) ??
     lines.find((l) => !/^(hint|warning):/i.test(l) && !l.startsWith('To ')) ??
     lines[0] ??
     'no message';

@@ -10,6 +10,12 @@ export interface GitOptions {
   config?: Readonly<Record<string, string>>;
 }
 
+/** A file a branch changed: added, modified (or type-changed) or deleted. */
+export interface ChangedPath {
+  status: 'A' | 'M' | 'D';
+  path: string;
+}
+
 /** Options of a commit. */
 export interface CommitOptions {
   /** Add a `Signed-off-by` trailer from the committer identity (default true). */
@@ -35,7 +41,6 @@ export class Git {
     this.env = {
       ...(options.env ?? process.env),
       GIT_TERMINAL_PROMPT: '0',
-      GIT_ASKPASS: 'echo',
       LC_ALL: 'C',
     };
     this.prefix = Object.entries(options.config ?? {}).flatMap(([k, v]) => ['-c', `${k}=${v}`]);
@@ -153,7 +158,7 @@ export class Git {
     ]);
     if (result.code !== 0) {
       await this.exec(['merge', '--abort']);
-      throw gitError(['merge', ref], result.stderr || result.stdout);
+      throw gitError(['merge', ref], `${result.stderr}\n${result.stdout}`);
     }
   }
 
@@ -170,6 +175,30 @@ export class Git {
   async isClean(): Promise<boolean> {
     const out = await this.run(['status', '--porcelain=v1', '--untracked-files=normal']);
     return out.trim().length === 0;
+  }
+
+  /**
+   * Files changed on `head` since it forked from `base` (`git diff base...head`), renames shown
+   * as a deletion and an addition.
+   */
+  async changedPaths(base: string, head: string): Promise<ChangedPath[]> {
+    const out = await this.run([
+      'diff',
+      '--name-status',
+      '--no-renames',
+      '-z',
+      `${base}...${head}`,
+    ]);
+    const fields = out.split('\0').filter((f) => f.length > 0);
+    const changes: ChangedPath[] = [];
+    for (let i = 0; i + 1 < fields.length; i += 2) {
+      const status = (fields[i] ?? '').charAt(0);
+      changes.push({
+        status: status === 'A' || status === 'D' ? status : 'M',
+        path: fields[i + 1] ?? '',
+      });
+    }
+    return changes;
   }
 
   /** Resolves a revision to a full commit id. */

@@ -1,4 +1,4 @@
-export { Git, type CommitOptions, type GitOptions } from './git.js';
+export { Git, type ChangedPath, type CommitOptions, type GitOptions } from './git.js';
 export { gitError, redactUrls, summarizeGitStderr } from './git-errors.js';
 export {
   ceremonyBranch,
@@ -45,3 +45,4 @@ export { publishCeremony, type PublishRequest, type PublishResult } from './publ
 export { resolveGitHubRepo } from './target.js';
 export { CHECK_WORKFLOW_PATH, renderCheckWorkflow, type CheckWorkflowOptions } from './workflow.js';
 export { statusViewFrom } from './from-ceremony.js';
+export { classifyPullScope, type PullScope } from './pr-scope.js';

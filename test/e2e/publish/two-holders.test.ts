@@ -12,6 +12,7 @@ import { Git } from '../../../src/publish/git.js';
 import { GitHubClient } from '../../../src/publish/github.js';
 import { parseRemoteUrl } from '../../../src/publish/github-remote.js';
 import { publishCeremony } from '../../../src/publish/publish.js';
+import { classifyPullScope } from '../../../src/publish/pr-scope.js';
 import { startGitHubEmulator, type GitHubEmulator } from '../../helpers/github-emulator/index.js';
 import { CEREMONY_ID, signAs, stageRootDraft, statusOf } from './ceremony-repo.js';
 
@@ -263,6 +264,10 @@ describe('a ceremony published through git and a pull request', () => {
       { kind: 'sign', ceremonyId: CEREMONY_ID, holder: 'carol', roles: status.roles },
       paths,
     );
+    expect(classifyPullScope(await carol.changedPaths(`origin/${BRANCH}`, 'HEAD'))).toEqual({
+      kind: 'signature',
+      holder: 'carol',
+    });
     const github = client('tok-carol');
     expect((await github.repository(REPO)).canPush).toBe(false);
     const result = await publishCeremony({
@@ -363,6 +368,29 @@ describe('a ceremony published through git and a pull request', () => {
     );
     expect(noRepo).toMatch(/needs a GitHub token and a repository \(--repo\), or pass --no-pr$/);
     expect(await git(target).run(['for-each-ref'])).toBe('');
+  });
+
+  it('refuses a conflicting merge in one line and leaves the tree as it was', async () => {
+    const dave = await clone(bare.origin ?? '', 'dave');
+    await dave.switchBranch(BRANCH);
+    await coord.createBranch('conflict-a');
+    await writeFile(join(coord.cwd, 'staged', 'root.json'), '{"edited": "a"}\n');
+    await coord.add(['staged/root.json']);
+    await coord.commit('edit a');
+    await coord.push('origin', 'conflict-a');
+    await dave.createBranch('conflict-b');
+    await writeFile(join(dave.cwd, 'staged', 'root.json'), '{"edited": "b"}\n');
+    await dave.add(['staged/root.json']);
+    const head = await dave.commit('edit b');
+    await dave.fetch('origin');
+    const refused = await dave
+      .merge('origin/conflict-a')
+      .catch((e: unknown) => (e as Error).message);
+    expect(refused).toMatch(/^git merge origin\/conflict-a failed: .*conflict/i);
+    expect(refused).not.toContain('\n');
+    expect(await dave.isClean()).toBe(true);
+    expect(await dave.revParse('HEAD')).toBe(head);
+    await coord.switchBranch(BRANCH);
   });
 
   it('reports git failures in one line', async () => {

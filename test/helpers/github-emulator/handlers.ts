@@ -114,6 +114,11 @@ const createPull: Handler = async (ctx, r) => {
   const doc = 'pulls/pulls#create-a-pull-request';
   if (!ctx.canWrite)
     return basicError(403, 'Resource not accessible by personal access token', doc);
+  for (const field of ['head', 'base']) {
+    if (typeof ctx.body[field] !== 'string') {
+      return validationFailed(doc, [{ resource: 'PullRequest', field, code: 'missing_field' }]);
+    }
+  }
   const rawHead = String(ctx.body.head);
   const [headOwner, headRef] = rawHead.includes(':')
     ? [rawHead.slice(0, rawHead.indexOf(':')), rawHead.slice(rawHead.indexOf(':') + 1)]
@@ -214,6 +219,10 @@ const createComment: Handler = (ctx, r) => {
   }
   const p = findPull(ctx, r);
   if (p === undefined) return Promise.resolve(basicError(404, 'Not Found', doc));
+  if (typeof ctx.body.body !== 'string') {
+    const errors = [{ resource: 'IssueComment', field: 'body', code: 'missing_field' }];
+    return Promise.resolve(validationFailed(doc, errors));
+  }
   const c = {
     id: ctx.state.id(),
     issueNumber: p.number,

@@ -24,6 +24,12 @@ describe('git error summaries', () => {
     );
   });
 
+  it('names the conflicting file of a refused merge', () => {
+    const out =
+      'Auto-merging f\nCONFLICT (add/add): Merge conflict in f\nAutomatic merge failed; fix conflicts and then commit the result.\n';
+    expect(summarizeGitStderr(out)).toBe('CONFLICT (add/add): Merge conflict in f');
+  });
+
   it('builds a one-line PUBLISH error naming the command', () => {
     const e = gitError(
       ['push', 'https://u:p@h/o/r', 'main'],

@@ -155,7 +155,7 @@ describe('GitHubClient against the emulated API', () => {
       headers: { authorization: 'token tok-alice', 'content-type': 'application/json' },
       body: JSON.stringify({ text: 'wrong field' }),
     });
-    expect(post.status).toBe(201);
+    expect(post.status).toBe(422);
     const found = gh.violations.splice(0);
     expect(found).toHaveLength(3);
     expect(found[0]).toMatch(/pulls\/list query parameter state: \$: "opened" is not one of/);
