@@ -1,3 +1,4 @@
+import { NOT_PLAIN, sortedView } from './build-sorted.js';
 import { CeremonyError } from './errors.js';
 import { encodeUtf8 } from './json.js';
 
@@ -32,60 +33,113 @@ function sortedKeys(obj: object): string[] {
   return keys.sort();
 }
 
-function write(value: unknown, out: string[], path: string): void {
-  if (value === null) {
-    out.push('null');
-    return;
+// Appending to one string builds a rope of millions of nodes that survive into the old
+// generation (most of the time went to GC). Chunks of ~8 KB are flattened as they fill: ToNumber
+// flattens a rope in V8, so the short-lived rope nodes die young.
+const CHUNK = 8192;
+let flattenGuard = 0;
+
+class StringSink {
+  private readonly parts: string[] = [];
+  private current = '';
+
+  add(text: string): void {
+    this.current += text;
+    if (this.current.length > CHUNK) {
+      flattenGuard = (flattenGuard + (Number(this.current) | 0)) | 0;
+      this.parts.push(this.current);
+      this.current = '';
+    }
   }
-  switch (typeof value) {
-    case 'string':
-      out.push(quote(value));
-      return;
-    case 'boolean':
-      out.push(value ? 'true' : 'false');
-      return;
-    case 'number':
-      if (!Number.isSafeInteger(value)) {
-        throw new CeremonyError(
-          'CANONICAL_JSON',
-          `${path || '(root)'}: ${String(value)} is not an integer within ±2^53 (canonical JSON allows integers only)`,
-        );
-      }
-      out.push(Object.is(value, -0) ? '0' : String(value));
-      return;
-    case 'object': {
-      if (Array.isArray(value)) {
-        out.push('[');
-        for (let i = 0; i < value.length; i++) {
-          if (i > 0) out.push(',');
-          write(value[i], out, `${path}[${i}]`);
-        }
-        out.push(']');
-        return;
-      }
-      out.push('{');
-      let first = true;
-      for (const key of sortedKeys(value)) {
-        const item = (value as Record<string, unknown>)[key];
-        if (item === undefined) continue;
-        if (!first) out.push(',');
-        first = false;
-        out.push(quote(key), ':');
-        write(item, out, path ? `${path}.${key}` : key);
-      }
-      out.push('}');
+
+  text(): string {
+    this.parts.push(this.current);
+    this.current = '';
+    return this.parts.join('');
+  }
+}
+
+// One pass over the value with the JSON path kept as a stack, rendered only when an error is
+// reported: linear in the size of the value.
+class CanonicalWriter {
+  readonly out = new StringSink();
+  private readonly path: (string | number)[] = [];
+
+  private where(): string {
+    let text = '';
+    for (const part of this.path) {
+      if (typeof part === 'number') text += `[${part}]`;
+      else text += text ? `.${part}` : part;
+    }
+    return text || '(root)';
+  }
+
+  write(value: unknown): void {
+    if (value === null) {
+      this.out.add('null');
       return;
     }
-    default:
-      throw new CeremonyError('CANONICAL_JSON', `${path || '(root)'}: ${typeof value} is not JSON`);
+    switch (typeof value) {
+      case 'string':
+        this.out.add(quote(value));
+        return;
+      case 'boolean':
+        this.out.add(value ? 'true' : 'false');
+        return;
+      case 'number':
+        if (!Number.isSafeInteger(value)) {
+          throw new CeremonyError(
+            'CANONICAL_JSON',
+            `${this.where()}: ${String(value)} is not an integer within ±2^53 (canonical JSON allows integers only)`,
+          );
+        }
+        this.out.add(Object.is(value, -0) ? '0' : String(value));
+        return;
+      case 'object': {
+        // Plain JSON without control characters, keys sorted: JSON.stringify writes the same bytes.
+        const view = sortedView(value, true);
+        if (view !== NOT_PLAIN) {
+          this.out.add(JSON.stringify(view));
+          return;
+        }
+        const path = this.path;
+        if (Array.isArray(value)) {
+          this.out.add('[');
+          for (let i = 0; i < value.length; i++) {
+            if (i > 0) this.out.add(',');
+            path.push(i);
+            this.write(value[i]);
+            path.pop();
+          }
+          this.out.add(']');
+          return;
+        }
+        this.out.add('{');
+        let first = true;
+        const record = value as Record<string, unknown>;
+        for (const key of sortedKeys(value)) {
+          const item = record[key];
+          if (item === undefined) continue;
+          this.out.add(first ? `${quote(key)}:` : `,${quote(key)}:`);
+          first = false;
+          path.push(key);
+          this.write(item);
+          path.pop();
+        }
+        this.out.add('}');
+        return;
+      }
+      default:
+        throw new CeremonyError('CANONICAL_JSON', `${this.where()}: ${typeof value} is not JSON`);
+    }
   }
 }
 
 /** OLPC canonical JSON text of a JSON value (throws on floats and unsafe integers). */
 export function canonicalString(value: unknown): string {
-  const out: string[] = [];
-  write(value, out, '');
-  return out.join('');
+  const writer = new CanonicalWriter();
+  writer.write(value);
+  return writer.out.text();
 }
 
 /** The bytes TUF signs: UTF-8 of the OLPC canonical JSON of `value`. */

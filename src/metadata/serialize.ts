@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { NOT_PLAIN, sortedView } from './build-sorted.js';
 import { CeremonyError } from './errors.js';
 import { encodeUtf8 } from './json.js';
 import type { MetaFile, Metadata } from './model.js';
@@ -13,42 +14,75 @@ export interface SerializedFile {
   readonly sha256: string;
 }
 
-function writePretty(value: unknown, indent: string, out: string[]): void {
+// Appending to one string builds a rope of millions of nodes that survive into the old
+// generation (most of the time went to GC). Chunks of ~8 KB are flattened as they fill: ToNumber
+// flattens a rope in V8, so the short-lived rope nodes die young.
+const CHUNK = 8192;
+let flattenGuard = 0;
+
+class StringSink {
+  private readonly parts: string[] = [];
+  private current = '';
+
+  add(text: string): void {
+    this.current += text;
+    if (this.current.length > CHUNK) {
+      flattenGuard = (flattenGuard + (Number(this.current) | 0)) | 0;
+      this.parts.push(this.current);
+      this.current = '';
+    }
+  }
+
+  text(): string {
+    this.parts.push(this.current);
+    this.current = '';
+    return this.parts.join('');
+  }
+}
+
+// One pass over the value, linear in its size.
+function writePretty(value: unknown, indent: string, sink: StringSink): void {
   if (value === null || typeof value !== 'object') {
     if (typeof value === 'number' && !Number.isSafeInteger(value)) {
       throw new CeremonyError('CANONICAL_JSON', `${String(value)} is not an integer within ±2^53`);
     }
-    out.push(JSON.stringify(value));
+    // JSON.stringify writes nothing for undefined, functions and symbols.
+    if (value === undefined || typeof value === 'function' || typeof value === 'symbol') return;
+    sink.add(JSON.stringify(value));
+    return;
+  }
+  // Plain JSON, keys sorted: JSON.stringify with a one-space gap writes the same text, re-indented.
+  const view = sortedView(value, false);
+  if (view !== NOT_PLAIN) {
+    const text = JSON.stringify(view, null, 1);
+    sink.add(indent === '' ? text : text.replaceAll('\n', `\n${indent}`));
     return;
   }
   const inner = `${indent} `;
   if (Array.isArray(value)) {
     if (value.length === 0) {
-      out.push('[]');
+      sink.add('[]');
       return;
     }
-    out.push('[');
+    sink.add('[');
     for (let i = 0; i < value.length; i++) {
-      out.push(i === 0 ? '\n' : ',\n', inner);
-      writePretty(value[i], inner, out);
+      sink.add(i === 0 ? `\n${inner}` : `,\n${inner}`);
+      writePretty(value[i], inner, sink);
     }
-    out.push('\n', indent, ']');
+    sink.add(`\n${indent}]`);
     return;
   }
-  const keys = Object.keys(value)
-    .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
-    .sort();
-  if (keys.length === 0) {
-    out.push('{}');
-    return;
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record).sort();
+  let first = true;
+  for (const key of keys) {
+    const item = record[key];
+    if (item === undefined) continue;
+    sink.add(`${first ? '{\n' : ',\n'}${inner}${JSON.stringify(key)}: `);
+    first = false;
+    writePretty(item, inner, sink);
   }
-  out.push('{');
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i] as string;
-    out.push(i === 0 ? '\n' : ',\n', inner, JSON.stringify(key), ': ');
-    writePretty((value as Record<string, unknown>)[key], inner, out);
-  }
-  out.push('\n', indent, '}');
+  sink.add(first ? '{}' : `\n${indent}}`);
 }
 
 /**
@@ -56,10 +90,10 @@ function writePretty(value: unknown, indent: string, out: string[]): void {
  * layout python-tuf based tools publish). Byte-stable across serialize, parse, serialize.
  */
 export function prettyJson(value: unknown): string {
-  const out: string[] = [];
-  writePretty(value, '', out);
-  out.push('\n');
-  return out.join('');
+  const sink = new StringSink();
+  writePretty(value, '', sink);
+  sink.add('\n');
+  return sink.text();
 }
 
 /** Serializes a metadata envelope once, computing its length and sha256. */

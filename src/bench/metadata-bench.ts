@@ -1,0 +1,206 @@
+import { createHash } from 'node:crypto';
+import { Metadata as TufjsMetadata, MetadataKind } from '@tufjs/models';
+import { addRoleKey, addTargets, newRoot, newTargets } from '../metadata/build.js';
+import { canonicalBytes } from '../metadata/canonical.js';
+import type { Metadata, TargetFile } from '../metadata/model.js';
+import { parseMetadata } from '../metadata/parse.js';
+import { serializeMetadata } from '../metadata/serialize.js';
+import { signMetadata } from '../metadata/sign.js';
+import type { Signer } from '../metadata/signer.js';
+import { verifyRoleSignatures } from '../metadata/verify.js';
+import { SoftwareSigner, ed25519FromSeed, generatePrivateKey } from '../signing/software-signer.js';
+
+// `npm run bench`: time and peak memory of building, signing and serializing a large targets role,
+// then parsing and verifying it, next to the published @tufjs/models classes at a size they finish.
+
+const LARGE = Number(process.env.BENCH_TARGETS ?? 100_000);
+const TUFJS = Number(process.env.BENCH_TUFJS_TARGETS ?? 8_000);
+const EXPIRES = Date.UTC(2030, 0, 1);
+
+interface Row {
+  case: string;
+  targets: number;
+  ms: number;
+  peakRssMb: number;
+  peakHeapMb: number;
+  sizeMb: number | undefined;
+}
+
+class Sampler {
+  private rss = 0;
+  private heap = 0;
+  sample(): void {
+    const m = process.memoryUsage();
+    this.rss = Math.max(this.rss, m.rss);
+    this.heap = Math.max(this.heap, m.heapUsed);
+  }
+  peaks(): { peakRssMb: number; peakHeapMb: number } {
+    return { peakRssMb: this.rss / 2 ** 20, peakHeapMb: this.heap / 2 ** 20 };
+  }
+}
+
+function gc(): void {
+  const collect = (globalThis as { gc?: () => void }).gc;
+  if (collect) collect();
+}
+
+async function measure<T>(
+  name: string,
+  targets: number,
+  work: (s: Sampler) => Promise<T> | T,
+  size?: (result: T) => number,
+): Promise<{ row: Row; result: T }> {
+  gc();
+  const sampler = new Sampler();
+  sampler.sample();
+  const start = process.hrtime.bigint();
+  const result = await work(sampler);
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  sampler.sample();
+  const bytes = size?.(result);
+  return {
+    row: {
+      case: name,
+      targets,
+      ms,
+      ...sampler.peaks(),
+      sizeMb: bytes === undefined ? undefined : bytes / 2 ** 20,
+    },
+    result,
+  };
+}
+
+function targetEntries(n: number): [string, TargetFile][] {
+  const entries: [string, TargetFile][] = new Array<[string, TargetFile]>(n);
+  for (let i = 0; i < n; i++) {
+    const path = `packages/${(i % 997).toString(16)}/artifact-${i}.tar.gz`;
+    entries[i] = [
+      path,
+      { length: 1000 + i, hashes: { sha256: createHash('sha256').update(path).digest('hex') } },
+    ];
+  }
+  return entries;
+}
+
+function signers(): Signer[] {
+  return [
+    new SoftwareSigner(ed25519FromSeed(new Uint8Array(32).fill(7))),
+    new SoftwareSigner(generatePrivateKey('ecdsa-p256')),
+    new SoftwareSigner(ed25519FromSeed(new Uint8Array(32).fill(9))),
+  ];
+}
+
+async function buildSignSerialize(n: number, keys: Signer[], s: Sampler) {
+  const targets = addTargets(newTargets({ expires: EXPIRES }), targetEntries(n));
+  s.sample();
+  const signed = await signMetadata(targets, keys);
+  s.sample();
+  const file = serializeMetadata(signed as Metadata);
+  s.sample();
+  return file;
+}
+
+function parseVerify(bytes: Uint8Array, keys: Signer[], s: Sampler): boolean {
+  const md = parseMetadata(bytes, 'targets', 'targets.json');
+  s.sample();
+  const canonical = canonicalBytes(md.signed);
+  s.sample();
+  const keyMap = Object.fromEntries(keys.map((k) => [k.keyid, k.key]));
+  const result = verifyRoleSignatures('targets', canonical, md.signatures, keyMap, {
+    keyids: keys.map((k) => k.keyid),
+    threshold: 3,
+  });
+  if (!result.verified) throw new Error('benchmark: verification failed');
+  return true;
+}
+
+function tufjsParseVerify(bytes: Uint8Array, keys: Signer[], s: Sampler): boolean {
+  let root = newRoot({
+    expires: EXPIRES,
+    thresholds: { root: 1, targets: 3, snapshot: 1, timestamp: 1 },
+  });
+  for (const k of keys) root = addRoleKey(root, 'targets', k.key);
+  for (const role of ['root', 'snapshot', 'timestamp']) root = addRoleKey(root, role, keys[0]!.key);
+  const rootMd = TufjsMetadata.fromJSON(MetadataKind.Root, {
+    signed: root,
+    signatures: [],
+  } as never);
+  const json = JSON.parse(Buffer.from(bytes).toString('utf8')) as Parameters<
+    typeof TufjsMetadata.fromJSON
+  >[1];
+  const md = TufjsMetadata.fromJSON(MetadataKind.Targets, json);
+  s.sample();
+  rootMd.verifyDelegate('targets', md);
+  s.sample();
+  return true;
+}
+
+function fmt(n: number | undefined, digits = 0): string {
+  return n === undefined ? '-' : n.toFixed(digits);
+}
+
+async function main(): Promise<void> {
+  const keys = signers();
+  const rows: Row[] = [];
+  const large = await measure(
+    `core: build+sign(3)+serialize`,
+    LARGE,
+    (s) => buildSignSerialize(LARGE, keys, s),
+    (f) => f.length,
+  );
+  rows.push(large.row);
+  rows.push(
+    (
+      await measure('core: parse+canonicalize+verify(3)', LARGE, (s) =>
+        parseVerify(large.result.bytes, keys, s),
+      )
+    ).row,
+  );
+  const small = await measure(
+    `core: build+sign(3)+serialize`,
+    TUFJS,
+    (s) => buildSignSerialize(TUFJS, keys, s),
+    (f) => f.length,
+  );
+  rows.push(small.row);
+  rows.push(
+    (
+      await measure('core: parse+canonicalize+verify(3)', TUFJS, (s) =>
+        parseVerify(small.result.bytes, keys, s),
+      )
+    ).row,
+  );
+  rows.push(
+    (
+      await measure('@tufjs/models: fromJSON+verifyDelegate(3)', TUFJS, (s) =>
+        tufjsParseVerify(small.result.bytes, keys, s),
+      )
+    ).row,
+  );
+  const header = ['case', 'targets', 'time ms', 'peak rss MB', 'peak heap MB', 'file MB'];
+  const lines = rows.map((r) => [
+    r.case,
+    String(r.targets),
+    fmt(r.ms),
+    fmt(r.peakRssMb),
+    fmt(r.peakHeapMb),
+    fmt(r.sizeMb, 1),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length)));
+  const print = (cells: string[]) =>
+    console.log(
+      cells
+        .map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0)))
+        .join('  '),
+    );
+  print(header);
+  print(widths.map((w) => '-'.repeat(w)));
+  for (const l of lines) print(l);
+  console.log(
+    `\nnode ${process.version}; bar: python-tuf 100,000 targets build+sign+serialize ~1800 ms, parse+verify ~1300 ms`,
+  );
+  if (!(globalThis as { gc?: unknown }).gc)
+    console.log('(run with --expose-gc for comparable memory figures)');
+}
+
+await main();
