@@ -226,7 +226,7 @@ const createComment: Handler = (ctx, r) => {
   const c = {
     id: ctx.state.id(),
     issueNumber: p.number,
-    body: String(ctx.body.body),
+    body: ctx.body.body,
     user: ctx.login ?? 'ghost',
     createdAt: ctx.now,
     updatedAt: ctx.now,
