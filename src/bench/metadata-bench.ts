@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Metadata as TufjsMetadata, MetadataKind } from '@tufjs/models';
 import { addRoleKey, addTargets, newRoot, newTargets } from '../metadata/build.js';
 import { canonicalBytes } from '../metadata/canonical.js';
-import type { Metadata, TargetFile } from '../metadata/model.js';
+import type { TargetFile } from '../metadata/model.js';
 import { parseMetadata } from '../metadata/parse.js';
 import { serializeMetadata } from '../metadata/serialize.js';
 import { signMetadata } from '../metadata/sign.js';
