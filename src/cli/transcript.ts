@@ -16,11 +16,14 @@ import {
 // enrollment) to `ceremony.finalized`. The open ceremony is derived from the files: the newest
 // folder whose transcript has no finalized event.
 
+/** Transcript folders of online refreshes (`online-YYYY-MM`): never an open ceremony. */
+export const ONLINE_LOG_PREFIX = 'online-';
+
 async function listLogDirs(paths: CeremonyPaths): Promise<string[]> {
   try {
     const entries = await readdir(paths.logs, { withFileTypes: true });
     return entries
-      .filter((e) => e.isDirectory())
+      .filter((e) => e.isDirectory() && !e.name.startsWith(ONLINE_LOG_PREFIX))
       .map((e) => e.name)
       .sort();
   } catch (err) {

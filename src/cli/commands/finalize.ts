@@ -1,20 +1,17 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { assembleRelease, assertReady, type Release } from '../../ceremony/release.js';
-import type { EnrolledKey } from '../../ceremony/enrolled-key.js';
 import { verifyRepository, type VerifyReport } from '../../metadata/client/index.js';
 import { sha256Hex } from '../../metadata/bytes.js';
 import { CeremonyError } from '../../metadata/errors.js';
 import type { RootSigned } from '../../metadata/model.js';
-import { parseMetadata } from '../../metadata/parse.js';
-import type { Signer } from '../../metadata/signer.js';
+import { canonicalBytes } from '../../metadata/canonical.js';
+import { loadPublishedRepo } from '../../repo/published-loader.js';
 import { writeFileAtomic } from '../../repo/atomic-write.js';
 import { OverlaySource } from '../../repo/overlay-source.js';
 import { plannedWrites } from '../../repo/repository-writer.js';
 import { DirectorySource } from '../../repo/source-directory.js';
 import { clearStaging } from '../../repo/staging-store.js';
-import type { ClosableSigner } from '../../signing/key-ref.js';
-import { type Command, type CommandContext, type ParsedArgs } from '../command.js';
+import { type Command, type CommandContext } from '../command.js';
 import {
   DIR_OPTION,
   ceremonyDir,
@@ -24,51 +21,33 @@ import {
   type LoadedCeremony,
 } from '../ceremony-context.js';
 import { crashPoint } from '../crash-points.js';
-import { SECRET_OPTIONS, openEnrolledSigner } from '../key-access.js';
+import { SECRET_OPTIONS } from '../key-access.js';
+import { onlineSigners } from '../online-signers.js';
 import { recordEvent, writeSummary } from '../transcript.js';
 
-async function readTimestampVersion(dir: string): Promise<number> {
-  const file = join(dir, 'timestamp.json');
-  try {
-    return parseMetadata(await readFile(file), 'timestamp', file).signed.version;
-  } catch (err) {
-    if ((err as { code?: string }).code === 'ENOENT') return 0;
-    throw err;
-  }
-}
-
-/** Opens one signer per online key the root lists for snapshot and timestamp. */
-async function onlineSigners(
-  ctx: CommandContext,
-  args: ParsedArgs,
-  loaded: LoadedCeremony,
-  root: RootSigned,
-): Promise<{ snapshot: Signer[]; timestamp: Signer[]; all: ClosableSigner[] }> {
-  const opened = new Map<string, ClosableSigner>();
-  const pick = async (role: 'snapshot' | 'timestamp'): Promise<Signer[]> => {
-    const keyids = root.roles[role]?.keyids ?? [];
-    const enrolled = keyids
-      .map((k) => loaded.keys.find((e) => e.keyid === k))
-      .filter((e): e is EnrolledKey => e !== undefined);
-    if (enrolled.length === 0)
-      throw new CeremonyError(
-        'STATE_INVALID',
-        `no enrolled key of the ${role} role is available to sign it online`,
-      );
-    const signers: Signer[] = [];
-    for (const e of enrolled) {
-      let signer = opened.get(e.keyid);
-      if (!signer) {
-        signer = await openEnrolledSigner(ctx, args, e, undefined);
-        opened.set(e.keyid, signer);
-      }
-      signers.push(signer);
-    }
-    return signers;
-  };
-  const snapshot = await pick('snapshot');
-  const timestamp = await pick('timestamp');
-  return { snapshot, timestamp, all: [...opened.values()] };
+/**
+ * True when every staged role is already in the published repository at its staged version with
+ * exactly the staged content (a finalize published it, then stopped before clearing staged/).
+ */
+async function alreadyPublished(loaded: LoadedCeremony): Promise<boolean> {
+  const staging = requireStaging(loaded);
+  const current = await loadPublishedRepo(loaded.paths.repository);
+  return staging.ceremony.roles.every((role) => {
+    const draft = staging.drafts.get(role);
+    if (!draft) return false;
+    const version = draft.metadata.signed.version;
+    const published =
+      role === 'root'
+        ? current.roots.get(version)
+        : role === 'targets'
+          ? current.targets
+          : current.delegated.get(role);
+    return (
+      published !== undefined &&
+      published.metadata.signed.version === version &&
+      sha256Hex(canonicalBytes(published.metadata.signed)) === draft.sha256
+    );
+  });
 }
 
 function firstRootBytes(loaded: LoadedCeremony, release: Release | undefined): Uint8Array {
@@ -96,7 +75,7 @@ export const finalizeCommand: Command = {
     const staging = requireStaging(loaded);
     const repoDir = loaded.paths.repository;
     const now = ctx.now();
-    if ((await readTimestampVersion(repoDir)) > (staging.ceremony.base.timestamp ?? 0)) {
+    if (await alreadyPublished(loaded)) {
       // An earlier finalize published everything and stopped before clearing staged/: finish it.
       const report = await verifyRepository({
         trustedRoot: firstRootBytes(loaded, undefined),

@@ -1,0 +1,67 @@
+import { roleExpiries } from '../../ceremony/expiry.js';
+import { parseDuration } from '../../metadata/time.js';
+import { loadPublishedRepo } from '../../repo/published-loader.js';
+import { boolFlag, stringFlag, type Command } from '../command.js';
+import { DIR_OPTION, ceremonyDir, loadCeremony } from '../ceremony-context.js';
+
+function human(ms: number): string {
+  const abs = Math.abs(ms);
+  const days = Math.floor(abs / 86_400_000);
+  const hours = Math.floor((abs % 86_400_000) / 3_600_000);
+  const text =
+    days > 0 ? `${days}d ${hours}h` : `${hours}h ${Math.floor((abs % 3_600_000) / 60_000)}m`;
+  return ms < 0 ? `expired ${text} ago` : `${text} left`;
+}
+
+/** `tuf-ceremony expiry`: every role's expiry; exit 0 fine, 1 inside a signing window, 2 expired. */
+export const expiryCommand: Command = {
+  name: 'expiry',
+  summary:
+    "every published role's expiry and signing window (exit 0 fine, 1 inside a window, 2 expired)",
+  usage: 'tuf-ceremony expiry [--dir DIR] [--within DURATION] [--json]',
+  options: { ...DIR_OPTION, within: { type: 'string' }, json: { type: 'boolean' } },
+  async run(ctx, args) {
+    const loaded = await loadCeremony(ceremonyDir(ctx, args));
+    const published = await loadPublishedRepo(loaded.paths.repository);
+    const within = stringFlag(args, 'within');
+    const now = ctx.now();
+    const rows = roleExpiries(
+      loaded.plan,
+      published,
+      now,
+      within === undefined ? 0 : parseDuration(within, '--within'),
+    );
+    const code = rows.some((r) => r.state === 'expired')
+      ? 2
+      : rows.some((r) => r.state === 'window')
+        ? 1
+        : 0;
+    if (boolFlag(args, 'json')) {
+      ctx.out(
+        JSON.stringify(
+          {
+            at: new Date(now).toISOString(),
+            status: ['ok', 'window', 'expired'][code],
+            roles: rows,
+          },
+          null,
+          2,
+        ),
+      );
+      return code;
+    }
+    if (rows.length === 0) ctx.out('nothing is published yet');
+    for (const r of rows) {
+      const what =
+        r.state === 'ok'
+          ? 'ok'
+          : r.state === 'window'
+            ? `INSIDE SIGNING WINDOW (opened ${r.windowOpens})`
+            : 'EXPIRED';
+      ctx.out(
+        `${r.role.padEnd(12)} v${String(r.version).padEnd(5)} expires ${r.expires} (${human(r.remainingMs)})  ${what}${r.online && r.state !== 'ok' ? ': run tuf-ceremony refresh' : ''}`,
+      );
+    }
+    return code;
+  },
+};

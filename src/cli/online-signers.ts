@@ -1,0 +1,42 @@
+import type { EnrolledKey } from '../ceremony/enrolled-key.js';
+import { CeremonyError } from '../metadata/errors.js';
+import type { RootSigned } from '../metadata/model.js';
+import type { Signer } from '../metadata/signer.js';
+import type { ClosableSigner } from '../signing/key-ref.js';
+import type { LoadedCeremony } from './ceremony-context.js';
+import type { CommandContext, ParsedArgs } from './command.js';
+import { openEnrolledSigner } from './key-access.js';
+
+/** Opens one signer per online key the root lists for snapshot and timestamp. */
+export async function onlineSigners(
+  ctx: CommandContext,
+  args: ParsedArgs,
+  loaded: LoadedCeremony,
+  root: RootSigned,
+): Promise<{ snapshot: Signer[]; timestamp: Signer[]; all: ClosableSigner[] }> {
+  const opened = new Map<string, ClosableSigner>();
+  const pick = async (role: 'snapshot' | 'timestamp'): Promise<Signer[]> => {
+    const keyids = root.roles[role]?.keyids ?? [];
+    const enrolled = keyids
+      .map((k) => loaded.keys.find((e) => e.keyid === k))
+      .filter((e): e is EnrolledKey => e !== undefined);
+    if (enrolled.length === 0)
+      throw new CeremonyError(
+        'STATE_INVALID',
+        `no enrolled key of the ${role} role is available to sign it online`,
+      );
+    const signers: Signer[] = [];
+    for (const e of enrolled) {
+      let signer = opened.get(e.keyid);
+      if (!signer) {
+        signer = await openEnrolledSigner(ctx, args, e, undefined);
+        opened.set(e.keyid, signer);
+      }
+      signers.push(signer);
+    }
+    return signers;
+  };
+  const snapshot = await pick('snapshot');
+  const timestamp = await pick('timestamp');
+  return { snapshot, timestamp, all: [...opened.values()] };
+}
