@@ -1,4 +1,4 @@
-import type { Metadata, AnySigned } from '../metadata/model.js';
+import type { Metadata } from '../metadata/model.js';
 
 /** staged/ceremony.json: what this ceremony stages and the published versions it builds on. */
 export interface StagedCeremony {
@@ -34,9 +34,4 @@ export interface StoredSignature {
 export interface HolderSignatures {
   holder: string;
   signatures: Record<string, StoredSignature[]>;
-}
-
-/** Type guard helper: the `signed` of a draft, typed by role type. */
-export function draftSigned<T extends AnySigned>(draft: StagedDraft): T {
-  return draft.metadata.signed as T;
 }

@@ -29,7 +29,9 @@ export function runTool(
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    child.on('close', (code, signal) => {
+      resolve({ code, signal, stdout, stderr });
+    });
     child.stdin.end(options.input ?? '');
   });
 }

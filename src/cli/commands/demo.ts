@@ -49,7 +49,9 @@ export const demoCommand: Command = {
       cwd: out,
       interactive: false,
       now: () => fixed ?? ctx.now(),
-      out: (text) => ctx.out(text.replace(/^/gm, '    ')),
+      out: (text) => {
+        ctx.out(text.replace(/^/gm, '    '));
+      },
     };
     const step = async (title: string, argv: string[]): Promise<void> => {
       ctx.out(`\n$ tuf-ceremony ${argv.join(' ')}    # ${title}`);

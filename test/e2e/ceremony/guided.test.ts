@@ -39,7 +39,9 @@ function inTerminal(
     child.stdout.setEncoding('utf8').on('data', (d: string) => (screen += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (screen += d));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, screen }));
+    child.on('close', (code) => {
+      resolve({ code, screen });
+    });
   });
 }
 
