@@ -73,6 +73,7 @@ export async function signOnlineRoles(input: OnlineRolesInput): Promise<OnlineRe
 
 function currentSnapshot(published: PublishedRepo): SerializedRole {
   const snapshot = published.snapshot;
-  if (!snapshot) throw new CeremonyError('STATE_INVALID', 'no published snapshot to point the timestamp at');
+  if (!snapshot)
+    throw new CeremonyError('STATE_INVALID', 'no published snapshot to point the timestamp at');
   return { name: 'snapshot', version: snapshot.metadata.signed.version, file: snapshot.file };
 }

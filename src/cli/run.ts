@@ -2,31 +2,52 @@ import { parseArgs } from 'node:util';
 import { CeremonyError } from '../metadata/errors.js';
 import { parseTime } from '../metadata/time.js';
 import { EXIT, type Command, type CommandContext } from './command.js';
-import { COMMANDS } from './commands/index.js';
+import { COMMAND_MODULES } from './commands/index.js';
 import { exitCodeFor } from './errors.js';
 
-function findCommand(argv: readonly string[]): { command: Command; rest: string[] } | undefined {
-  let best: { command: Command; rest: string[] } | undefined;
-  for (const command of COMMANDS) {
-    const words = command.name.split(' ');
-    if (
-      words.every((w, i) => argv[i] === w) &&
-      (!best || words.length > best.command.name.split(' ').length)
-    ) {
-      best = { command, rest: argv.slice(words.length) };
-    }
-  }
-  return best;
+function words(name: string): string[] {
+  return name.split(' ');
 }
 
-function helpText(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+function startsWith(argv: readonly string[], name: string): boolean {
+  return words(name).every((w, i) => argv[i] === w);
+}
+
+/** Loads only the module whose prefix the arguments start with, then picks the longest match. */
+async function findCommand(
+  argv: readonly string[],
+): Promise<{ command: Command; rest: string[] } | undefined> {
+  const modules = COMMAND_MODULES.filter((m) => startsWith(argv, m.prefix));
+  let best: Command | undefined;
+  for (const module of modules) {
+    for (const command of await module.load()) {
+      if (
+        startsWith(argv, command.name) &&
+        (!best || words(command.name).length > words(best.name).length)
+      ) {
+        best = command;
+      }
+    }
+  }
+  return best ? { command: best, rest: argv.slice(words(best.name).length) } : undefined;
+}
+
+/** Every command, loading every module (for --help and tests). */
+export async function allCommands(): Promise<Command[]> {
+  const out: Command[] = [];
+  for (const module of COMMAND_MODULES) out.push(...(await module.load()));
+  return out;
+}
+
+async function helpText(): Promise<string> {
+  const commands = await allCommands();
+  const width = Math.max(...commands.map((c) => c.name.length));
   return [
     'tuf-ceremony: create and keep alive a TUF trust root',
     '',
     'Usage: tuf-ceremony <command> [options]   (tuf-ceremony <command> --help for its options)',
     '',
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
   ].join('\n');
 }
 
@@ -59,14 +80,14 @@ export async function runCli(
       return await runGuided(ctx, terminalPrompter(), runCli);
     }
     if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
-      ctx.out(helpText());
+      ctx.out(await helpText());
       return argv.length === 0 ? EXIT.usage : EXIT.ok;
     }
     if (argv[0] === '--version') {
       ctx.out('tuf-ceremony 0.1.0');
       return EXIT.ok;
     }
-    const found = findCommand(argv);
+    const found = await findCommand(argv);
     if (!found)
       throw new CeremonyError(
         'USAGE',

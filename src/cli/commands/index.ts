@@ -1,35 +1,34 @@
 import type { Command } from '../command.js';
-import { demoCommand } from './demo.js';
-import { expiryCommand } from './expiry.js';
-import { finalizeCommand } from './finalize.js';
-import { hsmAttestCommand } from './hsm-attest.js';
-import { hsmListCommand } from './hsm-list.js';
-import { initCommand } from './init.js';
-import { keyAddCommand } from './key-add.js';
-import { logCommands } from './log-commands.js';
-import { refreshCommand } from './refresh.js';
-import { reviewCommand } from './review.js';
-import { signCommand } from './sign.js';
-import { sigstoreCommands } from './sigstore.js';
-import { stageCommand } from './stage.js';
-import { statusCommand } from './status.js';
-import { verifyCommand } from './verify.js';
 
-/** Every subcommand the CLI knows, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [
-  initCommand,
-  keyAddCommand,
-  stageCommand,
-  reviewCommand,
-  signCommand,
-  statusCommand,
-  finalizeCommand,
-  expiryCommand,
-  refreshCommand,
-  demoCommand,
-  verifyCommand,
-  ...logCommands,
-  hsmListCommand,
-  hsmAttestCommand,
-  ...sigstoreCommands,
+/**
+ * A group of subcommands loaded on demand: `prefix` is the command name, or the first word of a
+ * group (`log`, `hsm`, `sigstore`). Loading only the module a run needs keeps start-up fast.
+ */
+export interface CommandModule {
+  prefix: string;
+  load: () => Promise<readonly Command[]>;
+}
+
+/** Every subcommand module the CLI knows, in the order `--help` lists them. */
+export const COMMAND_MODULES: readonly CommandModule[] = [
+  { prefix: 'init', load: async () => [(await import('./init.js')).initCommand] },
+  { prefix: 'key add', load: async () => [(await import('./key-add.js')).keyAddCommand] },
+  { prefix: 'stage', load: async () => [(await import('./stage.js')).stageCommand] },
+  { prefix: 'review', load: async () => [(await import('./review.js')).reviewCommand] },
+  { prefix: 'sign', load: async () => [(await import('./sign.js')).signCommand] },
+  { prefix: 'status', load: async () => [(await import('./status.js')).statusCommand] },
+  { prefix: 'finalize', load: async () => [(await import('./finalize.js')).finalizeCommand] },
+  { prefix: 'expiry', load: async () => [(await import('./expiry.js')).expiryCommand] },
+  { prefix: 'refresh', load: async () => [(await import('./refresh.js')).refreshCommand] },
+  { prefix: 'demo', load: async () => [(await import('./demo.js')).demoCommand] },
+  { prefix: 'verify', load: async () => [(await import('./verify.js')).verifyCommand] },
+  { prefix: 'log', load: async () => (await import('./log-commands.js')).logCommands },
+  {
+    prefix: 'hsm',
+    load: async () => [
+      (await import('./hsm-list.js')).hsmListCommand,
+      (await import('./hsm-attest.js')).hsmAttestCommand,
+    ],
+  },
+  { prefix: 'sigstore', load: async () => (await import('./sigstore.js')).sigstoreCommands },
 ];
