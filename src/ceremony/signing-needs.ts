@@ -15,7 +15,7 @@ export interface SigningNeed {
 
 /**
  * The signatures a holder must make: for every staged role, each of the holder's keys (retired
- * ones included, since a rotation needs the old root's keys) that an authority of the role lists
+ * ones included, since a rotation needs the old root's keys; compromised ones never) that an authority of the role lists
  * and that has no valid, current signature yet. Spec 5.3.4: a rotated root is signed under the
  * old root and the new one.
  */
@@ -34,6 +34,8 @@ export function signingNeeds(
     if (!draft) continue;
     const { signatures } = collectSignatures(draft, own);
     for (const enrolled of holderKeys) {
+      // spec 5.3.4 / 6.1: the new root must not depend on a compromised key; it never signs again.
+      if (enrolled.retired_reason === 'compromised') continue;
       const labels: string[] = [];
       let alreadySigned = false;
       for (const authority of authoritiesFor(role, drafts, published)) {

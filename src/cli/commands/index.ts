@@ -13,6 +13,7 @@ export interface CommandModule {
 export const COMMAND_MODULES: readonly CommandModule[] = [
   { prefix: 'init', load: async () => [(await import('./init.js')).initCommand] },
   { prefix: 'key add', load: async () => [(await import('./key-add.js')).keyAddCommand] },
+  { prefix: 'key retire', load: async () => [(await import('./key-retire.js')).keyRetireCommand] },
   { prefix: 'stage', load: async () => [(await import('./stage.js')).stageCommand] },
   { prefix: 'review', load: async () => [(await import('./review.js')).reviewCommand] },
   { prefix: 'sign', load: async () => [(await import('./sign.js')).signCommand] },
