@@ -19,6 +19,7 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
   { prefix: 'sign', load: async () => [(await import('./sign.js')).signCommand] },
   { prefix: 'status', load: async () => [(await import('./status.js')).statusCommand] },
   { prefix: 'finalize', load: async () => [(await import('./finalize.js')).finalizeCommand] },
+  { prefix: 'publish', load: async () => [(await import('./publish.js')).publishCommand] },
   { prefix: 'expiry', load: async () => [(await import('./expiry.js')).expiryCommand] },
   { prefix: 'refresh', load: async () => [(await import('./refresh.js')).refreshCommand] },
   { prefix: 'demo', load: async () => [(await import('./demo.js')).demoCommand] },

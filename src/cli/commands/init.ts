@@ -6,7 +6,8 @@ import { CeremonyError } from '../../metadata/errors.js';
 import { writeFileAtomic } from '../../repo/atomic-write.js';
 import { ceremonyPaths } from '../../repo/ceremony-paths.js';
 import { Git } from '../../publish/git.js';
-import { stringFlag, type Command } from '../command.js';
+import { CHECK_WORKFLOW_PATH, renderCheckWorkflow } from '../../publish/workflow.js';
+import { boolFlag, stringFlag, type Command } from '../command.js';
 
 async function exists(path: string): Promise<boolean> {
   try {
@@ -30,13 +31,14 @@ export const initCommand: Command = {
   name: 'init',
   summary: 'create a trust-root repository: ceremony.yaml, repository/, ceremony-logs/, keys/, git',
   usage:
-    'tuf-ceremony init [DIR] [--name NAME] [--holders a,b,c] [--threshold N] [--online-holder NAME]',
+    'tuf-ceremony init [DIR] [--name NAME] [--holders a,b,c] [--threshold N] [--online-holder NAME] [--github]',
   positionals: true,
   options: {
     name: { type: 'string' },
     holders: { type: 'string' },
     threshold: { type: 'string' },
     'online-holder': { type: 'string' },
+    github: { type: 'boolean' },
   },
   async run(ctx, args) {
     if (args.positionals.length > 1)
@@ -69,6 +71,10 @@ export const initCommand: Command = {
     await writeFileAtomic(join(paths.repository, '.gitkeep'), '');
     await writeFileAtomic(join(paths.logs, '.gitkeep'), '');
     await writeFileAtomic(paths.plan, text);
+    if (boolFlag(args, 'github')) {
+      await writeFileAtomic(join(dir, CHECK_WORKFLOW_PATH), renderCheckWorkflow());
+      ctx.out(`wrote the pull-request check workflow ${CHECK_WORKFLOW_PATH}`);
+    }
     const git = new Git(dir);
     const inside = await git.exec(['rev-parse', '--is-inside-work-tree']);
     if (inside.code !== 0) await git.run(['init', '-q']);

@@ -1,0 +1,98 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { CeremonyStatus } from '../ceremony/status.js';
+import { verifyRepository } from '../metadata/client/index.js';
+import { CeremonyError } from '../metadata/errors.js';
+import { classifyPullScope, type PullScope } from '../publish/pr-scope.js';
+import type { Git } from '../publish/git.js';
+import { DirectorySource } from '../repo/source-directory.js';
+import { statusOf, type LoadedCeremony } from './ceremony-context.js';
+
+/** What `publish --check` found, as summary lines. */
+export interface PublishCheckResult {
+  scope: PullScope;
+  lines: string[];
+}
+
+/** The ref a pull request is compared with: `--base`, else the PR's base branch on origin. */
+export function checkBase(
+  flag: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): string {
+  if (flag !== undefined) return flag;
+  const pr = env.GITHUB_BASE_REF?.trim();
+  return `origin/${pr === undefined || pr === '' ? 'main' : pr}`;
+}
+
+function describeScope(scope: PullScope): string {
+  if (scope.kind === 'signature') return `signatures of ${scope.holder}`;
+  if (scope.kind === 'stage') return 'staged drafts';
+  return scope.kind === 'other' ? 'several ceremony steps' : scope.kind;
+}
+
+/** Fails on a stored signature whose bytes hash matches its draft but which does not verify. */
+function checkSignatures(status: CeremonyStatus, holderOf: ReadonlyMap<string, string>): string[] {
+  const lines: string[] = [];
+  for (const role of status.roles) {
+    // spec 5.3.4 / 5.4.2: a signature over the current bytes must verify with its key.
+    const invalid = new Set(role.checks.flatMap((c) => c.result.invalid));
+    if (invalid.size > 0) {
+      const who = [...invalid].map((k) => holderOf.get(k) ?? `key ${k.slice(0, 8)}`);
+      throw new CeremonyError(
+        'SIGNATURE_INVALID',
+        `staged/${role.role}.json: signature of ${who.join(', ')} does not verify over the staged bytes`,
+      );
+    }
+    const valid = role.checks[0]?.result.signed.length ?? 0;
+    const stale = role.stale.length > 0 ? `, ${role.stale.length} stale` : '';
+    lines.push(`  ${role.role} v${role.version}: ${valid} valid signature(s)${stale}`);
+  }
+  return lines;
+}
+
+/**
+ * `publish --check`: what CI runs on a ceremony pull request. The PR may change only the
+ * ceremony's paths, every stored signature over current bytes must verify, and published
+ * metadata must pass the client workflow from repository/1.root.json.
+ */
+export async function publishCheck(
+  git: Git,
+  loaded: LoadedCeremony,
+  base: string,
+  now: number,
+): Promise<PublishCheckResult> {
+  const changes = await git.changedPaths(base, 'HEAD');
+  const scope = classifyPullScope(changes);
+  if (changes.length === 0) {
+    throw new CeremonyError(
+      'PUBLISH',
+      `nothing changed since ${base}; a ceremony pull request changes ceremony files`,
+    );
+  }
+  // A ceremony branch merged whole carries several steps (kind 'other' with no unexpected
+  // path); any path outside staged/, repository/ and the transcripts fails the check.
+  if (scope.kind === 'other' && scope.unexpected.length > 0) {
+    throw new CeremonyError(
+      'PUBLISH',
+      `changed outside the ceremony's scope since ${base}: ${scope.unexpected.join(', ')}`,
+    );
+  }
+  const lines = [`pull request scope: ${describeScope(scope)} (${changes.length} file(s))`];
+  if (loaded.staging !== undefined) {
+    const status = statusOf(loaded);
+    lines.push(`ceremony ${status.id}: ${status.ready ? 'every threshold met' : 'collecting'}`);
+    lines.push(...checkSignatures(status, loaded.holderOf));
+  }
+  if (changes.some((c) => c.path.startsWith('repository/'))) {
+    const repo = loaded.paths.repository;
+    const rootFile = join(repo, '1.root.json');
+    const report = await verifyRepository({
+      trustedRoot: await readFile(rootFile),
+      trustedRootName: rootFile,
+      source: new DirectorySource(repo),
+      now,
+    });
+    lines.push(`published repository verifies: root v${report.root.version} at ${report.at}`);
+  }
+  return { scope, lines };
+}

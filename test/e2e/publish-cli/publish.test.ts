@@ -1,0 +1,151 @@
+import { access, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { CeremonyFixture } from '../../helpers/ceremony.js';
+import { runTool } from '../../helpers/cli.js';
+import { git } from '../../helpers/git.js';
+import { startGitHubEmulator, type GitHubEmulator } from '../../helpers/github-emulator/index.js';
+
+const FULL = 'acme/trust-root';
+const NOW = '2026-11-23T10:00:00Z';
+
+let tmp: string;
+let bare: string;
+let gh: GitHubEmulator;
+let ceremony: CeremonyFixture;
+let env: Record<string, string>;
+
+async function remoteHead(branch: string): Promise<string | undefined> {
+  try {
+    return (await git(bare, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`])).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+beforeAll(async () => {
+  tmp = await mkdtemp(join(tmpdir(), 'tuf-ceremony-publish-cli-'));
+  bare = join(tmp, 'origin.git');
+  await git(tmp, ['init', '--quiet', '--bare', '--initial-branch=main', bare]);
+  gh = await startGitHubEmulator({
+    tokens: { 'tok-coordinator': { login: 'acme-bot', access: 'write' } },
+    repos: [{ owner: 'acme', name: 'trust-root', writers: ['acme-bot'] }],
+    resolveBranch: (_owner, _repo, ref) => remoteHead(ref),
+  });
+  env = {
+    GIT_CONFIG_GLOBAL: '/dev/null',
+    GIT_CONFIG_NOSYSTEM: '1',
+    GITHUB_API_URL: gh.url,
+    GITHUB_TOKEN: 'tok-coordinator',
+    TUF_CEREMONY_NOW: NOW,
+  };
+  ceremony = await CeremonyFixture.create(['alice', 'bob'], 2);
+  Object.assign(ceremony.env, env);
+  for (const holder of ['alice', 'bob', 'online']) await ceremony.addKey(holder);
+  await git(ceremony.dir, ['add', '--all']);
+  await git(ceremony.dir, ['commit', '--quiet', '-m', 'plan and keys']);
+  await git(ceremony.dir, ['branch', '-M', 'main']);
+  await git(ceremony.dir, ['remote', 'add', 'origin', bare]);
+  await git(ceremony.dir, ['push', '--quiet', 'origin', 'main']);
+  await ceremony.ok(['stage']);
+});
+afterAll(async () => {
+  await gh.close();
+  await rm(tmp, { recursive: true, force: true });
+});
+afterEach(() => {
+  expect(gh.violations).toEqual([]);
+});
+
+describe('tuf-ceremony publish', () => {
+  let branch: string;
+
+  it('commits the staged drafts, pushes the ceremony branch and opens the pull request', async () => {
+    const result = await ceremony.ok(['publish', '--repo', FULL, '--json']);
+    const out = JSON.parse(result.stdout) as { branch: string; pushed: boolean };
+    branch = out.branch;
+    expect(branch).toMatch(/^ceremony\/2026-11-23/);
+    expect(out.pushed).toBe(true);
+    expect(await remoteHead(branch)).toBeDefined();
+    const [pull, ...more] = gh.pulls(FULL);
+    expect(more).toEqual([]);
+    expect(pull?.title).toMatch(/root v1/);
+    expect(pull?.title).toMatch(/targets v1/);
+    expect(pull?.base.ref).toBe('main');
+    expect(pull?.body).toContain(branch.slice('ceremony/'.length));
+    expect(pull?.body).toMatch(/\|.*root.*\|/);
+  });
+
+  it('updates the body and posts one comment when a holder signs', async () => {
+    const before = gh.pulls(FULL)[0]?.body;
+    expect((await ceremony.sign('alice')).code).toBe(0);
+    const result = await ceremony.ok(['publish', '--repo', FULL, '--holder', 'alice']);
+    expect(result.stdout).toMatch(/pull request #1 updated: http/);
+    const [pull] = gh.pulls(FULL);
+    expect(pull?.body).not.toBe(before);
+    expect(pull?.body).toContain('alice');
+    const comments = gh.comments(FULL, pull?.number ?? 0);
+    expect(comments).toHaveLength(1);
+    expect(comments[0]?.body).toContain('alice');
+  });
+
+  it('leaves the remote and GitHub untouched with --no-push', async () => {
+    const remoteBefore = await remoteHead(branch);
+    const bodyBefore = gh.pulls(FULL)[0]?.body;
+    const requests = gh.exchanges.length;
+    expect((await ceremony.sign('bob')).code).toBe(0);
+    const result = await ceremony.ok(['publish', '--holder', 'bob', '--no-push'], ceremony.dir, {
+      GITHUB_TOKEN: '',
+    });
+    expect(result.stdout).toMatch(/nothing pushed/);
+    expect(await remoteHead(branch)).toBe(remoteBefore);
+    expect(gh.exchanges.length).toBe(requests);
+    expect(gh.pulls(FULL)[0]?.body).toBe(bodyBefore);
+    const log = await git(ceremony.dir, ['log', '-1', '--format=%s']);
+    expect(log).toMatch(/bob signs root v1/);
+    expect(await git(ceremony.dir, ['status', '--porcelain'])).toBe('');
+  });
+
+  it('refuses a pull request without a token in one line naming the variables', async () => {
+    const result = await ceremony.run(['publish', '--repo', FULL], { GITHUB_TOKEN: '' });
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toMatch(/^error: .*GITHUB_TOKEN.*GH_TOKEN/);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('--check passes on the ceremony branch and on one holder signature', async () => {
+    const whole = await ceremony.ok(['publish', '--check', '--base', 'main']);
+    expect(whole.stdout).toMatch(/check passed/);
+    const one = await ceremony.ok(['publish', '--check', '--base', 'HEAD~1']);
+    expect(one.stdout).toMatch(/scope: signatures of bob/);
+  });
+
+  it('--check fails when a file outside the ceremony scope changed', async () => {
+    await writeFile(join(ceremony.dir, 'NOTES.md'), 'unrelated\n');
+    await git(ceremony.dir, ['add', 'NOTES.md']);
+    await git(ceremony.dir, ['commit', '--quiet', '-m', 'notes']);
+    const result = await ceremony.run(['publish', '--check', '--base', 'main']);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toMatch(
+      /^error: changed outside the ceremony's scope.*NOTES\.md$/,
+    );
+  });
+});
+
+describe('tuf-ceremony init --github', () => {
+  it('writes the pull-request check workflow', async () => {
+    const dir = join(tmp, 'with-workflow');
+    const result = await runTool(
+      ['init', dir, '--github', '--holders', 'a,b', '--threshold', '1'],
+      {
+        cwd: tmp,
+        env,
+      },
+    );
+    expect(result.code, result.stderr).toBe(0);
+    const workflow = await readFile(join(dir, '.github/workflows/tuf-ceremony-check.yml'), 'utf8');
+    expect(workflow).toContain('publish --check');
+    await expect(access(join(dir, 'ceremony.yaml'))).resolves.toBeUndefined();
+  });
+});
