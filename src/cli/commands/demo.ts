@@ -6,6 +6,7 @@ import { CeremonyError } from '../../metadata/errors.js';
 import { parseTime } from '../../metadata/time.js';
 import { writeEncryptedKeyFile } from '../../signing/key-file.js';
 import { ed25519FromSeed, generatePrivateKey } from '../../signing/software-signer.js';
+import { createDemoTokens } from '../demo-tokens.js';
 import { boolFlag, stringFlag, type Command, type CommandContext } from '../command.js';
 
 /** The fixed clock of the deterministic example (the committed repository/ was made at it). */
@@ -30,8 +31,12 @@ export const demoCommand: Command = {
   name: 'demo',
   summary:
     'run a complete example ceremony (3 holders, 2-of-3, online snapshot/timestamp) into a directory',
-  usage: 'tuf-ceremony demo [--out DIR] [--deterministic]',
-  options: { out: { type: 'string' }, deterministic: { type: 'boolean' } },
+  usage: 'tuf-ceremony demo [--out DIR] [--deterministic | --hsm]',
+  options: {
+    out: { type: 'string' },
+    deterministic: { type: 'boolean' },
+    hsm: { type: 'boolean' },
+  },
   async run(ctx, args) {
     const { runCli } = await import('../run.js');
     const deterministic = boolFlag(args, 'deterministic');
@@ -76,9 +81,38 @@ export const demoCommand: Command = {
       '--online-holder',
       ONLINE,
     ]);
+    const hsm = boolFlag(args, 'hsm');
+    if (hsm && deterministic) {
+      throw new CeremonyError(
+        'USAGE',
+        'demo: --hsm and --deterministic do not go together (token ECDSA signatures are randomized)',
+      );
+    }
+    const pinVariable = (holder: string): string => `TUF_CEREMONY_DEMO_PIN_${holder.toUpperCase()}`;
+    if (hsm) {
+      for (const holder of HOLDERS) env[pinVariable(holder)] = `${holder}-pin-1234`;
+      await createDemoTokens(join(out, '.demo-softhsm'), HOLDERS, (h) => env[pinVariable(h)] ?? '');
+      ctx.out(`SoftHSM2 tokens for ${HOLDERS.join(', ')} in ${join(out, '.demo-softhsm')}`);
+    }
     for (const holder of [...HOLDERS, ONLINE]) {
       const variable = passphraseVariable(holder);
       env[variable] = `example passphrase of ${holder}`;
+      if (hsm && holder !== ONLINE) {
+        // The holder's key is generated on their token and never leaves it.
+        await step(`generate ${holder}'s key on their token`, [
+          'key',
+          'add',
+          '--holder',
+          holder,
+          '--hsm',
+          `pkcs11:token=${holder}?module-name=softhsm2`,
+          '--generate',
+          'ecdsa-p256',
+          '--pin-env',
+          pinVariable(holder),
+        ]);
+        continue;
+      }
       const file = join(keyDir, `${holder}.key`);
       // Deterministic runs use fixed ed25519 seeds so the published example is reproducible.
       const privateKey = deterministic
@@ -97,14 +131,10 @@ export const demoCommand: Command = {
     await step('stage root and targets v1', ['stage']);
     await step('who must sign what', ['status']);
     for (const holder of HOLDERS.slice(0, 2)) {
-      await step(`${holder} reviews and signs`, [
-        'sign',
-        '--holder',
-        holder,
-        '--passphrase-env',
-        passphraseVariable(holder),
-        '--yes',
-      ]);
+      const secret = hsm
+        ? ['--pin-env', pinVariable(holder)]
+        : ['--passphrase-env', passphraseVariable(holder)];
+      await step(`${holder} reviews and signs`, ['sign', '--holder', holder, ...secret, '--yes']);
     }
     await step('thresholds met?', ['status']);
     await step('publish, sign snapshot and timestamp online, verify', [
