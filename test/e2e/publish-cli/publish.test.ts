@@ -121,6 +121,22 @@ describe('tuf-ceremony publish', () => {
     expect(one.stdout).toMatch(/scope: signatures of bob/);
   });
 
+  it('--check fails on a stored signature over the current bytes that does not verify', async () => {
+    const file = join(ceremony.dir, 'staged', 'signatures', 'bob.json');
+    const original = await readFile(file, 'utf8');
+    const stored = JSON.parse(original) as { signatures: Record<string, { sig: string }[]> };
+    const first = stored.signatures.root?.[0];
+    if (first === undefined) throw new Error('bob has no root signature');
+    first.sig = `${first.sig.startsWith('0') ? '1' : '0'}${first.sig.slice(1)}`;
+    await writeFile(file, JSON.stringify(stored, null, 2));
+    const result = await ceremony.run(['publish', '--check', '--base', 'HEAD~1']);
+    await writeFile(file, original);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toMatch(
+      /^error: staged\/root\.json: signature of bob does not verify/,
+    );
+  });
+
   it('--check fails when a file outside the ceremony scope changed', async () => {
     await writeFile(join(ceremony.dir, 'NOTES.md'), 'unrelated\n');
     await git(ceremony.dir, ['add', 'NOTES.md']);
@@ -130,6 +146,24 @@ describe('tuf-ceremony publish', () => {
     expect(result.stderr.trim()).toMatch(
       /^error: changed outside the ceremony's scope.*NOTES\.md$/,
     );
+  });
+
+  it('--check verifies the published repository of a finalize pull request', async () => {
+    await git(ceremony.dir, ['rm', '--quiet', 'NOTES.md']);
+    await git(ceremony.dir, ['commit', '--quiet', '-m', 'drop notes']);
+    const finalized = await ceremony.finalize();
+    expect(finalized.code, finalized.stderr).toBe(0);
+    await git(ceremony.dir, ['add', '--all']);
+    await git(ceremony.dir, ['commit', '--quiet', '-m', 'finalize']);
+    const passed = await ceremony.ok(['publish', '--check', '--base', 'HEAD~1']);
+    expect(passed.stdout).toMatch(/scope: finalize/);
+    expect(passed.stdout).toMatch(/published repository verifies: root v1/);
+    const timestamp = join(ceremony.dir, 'repository', 'timestamp.json');
+    const text = await readFile(timestamp, 'utf8');
+    await writeFile(timestamp, text.replace(/"version": 1\b/, '"version": 7'));
+    const tampered = await ceremony.run(['publish', '--check', '--base', 'HEAD~1']);
+    expect(tampered.code).toBe(1);
+    expect(tampered.stderr.trim().split('\n')).toHaveLength(1);
   });
 });
 
