@@ -4,7 +4,14 @@ import { newRoot, newTargets, setVersion } from '../metadata/build-roles.js';
 import { canonicalString } from '../metadata/canonical.js';
 import { allBinNames } from '../metadata/delegation.js';
 import { CeremonyError } from '../metadata/errors.js';
-import type { AnySigned, Key, RoleKeys, RootSigned, TargetsSigned } from '../metadata/model.js';
+import type {
+  AnySigned,
+  Key,
+  RoleKeys,
+  RootSigned,
+  TargetFile,
+  TargetsSigned,
+} from '../metadata/model.js';
 import { formatExpiry, parseTime } from '../metadata/time.js';
 import type { EnrolledKey } from './enrolled-key.js';
 import { TOP_LEVEL_ROLES, type Plan, type PlanDelegation, type PlanRole } from './plan.js';
@@ -25,6 +32,11 @@ export interface PlanningInput {
   now: number;
   /** Roles to re-sign even when nothing changed (e.g. `--role targets`). */
   force?: readonly string[];
+  /**
+   * The target files the top-level targets role should list (from the ceremony's targets/
+   * folder); when absent, the published targets are carried over unchanged.
+   */
+  topLevelTargets?: Readonly<Record<string, TargetFile>>;
 }
 
 function keysFor(role: PlanRole, byHolder: ReadonlyMap<string, Key[]>, errors: string[]): Key[] {
@@ -194,12 +206,19 @@ export function planNextVersions(input: PlanningInput): PlannedRole[] {
     role === 'targets'
       ? 'root'
       : (plan.delegations.find((d) => d.name === role)?.delegatedBy ?? 'targets');
+  if (input.topLevelTargets) {
+    const top = built.get('targets') as TargetsSigned;
+    built.set('targets', { ...top, targets: { ...input.topLevelTargets } });
+  }
   const targetsPlanned: PlannedRole[] = [];
   for (const { role, policy, previous } of targetsPlans) {
     const next = built.get(role) as TargetsSigned;
     const reasons: string[] = [];
     if (!previous) reasons.push('first version');
     else {
+      if (canonicalString(previous.targets) !== canonicalString(next.targets)) {
+        reasons.push('target files added, changed or removed');
+      }
       if (delegationsOf(previous) !== delegationsOf(next))
         reasons.push('delegations changed in the plan');
       if (authorityBefore(role, delegatorOf(role)) !== authorityNow(role, delegatorOf(role)))

@@ -8,7 +8,8 @@ import { canonicalBytes } from '../../metadata/canonical.js';
 import { loadPublishedRepo } from '../../repo/published-loader.js';
 import { writeFileAtomic } from '../../repo/atomic-write.js';
 import { OverlaySource } from '../../repo/overlay-source.js';
-import { plannedWrites } from '../../repo/repository-writer.js';
+import { plannedWrites, type TargetFileWrite } from '../../repo/repository-writer.js';
+import { readTargetInput } from '../../repo/target-inputs.js';
 import { DirectorySource } from '../../repo/source-directory.js';
 import { clearStaging } from '../../repo/staging-store.js';
 import { type Command, type CommandContext } from '../command.js';
@@ -48,6 +49,19 @@ async function alreadyPublished(loaded: LoadedCeremony): Promise<boolean> {
       sha256Hex(canonicalBytes(published.metadata.signed)) === draft.sha256
     );
   });
+}
+
+/** Bytes of every target the staged targets role adds or changes, checked against the draft. */
+async function newTargetFiles(loaded: LoadedCeremony): Promise<TargetFileWrite[]> {
+  const draft = requireStaging(loaded).drafts.get('targets');
+  if (!draft || draft.metadata.signed._type !== 'targets') return [];
+  const before = loaded.published.targets?.metadata.signed.targets ?? {};
+  const out: TargetFileWrite[] = [];
+  for (const [path, info] of Object.entries(draft.metadata.signed.targets)) {
+    if (before[path]?.hashes.sha256 === info.hashes.sha256) continue;
+    out.push({ path, bytes: await readTargetInput(loaded.paths.root, path, info) });
+  }
+  return out;
 }
 
 function firstRootBytes(loaded: LoadedCeremony, release: Release | undefined): Uint8Array {
@@ -118,7 +132,8 @@ export const finalizeCommand: Command = {
     } finally {
       for (const s of signers.all) await s.close();
     }
-    const writes = plannedWrites(release);
+    const targetFiles = await newTargetFiles(loaded);
+    const writes = plannedWrites({ ...release, targetFiles });
     // Check the release with the client workflow before a byte of it is published.
     const report = await verifyRepository({
       trustedRoot: firstRootBytes(loaded, release),

@@ -18,6 +18,13 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
   { prefix: 'review', load: async () => [(await import('./review.js')).reviewCommand] },
   { prefix: 'sign', load: async () => [(await import('./sign.js')).signCommand] },
   { prefix: 'status', load: async () => [(await import('./status.js')).statusCommand] },
+  {
+    prefix: 'targets',
+    load: async () => {
+      const m = await import('./targets.js');
+      return [m.targetsAddCommand, m.targetsRemoveCommand];
+    },
+  },
   { prefix: 'finalize', load: async () => [(await import('./finalize.js')).finalizeCommand] },
   { prefix: 'publish', load: async () => [(await import('./publish.js')).publishCommand] },
   { prefix: 'expiry', load: async () => [(await import('./expiry.js')).expiryCommand] },

@@ -4,6 +4,7 @@ import type { StagedCeremony } from '../../ceremony/staging.js';
 import { formatExpiry, parseTime } from '../../metadata/time.js';
 import { CeremonyError } from '../../metadata/errors.js';
 import { toDraft, writeStaging } from '../../repo/staging-store.js';
+import { readTargetInputs } from '../../repo/target-inputs.js';
 import { boolFlag, stringList, type Command } from '../command.js';
 import { DIR_OPTION, ceremonyDir, loadCeremony } from '../ceremony-context.js';
 import { openCeremonyId, recordEvent } from '../transcript.js';
@@ -26,12 +27,14 @@ export const stageCommand: Command = {
     const now = loaded.staging
       ? parseTime(loaded.staging.ceremony.created, loaded.paths.stagedCeremony)
       : ctx.now();
+    const topLevelTargets = await readTargetInputs(loaded.paths.root);
     const planned = planNextVersions({
       plan: loaded.plan,
       keys: loaded.keys,
       published: loaded.published,
       now,
       force: stringList(args, 'role'),
+      ...(topLevelTargets ? { topLevelTargets } : {}),
     });
     if (planned.length === 0) {
       ctx.out('nothing to stage: every role is current (use --role ROLE to re-sign one anyway)');
