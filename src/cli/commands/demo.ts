@@ -40,6 +40,13 @@ export const demoCommand: Command = {
   async run(ctx, args) {
     const { runCli } = await import('../run.js');
     const deterministic = boolFlag(args, 'deterministic');
+    const hsm = boolFlag(args, 'hsm');
+    if (hsm && deterministic) {
+      throw new CeremonyError(
+        'USAGE',
+        'demo: --hsm and --deterministic do not go together (token ECDSA signatures are randomized)',
+      );
+    }
     const outFlag = stringFlag(args, 'out');
     const out = outFlag
       ? resolve(ctx.cwd, outFlag)
@@ -81,13 +88,6 @@ export const demoCommand: Command = {
       '--online-holder',
       ONLINE,
     ]);
-    const hsm = boolFlag(args, 'hsm');
-    if (hsm && deterministic) {
-      throw new CeremonyError(
-        'USAGE',
-        'demo: --hsm and --deterministic do not go together (token ECDSA signatures are randomized)',
-      );
-    }
     const pinVariable = (holder: string): string => `TUF_CEREMONY_DEMO_PIN_${holder.toUpperCase()}`;
     if (hsm) {
       for (const holder of HOLDERS) env[pinVariable(holder)] = `${holder}-pin-1234`;
