@@ -1,6 +1,7 @@
 import { NOT_PLAIN, sortedView } from './build-sorted.js';
 import { CeremonyError } from './errors.js';
 import { encodeUtf8 } from './json.js';
+import { StringSink } from './string-sink.js';
 
 // OLPC canonical JSON (http://wiki.laptop.org/go/Canonical_JSON), as used by securesystemslib,
 // go-tuf and tuf-js: keys sorted by code point, no whitespace, only `"` and `\` escaped inside
@@ -31,32 +32,6 @@ function sortedKeys(obj: object): string[] {
   // UTF-16 order equals code-point order unless a key holds a surrogate pair (beyond U+FFFF).
   if (keys.some((k) => HAS_SURROGATE.test(k))) return keys.sort(compareCodePoints);
   return keys.sort();
-}
-
-// Appending to one string builds a rope of millions of nodes that survive into the old
-// generation (most of the time went to GC). Chunks of ~8 KB are flattened as they fill: ToNumber
-// flattens a rope in V8, so the short-lived rope nodes die young.
-const CHUNK = 8192;
-let flattenGuard = 0;
-
-class StringSink {
-  private readonly parts: string[] = [];
-  private current = '';
-
-  add(text: string): void {
-    this.current += text;
-    if (this.current.length > CHUNK) {
-      flattenGuard = (flattenGuard + (Number(this.current) | 0)) | 0;
-      this.parts.push(this.current);
-      this.current = '';
-    }
-  }
-
-  text(): string {
-    this.parts.push(this.current);
-    this.current = '';
-    return this.parts.join('');
-  }
 }
 
 // One pass over the value with the JSON path kept as a stack, rendered only when an error is

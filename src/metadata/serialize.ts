@@ -3,6 +3,7 @@ import { NOT_PLAIN, sortedView } from './build-sorted.js';
 import { CeremonyError } from './errors.js';
 import { encodeUtf8 } from './json.js';
 import type { MetaFile, Metadata } from './model.js';
+import { StringSink } from './string-sink.js';
 
 // The bytes you hash are the bytes you write (tough's SignedRole): a role is serialized once into
 // {bytes, length, hashes}; snapshot and timestamp meta are computed from exactly those bytes.
@@ -12,32 +13,6 @@ export interface SerializedFile {
   readonly bytes: Uint8Array;
   readonly length: number;
   readonly sha256: string;
-}
-
-// Appending to one string builds a rope of millions of nodes that survive into the old
-// generation (most of the time went to GC). Chunks of ~8 KB are flattened as they fill: ToNumber
-// flattens a rope in V8, so the short-lived rope nodes die young.
-const CHUNK = 8192;
-let flattenGuard = 0;
-
-class StringSink {
-  private readonly parts: string[] = [];
-  private current = '';
-
-  add(text: string): void {
-    this.current += text;
-    if (this.current.length > CHUNK) {
-      flattenGuard = (flattenGuard + (Number(this.current) | 0)) | 0;
-      this.parts.push(this.current);
-      this.current = '';
-    }
-  }
-
-  text(): string {
-    this.parts.push(this.current);
-    this.current = '';
-    return this.parts.join('');
-  }
 }
 
 // One pass over the value, linear in its size.
