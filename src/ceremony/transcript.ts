@@ -27,6 +27,7 @@ export const EVENT_TYPES = [
   'ceremony.published',
   'ceremony.abandoned',
   'role.refreshed',
+  'sigstore.smoke_tested',
 ] as const;
 
 /** A known event type. */

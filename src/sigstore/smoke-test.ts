@@ -17,6 +17,8 @@ export interface SmokeTestInput {
   repositoryDir: string;
   /** Bytes of the trusted root.json the client bootstraps from. */
   rootJson: Uint8Array;
+  /** What error messages call the repository (default: repositoryDir). */
+  label?: string;
   /** Per-request timeout of the client in ms (default 5000). */
   timeoutMs?: number;
 }
@@ -69,7 +71,7 @@ export async function smokeTestTrustedRoot(input: SmokeTestInput): Promise<Smoke
     } catch (err) {
       throw new CeremonyError(
         'METADATA_INVALID',
-        `the Sigstore client (@sigstore/tuf) cannot use trusted_root.json from ${input.repositoryDir}: ${clientMessage(err)}`,
+        `the Sigstore client (@sigstore/tuf) cannot use trusted_root.json from ${input.label ?? input.repositoryDir}: ${clientMessage(err)}`,
         { cause: err },
       );
     }

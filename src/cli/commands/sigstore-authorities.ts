@@ -23,7 +23,7 @@ type Add = (doc: TrustedRootDoc, input: AuthorityAddInput) => TrustedRootDoc;
 type End = (doc: TrustedRootDoc, input: AuthorityEndInput) => TrustedRootDoc;
 
 function addCommand(word: 'ca' | 'tsa', what: string, add: Add): Command {
-  const usage = `tuf-ceremony sigstore ${word} add --file PATH --uri URL --chain PEM [--chain PEM ...] --start TIME [--operator NAME] [--media-type 0.1|0.2]`;
+  const usage = `tuf-ceremony sigstore ${word} add [--file PATH | --dir CEREMONY] --uri URL --chain PEM [--chain PEM ...] --start TIME [--operator NAME] [--media-type 0.1|0.2]`;
   return {
     name: `sigstore ${word} add`,
     summary: `add a ${what} certificate chain (leaf first) to a trusted_root.json`,
@@ -40,17 +40,17 @@ function addCommand(word: 'ca' | 'tsa', what: string, add: Add): Command {
       const start = requiredFlag(args, 'start', usage);
       const operator = stringFlag(args, 'operator');
       const chainPem = await readPemFlag(ctx, args, 'chain', usage);
-      const { path, created } = await editTrustedRootFlagFile(ctx, args, usage, (d) =>
+      const edit = await editTrustedRootFlagFile(ctx, args, usage, (d) =>
         add(d, { uri, chainPem, start, ...(operator === undefined ? {} : { operator }) }),
       );
-      reportEdit(ctx, `added ${what} ${uri} from ${start}`, path, created);
+      reportEdit(ctx, `added ${what} ${uri} from ${start}`, edit);
       return EXIT.ok;
     },
   };
 }
 
 function endCommand(word: 'ca' | 'tsa', what: string, end: End): Command {
-  const usage = `tuf-ceremony sigstore ${word} end --file PATH --uri URL --end TIME [--chain PEM ...]`;
+  const usage = `tuf-ceremony sigstore ${word} end [--file PATH | --dir CEREMONY] --uri URL --end TIME [--chain PEM ...]`;
   return {
     name: `sigstore ${word} end`,
     summary: `close the validity window of a ${what}`,
@@ -68,10 +68,10 @@ function endCommand(word: 'ca' | 'tsa', what: string, end: End): Command {
         stringList(args, 'chain').length > 0
           ? await readPemFlag(ctx, args, 'chain', usage)
           : undefined;
-      const { path, created } = await editTrustedRootFlagFile(ctx, args, usage, (d) =>
+      const edit = await editTrustedRootFlagFile(ctx, args, usage, (d) =>
         end(d, { uri, end: at, ...(chainPem === undefined ? {} : { chainPem }) }),
       );
-      reportEdit(ctx, `closed ${what} ${uri} at ${at}`, path, created);
+      reportEdit(ctx, `closed ${what} ${uri} at ${at}`, edit);
       return EXIT.ok;
     },
   };

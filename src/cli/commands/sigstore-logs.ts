@@ -18,13 +18,13 @@ import {
 // `sigstore tlog add|end` and `sigstore ctlog add|end`: transparency-log shards and CT logs.
 
 const TLOG_ADD =
-  'tuf-ceremony sigstore tlog add --file PATH --base-url URL --public-key PEM --start TIME [--api-version 1|2] [--operator NAME] [--media-type 0.1|0.2]';
+  'tuf-ceremony sigstore tlog add [--file PATH | --dir CEREMONY] --base-url URL --public-key PEM --start TIME [--api-version 1|2] [--operator NAME] [--media-type 0.1|0.2]';
 const TLOG_END =
-  'tuf-ceremony sigstore tlog end --file PATH --base-url URL --end TIME [--log-id BASE64]';
+  'tuf-ceremony sigstore tlog end [--file PATH | --dir CEREMONY] --base-url URL --end TIME [--log-id BASE64]';
 const CTLOG_ADD =
-  'tuf-ceremony sigstore ctlog add --file PATH --base-url URL --public-key PEM --start TIME [--operator NAME] [--media-type 0.1|0.2]';
+  'tuf-ceremony sigstore ctlog add [--file PATH | --dir CEREMONY] --base-url URL --public-key PEM --start TIME [--operator NAME] [--media-type 0.1|0.2]';
 const CTLOG_END =
-  'tuf-ceremony sigstore ctlog end --file PATH --base-url URL --end TIME [--log-id BASE64]';
+  'tuf-ceremony sigstore ctlog end [--file PATH | --dir CEREMONY] --base-url URL --end TIME [--log-id BASE64]';
 
 const ADD_OPTIONS = {
   ...TRUSTED_ROOT_OPTIONS,
@@ -58,7 +58,7 @@ export const sigstoreTlogAddCommand: Command = {
     const apiVersion = apiVersionFlag(args);
     const operator = stringFlag(args, 'operator');
     const publicKeyPem = await readPemFlag(ctx, args, 'public-key', TLOG_ADD);
-    const { path, doc, created } = await editTrustedRootFlagFile(ctx, args, TLOG_ADD, (d) =>
+    const edit = await editTrustedRootFlagFile(ctx, args, TLOG_ADD, (d) =>
       addTransparencyLog(d, {
         baseUrl,
         publicKeyPem,
@@ -67,12 +67,7 @@ export const sigstoreTlogAddCommand: Command = {
         ...(operator === undefined ? {} : { operator }),
       }),
     );
-    reportEdit(
-      ctx,
-      `added transparency log ${baseUrl}${findLog(doc.tlogs, baseUrl)}`,
-      path,
-      created,
-    );
+    reportEdit(ctx, `added transparency log ${baseUrl}${findLog(edit.doc.tlogs, baseUrl)}`, edit);
     return EXIT.ok;
   },
 };
@@ -87,10 +82,10 @@ export const sigstoreTlogEndCommand: Command = {
     const baseUrl = requiredFlag(args, 'base-url', TLOG_END);
     const end = requiredFlag(args, 'end', TLOG_END);
     const logId = stringFlag(args, 'log-id');
-    const { path, created } = await editTrustedRootFlagFile(ctx, args, TLOG_END, (d) =>
+    const edit = await editTrustedRootFlagFile(ctx, args, TLOG_END, (d) =>
       endTransparencyLog(d, { baseUrl, end, ...(logId === undefined ? {} : { logId }) }),
     );
-    reportEdit(ctx, `closed transparency log ${baseUrl} at ${end}`, path, created);
+    reportEdit(ctx, `closed transparency log ${baseUrl} at ${end}`, edit);
     return EXIT.ok;
   },
 };
@@ -106,7 +101,7 @@ export const sigstoreCtlogAddCommand: Command = {
     const start = requiredFlag(args, 'start', CTLOG_ADD);
     const operator = stringFlag(args, 'operator');
     const publicKeyPem = await readPemFlag(ctx, args, 'public-key', CTLOG_ADD);
-    const { path, doc, created } = await editTrustedRootFlagFile(ctx, args, CTLOG_ADD, (d) =>
+    const edit = await editTrustedRootFlagFile(ctx, args, CTLOG_ADD, (d) =>
       addCtLog(d, {
         baseUrl,
         publicKeyPem,
@@ -114,7 +109,7 @@ export const sigstoreCtlogAddCommand: Command = {
         ...(operator === undefined ? {} : { operator }),
       }),
     );
-    reportEdit(ctx, `added CT log ${baseUrl}${findLog(doc.ctlogs, baseUrl)}`, path, created);
+    reportEdit(ctx, `added CT log ${baseUrl}${findLog(edit.doc.ctlogs, baseUrl)}`, edit);
     return EXIT.ok;
   },
 };
@@ -129,10 +124,10 @@ export const sigstoreCtlogEndCommand: Command = {
     const baseUrl = requiredFlag(args, 'base-url', CTLOG_END);
     const end = requiredFlag(args, 'end', CTLOG_END);
     const logId = stringFlag(args, 'log-id');
-    const { path, created } = await editTrustedRootFlagFile(ctx, args, CTLOG_END, (d) =>
+    const edit = await editTrustedRootFlagFile(ctx, args, CTLOG_END, (d) =>
       endCtLog(d, { baseUrl, end, ...(logId === undefined ? {} : { logId }) }),
     );
-    reportEdit(ctx, `closed CT log ${baseUrl} at ${end}`, path, created);
+    reportEdit(ctx, `closed CT log ${baseUrl} at ${end}`, edit);
     return EXIT.ok;
   },
 };

@@ -4,9 +4,21 @@ import { CeremonyError } from '../../metadata/errors.js';
 import { editTrustedRootFile } from '../../sigstore/file-store.js';
 import { trustedRootVersion } from '../../sigstore/media-types.js';
 import type { TrustedRootDoc } from '../../sigstore/trusted-root-model.js';
-import { stringFlag, stringList, type CommandContext, type ParsedArgs } from '../command.js';
+import {
+  stringFlag,
+  stringList,
+  type CommandContext,
+  type OptionSpec,
+  type ParsedArgs,
+} from '../command.js';
+import {
+  DOCUMENT_OPTIONS,
+  documentLocation,
+  reportCeremonyNext,
+  type DocumentLocation,
+} from './sigstore-document.js';
 
-// Flag handling shared by the `sigstore ...` commands (standalone --file mode).
+// Flag handling shared by the `sigstore ...` commands.
 
 /** Reads a required string flag or fails with a usage error naming the command's usage. */
 export function requiredFlag(args: ParsedArgs, name: string, usage: string): string {
@@ -15,11 +27,6 @@ export function requiredFlag(args: ParsedArgs, name: string, usage: string): str
     throw new CeremonyError('USAGE', `--${name} is required (usage: ${usage})`);
   }
   return value;
-}
-
-/** The document file named by --file, resolved against the working directory. */
-export function fileFlag(ctx: CommandContext, args: ParsedArgs, usage: string): string {
-  return resolve(ctx.cwd, requiredFlag(args, 'file', usage));
 }
 
 /** Reads the text of one or more PEM files given by a (repeatable) flag, concatenated in order. */
@@ -46,22 +53,24 @@ export function apiVersionFlag(args: ParsedArgs): 1 | 2 {
 }
 
 /** Options every trusted-root command takes. */
-export const TRUSTED_ROOT_OPTIONS = {
-  file: { type: 'string' },
+export const TRUSTED_ROOT_OPTIONS: OptionSpec = {
+  ...DOCUMENT_OPTIONS,
   'media-type': { type: 'string' },
-} as const;
+};
 
 /**
- * Edits the --file trusted root: a missing file is created with --media-type (0.2 unless told
- * 0.1); an existing file keeps its media type, and a different --media-type is refused.
+ * Edits the trusted root (--file, or the ceremony's target input): a missing file is created with
+ * --media-type (0.2 unless told 0.1); an existing file keeps its media type, and a different
+ * --media-type is refused.
  */
 export async function editTrustedRootFlagFile(
   ctx: CommandContext,
   args: ParsedArgs,
   usage: string,
   edit: (doc: TrustedRootDoc) => TrustedRootDoc,
-): Promise<{ path: string; doc: TrustedRootDoc; created: boolean }> {
-  const path = fileFlag(ctx, args, usage);
+): Promise<{ path: string; doc: TrustedRootDoc; created: boolean; location: DocumentLocation }> {
+  const location = await documentLocation(ctx, args, 'trusted_root', usage);
+  const path = location.path;
   const wanted = stringFlag(args, 'media-type');
   if (wanted !== undefined && wanted !== '0.1' && wanted !== '0.2') {
     throw new CeremonyError('USAGE', `--media-type must be 0.1 or 0.2, found "${wanted}"`);
@@ -76,15 +85,15 @@ export async function editTrustedRootFlagFile(
     }
     return edit(doc);
   });
-  return { path, doc: result.doc, created: result.created };
+  return { path, doc: result.doc, created: result.created, location };
 }
 
-/** The one-line report of a trusted-root edit. */
+/** The report of a trusted-root edit: what changed where, and the next step for a ceremony. */
 export function reportEdit(
   ctx: CommandContext,
   what: string,
-  path: string,
-  created: boolean,
+  edit: { path: string; created: boolean; location: DocumentLocation },
 ): void {
-  ctx.out(`${what} in ${path}${created ? ' (created)' : ''}`);
+  ctx.out(`${what} in ${edit.path}${edit.created ? ' (created)' : ''}`);
+  reportCeremonyNext(ctx, edit.location);
 }

@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import { CeremonyError } from '../../metadata/errors.js';
 import { editSigningConfigFile } from '../../sigstore/file-store.js';
 import {
@@ -9,17 +8,18 @@ import {
   type ServiceKind,
 } from '../../sigstore/signing-config.js';
 import { EXIT, stringFlag, type Command, type ParsedArgs } from '../command.js';
+import { DOCUMENT_OPTIONS, documentLocation, reportCeremonyNext } from './sigstore-document.js';
 import { requiredFlag } from './sigstore-shared.js';
 
 // `sigstore signing-config add|end|selector`: service URLs of a signing_config v0.2 file.
 
 const KINDS = Object.keys(SERVICE_LISTS) as ServiceKind[];
 const ADD =
-  'tuf-ceremony sigstore signing-config add --file PATH --kind ca|oidc|rekor|tsa --url URL --start TIME --operator NAME [--api-version N]';
+  'tuf-ceremony sigstore signing-config add [--file PATH | --dir CEREMONY] --kind ca|oidc|rekor|tsa --url URL --start TIME --operator NAME [--api-version N]';
 const END =
-  'tuf-ceremony sigstore signing-config end --file PATH --kind ca|oidc|rekor|tsa --url URL --end TIME [--api-version N]';
+  'tuf-ceremony sigstore signing-config end [--file PATH | --dir CEREMONY] --kind ca|oidc|rekor|tsa --url URL --end TIME [--api-version N]';
 const SELECTOR =
-  'tuf-ceremony sigstore signing-config selector --file PATH --kind rekor|tsa --selector ALL|ANY|EXACT [--count N]';
+  'tuf-ceremony sigstore signing-config selector [--file PATH | --dir CEREMONY] --kind rekor|tsa --selector ALL|ANY|EXACT [--count N]';
 
 function kindFlag(args: ParsedArgs, usage: string): ServiceKind {
   const kind = requiredFlag(args, 'kind', usage);
@@ -44,7 +44,7 @@ export const sigstoreSigningConfigAddCommand: Command = {
   summary: 'add a service URL (CA, OIDC, Rekor, TSA) to a signing_config v0.2 file',
   usage: ADD,
   options: {
-    file: { type: 'string' },
+    ...DOCUMENT_OPTIONS,
     kind: { type: 'string' },
     url: { type: 'string' },
     start: { type: 'string' },
@@ -52,7 +52,8 @@ export const sigstoreSigningConfigAddCommand: Command = {
     'api-version': { type: 'string' },
   },
   async run(ctx, args) {
-    const path = resolve(ctx.cwd, requiredFlag(args, 'file', ADD));
+    const location = await documentLocation(ctx, args, 'signing_config', ADD);
+    const path = location.path;
     const kind = kindFlag(args, ADD);
     const url = requiredFlag(args, 'url', ADD);
     const start = requiredFlag(args, 'start', ADD);
@@ -68,6 +69,7 @@ export const sigstoreSigningConfigAddCommand: Command = {
       }),
     );
     ctx.out(`added ${kind} service ${url} in ${path}${result.created ? ' (created)' : ''}`);
+    reportCeremonyNext(ctx, location);
     return EXIT.ok;
   },
 };
@@ -78,14 +80,15 @@ export const sigstoreSigningConfigEndCommand: Command = {
   summary: 'retire a service URL of a signing_config v0.2 file at a given time',
   usage: END,
   options: {
-    file: { type: 'string' },
+    ...DOCUMENT_OPTIONS,
     kind: { type: 'string' },
     url: { type: 'string' },
     end: { type: 'string' },
     'api-version': { type: 'string' },
   },
   async run(ctx, args) {
-    const path = resolve(ctx.cwd, requiredFlag(args, 'file', END));
+    const location = await documentLocation(ctx, args, 'signing_config', END);
+    const path = location.path;
     const kind = kindFlag(args, END);
     const url = requiredFlag(args, 'url', END);
     const end = requiredFlag(args, 'end', END);
@@ -99,6 +102,7 @@ export const sigstoreSigningConfigEndCommand: Command = {
       }),
     );
     ctx.out(`retired ${kind} service ${url} at ${end} in ${path}`);
+    reportCeremonyNext(ctx, location);
     return EXIT.ok;
   },
 };
@@ -109,13 +113,14 @@ export const sigstoreSigningConfigSelectorCommand: Command = {
   summary: 'set how clients select Rekor logs or TSAs (ALL, ANY, EXACT --count N)',
   usage: SELECTOR,
   options: {
-    file: { type: 'string' },
+    ...DOCUMENT_OPTIONS,
     kind: { type: 'string' },
     selector: { type: 'string' },
     count: { type: 'string' },
   },
   async run(ctx, args) {
-    const path = resolve(ctx.cwd, requiredFlag(args, 'file', SELECTOR));
+    const location = await documentLocation(ctx, args, 'signing_config', SELECTOR);
+    const path = location.path;
     const kind = kindFlag(args, SELECTOR);
     if (kind !== 'rekor' && kind !== 'tsa') {
       throw new CeremonyError('USAGE', `selectors exist for --kind rekor and tsa only`);
@@ -131,6 +136,7 @@ export const sigstoreSigningConfigSelectorCommand: Command = {
     ctx.out(
       `${kind} selector set to ${selector}${count === undefined ? '' : ` ${count}`} in ${path}`,
     );
+    reportCeremonyNext(ctx, location);
     return EXIT.ok;
   },
 };

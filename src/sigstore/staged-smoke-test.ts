@@ -1,0 +1,74 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  addRoleKey,
+  newRoot,
+  newSnapshot,
+  newTargets,
+  newTimestamp,
+  serializeRole,
+  snapshotMeta,
+  timestampMeta,
+} from '../metadata/build.js';
+import type { TargetFile } from '../metadata/model.js';
+import { signMetadata } from '../metadata/sign.js';
+import { writeRepository } from '../repo/repository-writer.js';
+import { generatePrivateKey, SoftwareSigner } from '../signing/software-signer.js';
+import { smokeTestTrustedRoot, type SmokeTestResult } from './smoke-test.js';
+
+// A staged targets role is unsigned, so the Sigstore client cannot read it from the ceremony
+// itself. The smoke test therefore publishes the staged target listing, byte for byte, in a
+// throwaway repository signed by a one-use key, and lets @sigstore/tuf fetch and parse
+// trusted_root.json from it: what the client will do once the holders' signatures are in.
+
+/** The staged listing of the targets role and the bytes of the files it names. */
+export interface StagedTargetsInput {
+  /** The staged targets role's `targets` (length, hashes, custom), exactly as staged. */
+  targets: Readonly<Record<string, TargetFile>>;
+  /** Bytes of the listed files the client fetches (at least trusted_root.json). */
+  files: ReadonlyMap<string, Uint8Array>;
+  /** What error messages call the staged listing, e.g. the draft's file name. */
+  label: string;
+}
+
+const ONE_DAY_MS = 86_400_000;
+
+/**
+ * Runs the Sigstore client against a throwaway repository that lists the staged targets and
+ * serves their bytes on 127.0.0.1; throws the client's error (CeremonyError) when it cannot use
+ * trusted_root.json. The one-use key never leaves memory.
+ */
+export async function smokeTestStagedTargets(input: StagedTargetsInput): Promise<SmokeTestResult> {
+  const signer = new SoftwareSigner(generatePrivateKey('ed25519'));
+  // The client checks expiry against the real clock, so the throwaway metadata uses it too.
+  const expires = Date.now() + ONE_DAY_MS;
+  let root = newRoot({ expires, thresholds: { root: 1, targets: 1, snapshot: 1, timestamp: 1 } });
+  for (const role of ['root', 'targets', 'snapshot', 'timestamp'])
+    root = addRoleKey(root, role, signer.key);
+  const targets = { ...newTargets({ expires }), targets: { ...input.targets } };
+  const rootRole = serializeRole('root', await signMetadata(root, [signer]));
+  const targetsRole = serializeRole('targets', await signMetadata(targets, [signer]));
+  const snapshot = newSnapshot({ expires, meta: snapshotMeta([targetsRole]) });
+  const snapshotRole = serializeRole('snapshot', await signMetadata(snapshot, [signer]));
+  const timestamp = newTimestamp({ expires, meta: timestampMeta(snapshotRole) });
+  const timestampRole = serializeRole('timestamp', await signMetadata(timestamp, [signer]));
+  const dir = await mkdtemp(join(tmpdir(), 'tuf-ceremony-smoke-'));
+  try {
+    await writeRepository(dir, {
+      consistentSnapshot: true,
+      roots: [rootRole],
+      targets: targetsRole,
+      snapshot: snapshotRole,
+      timestamp: timestampRole,
+      targetFiles: [...input.files].map(([path, bytes]) => ({ path, bytes })),
+    });
+    return await smokeTestTrustedRoot({
+      repositoryDir: dir,
+      rootJson: rootRole.file.bytes,
+      label: input.label,
+    });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
