@@ -201,6 +201,29 @@ export class Git {
     return changes;
   }
 
+  /** Whether `remote` has the branch `branch` (`git ls-remote`); one-line error when unreachable. */
+  async remoteHasBranch(remote: string, branch: string): Promise<boolean> {
+    const args = ['ls-remote', '--exit-code', '--heads', remote, `refs/heads/${branch}`];
+    const result = await this.exec(args);
+    if (result.code === 0) return true;
+    if (result.code === 2) return false;
+    throw gitError(args, result.stderr || result.stdout);
+  }
+
+  /** True when HEAD names a branch with no commit yet (a new repository). */
+  async headIsUnborn(): Promise<boolean> {
+    const head = await this.exec(['rev-parse', '--verify', '--quiet', 'HEAD']);
+    if (head.code === 0) return false;
+    const symbolic = await this.exec(['symbolic-ref', '--quiet', 'HEAD']);
+    return symbolic.code === 0;
+  }
+
+  /** Paths staged for the next commit (also before the first commit). */
+  async stagedPaths(): Promise<string[]> {
+    const out = await this.run(['diff', '--cached', '--name-only', '--no-renames', '-z']);
+    return out.split('\0').filter((p) => p.length > 0);
+  }
+
   /** Resolves a revision to a full commit id. */
   async revParse(ref: string): Promise<string> {
     const out = await this.run(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);

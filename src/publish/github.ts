@@ -235,6 +235,26 @@ export class GitHubClient {
     return all.map((c) => ({ id: c.id, body: c.body ?? '', author: c.user?.login }));
   }
 
+  /**
+   * Posts each comment whose marker no comment carries yet, in order, reading the comments once;
+   * returns the markers posted.
+   */
+  async postCommentsOnce(
+    repo: RepoName,
+    number: number,
+    comments: readonly { marker: string; body: string }[],
+  ): Promise<string[]> {
+    if (comments.length === 0) return [];
+    const existing = await this.listComments(repo, number);
+    const posted: string[] = [];
+    for (const c of comments) {
+      if (existing.some((e) => e.body.includes(c.marker)) || posted.includes(c.marker)) continue;
+      await this.postComment(repo, number, c.body);
+      posted.push(c.marker);
+    }
+    return posted;
+  }
+
   /** Posts `body` unless a comment already carries `marker`; true when it posted. */
   async postCommentOnce(
     repo: RepoName,

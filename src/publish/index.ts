@@ -39,10 +39,19 @@ export {
   type PreviousRootView,
   type RoleStatusView,
 } from './status-view.js';
-export { ceremonyIdOfBody, renderPrBody, renderPrTitle, renderStatusSection } from './pr-body.js';
+export {
+  ceremonyIdOfBody,
+  renderHolderPrBody,
+  renderHolderPrTitle,
+  renderPrBody,
+  renderPrTitle,
+  renderStatusSection,
+} from './pr-body.js';
 export { signatureLandedComment, thresholdsMetComment, type MarkedComment } from './comments.js';
 export { publishCeremony, type PublishRequest, type PublishResult } from './publish.js';
 export { resolveGitHubRepo } from './target.js';
 export { CHECK_WORKFLOW_PATH, renderCheckWorkflow, type CheckWorkflowOptions } from './workflow.js';
 export { statusViewFrom } from './from-ceremony.js';
 export { classifyPullScope, type PullScope } from './pr-scope.js';
+export { forkOwner, onHolderBranch } from './fork.js';
+export { commitFirstBase } from './fresh-repo.js';

@@ -74,6 +74,35 @@ export function renderStatusSection(view: CeremonyStatusView): string {
   ].join('\n');
 }
 
+/** The title of a pull request carrying one holder's signatures into the ceremony branch. */
+export function renderHolderPrTitle(view: CeremonyStatusView, holder: string): string {
+  return `TUF ceremony: signatures of ${holder} for ${rolesAndVersions(view)}`;
+}
+
+/**
+ * The body of a pull request carrying `holder`'s signatures into the ceremony branch `into`:
+ * a lead saying so, then the status section counted as if merged. On update, `previous` keeps
+ * its text and only the status section is replaced.
+ */
+export function renderHolderPrBody(
+  view: CeremonyStatusView,
+  holder: string,
+  into: string,
+  previous?: string | null,
+): string {
+  if (previous?.includes(START) === true && previous.includes(END)) {
+    return renderPrBody(view, previous);
+  }
+  return [
+    `Signatures of **${mdText(holder)}** for ${mdText(rolesAndVersions(view))} ` +
+      `(ceremony \`${view.ceremonyId}\`), to merge into \`${into.replace(/`/g, '')}\`.`,
+    '',
+    'The status below counts them as if this pull request were merged.',
+    '',
+    renderStatusSection(view),
+  ].join('\n');
+}
+
 /** The ceremony id a body's status section names, or undefined when it has none. */
 export function ceremonyIdOfBody(body: string | null | undefined): string | undefined {
   const m = /<!-- tuf-ceremony:status:start ceremony=([A-Za-z0-9._-]+) -->/.exec(body ?? '');

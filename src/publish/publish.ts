@@ -1,9 +1,9 @@
 import { CeremonyError } from '../metadata/errors.js';
-import { signatureLandedComment, thresholdsMetComment } from './comments.js';
+import { signatureLandedComment, thresholdsMetComment, type MarkedComment } from './comments.js';
 import type { Git } from './git.js';
 import type { GitHubClient, PullInfo } from './github.js';
 import type { RepoName } from './github-remote.js';
-import { renderPrBody, renderPrTitle } from './pr-body.js';
+import { renderHolderPrBody, renderHolderPrTitle, renderPrBody, renderPrTitle } from './pr-body.js';
 import type { CeremonyStatusView } from './status-view.js';
 
 /** Everything `publishCeremony` needs; the CLI builds it from flags, env and the ceremony state. */
@@ -28,6 +28,11 @@ export interface PublishRequest {
   status: CeremonyStatusView;
   /** Holder whose signatures this publish carries (posts a "signature landed" comment once). */
   holderJustSigned?: string | undefined;
+  /**
+   * Set when the pull request carries only this holder's signatures into the ceremony branch
+   * (the fork flow): its title and body say so, and only that holder's comment is posted there.
+   */
+  holderPull?: string | undefined;
 }
 
 /** What publishing did. */
@@ -63,7 +68,15 @@ export async function publishCeremony(req: PublishRequest): Promise<PublishResul
   await req.git.push(req.remote, req.branch, { setUpstream: true });
   result.pushed = true;
   const head = `${req.headOwner ?? repo.owner}:${req.branch}`;
-  const title = renderPrTitle(req.status);
+  const holderPull = req.holderPull;
+  const title =
+    holderPull === undefined
+      ? renderPrTitle(req.status)
+      : renderHolderPrTitle(req.status, holderPull);
+  const bodyFor = (previous?: string): string =>
+    holderPull === undefined
+      ? renderPrBody(req.status, previous)
+      : renderHolderPrBody(req.status, holderPull, req.base, previous);
   const existing = await github.findOpenPull(repo, head, req.base);
   let pull: PullInfo;
   let created = false;
@@ -73,12 +86,12 @@ export async function publishCeremony(req: PublishRequest): Promise<PublishResul
       head: req.headOwner === undefined ? req.branch : head,
       base: req.base,
       title,
-      body: renderPrBody(req.status),
+      body: bodyFor(),
     });
     ({ pull, created } = opened);
     updated = !created;
   } else {
-    const body = renderPrBody(req.status, existing.body);
+    const body = bodyFor(existing.body);
     if (body !== existing.body || title !== existing.title) {
       pull = await github.updatePull(repo, existing.number, { title, body });
       updated = true;
@@ -87,13 +100,26 @@ export async function publishCeremony(req: PublishRequest): Promise<PublishResul
     }
   }
   result.pull = { ...pull, created, updated };
-  const comments = [];
-  if (req.holderJustSigned !== undefined)
-    comments.push(signatureLandedComment(req.status, req.holderJustSigned));
-  if (req.status.ready) comments.push(thresholdsMetComment(req.status));
-  for (const c of comments) {
-    if (await github.postCommentOnce(repo, pull.number, c.marker, c.body))
-      result.commentsPosted.push(c.marker);
-  }
+  result.commentsPosted = await github.postCommentsOnce(repo, pull.number, commentsFor(req));
   return result;
+}
+
+/**
+ * The comments a pull request gets, each posted once: "signature landed" for the holder this
+ * publish carries and, on the ceremony's own pull request (not a fork's or a holder's), for
+ * every holder whose valid signatures are on the branch (signatures merged from a holder's pull
+ * request land there too); then "every threshold met" when it is.
+ */
+function commentsFor(req: PublishRequest): MarkedComment[] {
+  const holders: string[] = [];
+  if (req.holderJustSigned !== undefined) holders.push(req.holderJustSigned);
+  if (req.holderPull === undefined && req.headOwner === undefined) {
+    const signed = new Set(
+      req.status.roles.flatMap((r) => [...r.validSigners, ...(r.rootOld?.validSigners ?? [])]),
+    );
+    for (const h of [...signed].sort()) if (!holders.includes(h)) holders.push(h);
+  }
+  const comments = holders.map((h) => signatureLandedComment(req.status, h));
+  if (req.status.ready) comments.push(thresholdsMetComment(req.status));
+  return comments;
 }

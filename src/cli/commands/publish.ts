@@ -1,64 +1,23 @@
-import { access } from 'node:fs/promises';
-import { join } from 'node:path';
-import { CeremonyError, isCeremonyError } from '../../metadata/errors.js';
+import { CeremonyError } from '../../metadata/errors.js';
 import {
   ceremonyBranch,
-  commitCeremonyStep,
+  commitFirstBase,
   GitHubClient,
-  githubSettingsFromEnv,
   publishCeremony,
   resolveGitHubRepo,
   statusViewFrom,
   Git,
-  type CeremonyStatusView,
-  type GitHubSettings,
-  type PublishResult,
+  type RepoName,
 } from '../../publish/index.js';
 import { boolFlag, EXIT, stringFlag, type Command, type CommandContext } from '../command.js';
 import { DIR_OPTION, ceremonyDir, loadCeremony, statusOf } from '../ceremony-context.js';
 import { checkBase, publishCheck } from '../publish-check.js';
+import { publishThroughFork } from '../publish-fork.js';
+import { commitPending, report, settingsOrUsage } from '../publish-steps.js';
 
 const USAGE =
   'tuf-ceremony publish [--dir DIR] [--remote NAME] [--repo OWNER/NAME] [--base BRANCH] ' +
-  '[--holder NAME] [--no-push] [--no-pr] [--json] | publish --check [--base REF]';
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Commits the ceremony's uncommitted files: the holder's signatures, or the staged drafts. */
-async function commitPending(
-  git: Git,
-  dir: string,
-  view: CeremonyStatusView,
-  holder: string | undefined,
-): Promise<string | undefined> {
-  const logs = `ceremony-logs/${view.ceremonyId}`;
-  const candidates =
-    holder === undefined
-      ? ['staged', `${logs}/coordinator.jsonl`]
-      : [`staged/signatures/${holder}.json`, `${logs}/${holder}.jsonl`];
-  const paths: string[] = [];
-  for (const p of candidates) if (await exists(join(dir, p))) paths.push(p);
-  if (holder !== undefined && !paths.includes(`staged/signatures/${holder}.json`)) {
-    throw new CeremonyError('USAGE', `staged/signatures/${holder}.json: ${holder} has not signed`);
-  }
-  await git.add(paths);
-  if (!(await git.hasStagedChanges())) return undefined;
-  const roles = view.roles;
-  return commitCeremonyStep(
-    git,
-    holder === undefined
-      ? { kind: 'stage', ceremonyId: view.ceremonyId, roles }
-      : { kind: 'sign', ceremonyId: view.ceremonyId, holder, roles },
-    paths,
-  );
-}
+  '[--holder NAME [--fork REMOTE]] [--no-push] [--no-pr] [--json] | publish --check [--base REF]';
 
 /** Puts the working tree on the ceremony branch, creating it from HEAD when it is new. */
 async function onBranch(git: Git, branch: string): Promise<void> {
@@ -68,30 +27,43 @@ async function onBranch(git: Git, branch: string): Promise<void> {
   else await git.createBranch(branch);
 }
 
-function settingsOrUsage(env: CommandContext['env']): GitHubSettings {
-  try {
-    return githubSettingsFromEnv(env);
-  } catch (err) {
-    if (isCeremonyError(err)) throw new CeremonyError('USAGE', err.message);
-    throw err;
+/**
+ * Makes sure the pull request's base exists before the ceremony branch is made. A repository
+ * with no commit yet gets its first commit on `base` (plan, keys, workflow; never staged/),
+ * pushed unless --no-push; a base missing on the remote is a one-line error saying what to push.
+ * Returns the first commit when one was made.
+ */
+async function ensureBase(
+  ctx: CommandContext,
+  git: Git,
+  o: { remote: string; base: string; ceremonyId: string; push: boolean; pr: boolean },
+  quiet: boolean,
+): Promise<string | undefined> {
+  const say = (line: string): void => {
+    if (!quiet) ctx.out(line);
+  };
+  if (!(await git.headIsUnborn())) {
+    if (o.pr && !(await git.remoteHasBranch(o.remote, o.base))) {
+      throw new CeremonyError(
+        'PUBLISH',
+        `${o.remote} has no branch ${o.base} for the pull request to go into: push it first (git push ${o.remote} ${o.base}), or pass --base BRANCH`,
+      );
+    }
+    return undefined;
   }
-}
-
-function report(ctx: CommandContext, branch: string, remote: string, result: PublishResult): void {
-  if (!result.pushed) {
-    ctx.out(`committed on ${branch}; nothing pushed (--no-push)`);
-    return;
+  if (o.push && (await git.remoteHasBranch(o.remote, o.base))) {
+    throw new CeremonyError(
+      'PUBLISH',
+      `this repository has no commit yet but ${o.remote} already has ${o.base}: fetch it and work on top (git fetch ${o.remote} ${o.base} && git switch ${o.base}), then publish again`,
+    );
   }
-  ctx.out(`pushed ${branch} to ${remote}`);
-  const pull = result.pull;
-  if (pull === undefined) return;
-  const what = pull.created ? 'opened' : pull.updated ? 'updated' : 'unchanged';
-  ctx.out(`pull request #${pull.number} ${what}: ${pull.url}`);
-  ctx.out(
-    result.commentsPosted.length === 0
-      ? 'comments posted: none'
-      : `comments posted: ${result.commentsPosted.join(', ')}`,
-  );
+  const first = await commitFirstBase(git, o.base, o.ceremonyId);
+  say(`committed ${first.slice(0, 12)} on ${o.base}: the plan and enrolled keys (first commit)`);
+  if (o.push) {
+    await git.push(o.remote, o.base, { setUpstream: true });
+    say(`pushed ${o.base} to ${o.remote}`);
+  }
+  return first;
 }
 
 /** `tuf-ceremony publish`: commits, pushes and opens or updates the ceremony pull request. */
@@ -106,6 +78,7 @@ export const publishCommand: Command = {
     repo: { type: 'string' },
     base: { type: 'string' },
     holder: { type: 'string' },
+    fork: { type: 'string' },
     'no-push': { type: 'boolean' },
     'no-pr': { type: 'boolean' },
     check: { type: 'boolean' },
@@ -126,37 +99,57 @@ export const publishCommand: Command = {
     const pr = push && !boolFlag(args, 'no-pr');
     const remote = stringFlag(args, 'remote') ?? 'origin';
     const holder = stringFlag(args, 'holder');
+    const fork = stringFlag(args, 'fork');
+    const json = boolFlag(args, 'json');
+    if (fork !== undefined && holder === undefined) {
+      throw new CeremonyError('USAGE', `--fork needs --holder NAME (usage: ${USAGE})`);
+    }
+    if (fork !== undefined && stringFlag(args, 'base') !== undefined) {
+      throw new CeremonyError(
+        'USAGE',
+        '--base does not go with --fork: the pull request goes into the ceremony branch',
+      );
+    }
     const settings = pr ? settingsOrUsage(ctx.env) : undefined;
     const loaded = await loadCeremony(dir);
     const view = statusViewFrom(statusOf(loaded));
+    if (fork !== undefined && holder !== undefined) {
+      const repoFlag = stringFlag(args, 'repo');
+      const f = { git, dir, view, holder, fork, remote, repoFlag, push, pr, json };
+      await publishThroughFork(ctx, f);
+      return EXIT.ok;
+    }
     const branch = ceremonyBranch(view.ceremonyId);
     const github =
       settings === undefined ? undefined : new GitHubClient({ ...settings, log: ctx.err });
-    const repo =
-      github === undefined
-        ? undefined
-        : await resolveGitHubRepo(git, remote, stringFlag(args, 'repo'));
+    let repo: RepoName | undefined;
     let base = stringFlag(args, 'base');
-    if (base === undefined && github !== undefined && repo !== undefined) {
-      base = (await github.repository(repo)).defaultBranch;
+    if (github !== undefined) {
+      repo = await resolveGitHubRepo(git, remote, stringFlag(args, 'repo'));
+      // Checks the token and the repository before anything is committed or pushed.
+      await github.authenticatedUser();
+      const found = await github.repository(repo);
+      base ??= found.defaultBranch;
     }
+    base ??= 'main';
+    const ceremonyId = view.ceremonyId;
+    const firstCommit = await ensureBase(ctx, git, { remote, base, ceremonyId, push, pr }, json);
     await onBranch(git, branch);
     const commit = await commitPending(git, dir, view, holder);
-    const json = boolFlag(args, 'json');
     if (commit !== undefined && !json) ctx.out(`committed ${commit.slice(0, 12)} on ${branch}`);
     const result = await publishCeremony({
       git,
       github,
       remote,
       branch,
-      base: base ?? 'main',
+      base,
       repo,
       push,
       pr,
       status: view,
       holderJustSigned: holder,
     });
-    if (json) ctx.out(JSON.stringify({ branch, commit, ...result }, null, 2));
+    if (json) ctx.out(JSON.stringify({ branch, base, firstCommit, commit, ...result }, null, 2));
     else report(ctx, branch, remote, result);
     return EXIT.ok;
   },
