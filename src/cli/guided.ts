@@ -1,19 +1,12 @@
-import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { signingNeeds } from '../ceremony/signing-needs.js';
 import { ceremonyStatus } from '../ceremony/status.js';
 import { loadCeremony, type LoadedCeremony } from './ceremony-context.js';
 import type { CommandContext } from './command.js';
 import type { Prompter } from './prompt.js';
+import { pathExists } from '../repo/path-exists.js';
 
 const COORDINATOR = 'coordinator';
-
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
-}
 
 type Run = (argv: readonly string[], ctx: CommandContext) => Promise<number>;
 
@@ -72,7 +65,7 @@ export async function runGuided(
   prompter: Prompter,
   run: Run,
 ): Promise<number> {
-  if (!(await exists(join(ctx.cwd, 'ceremony.yaml')))) {
+  if (!(await pathExists(join(ctx.cwd, 'ceremony.yaml')))) {
     ctx.out(`No ceremony plan (ceremony.yaml) in ${ctx.cwd}.`);
     if (!(await prompter.confirm('Create a new trust-root repository here?', false))) return 0;
     return run(['init', '.'], ctx);

@@ -1,4 +1,4 @@
-import { access, mkdir } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { parsePlan } from '../../ceremony/plan.js';
 import { renderPlanTemplate } from '../../ceremony/plan-template.js';
@@ -8,15 +8,7 @@ import { ceremonyPaths } from '../../repo/ceremony-paths.js';
 import { Git } from '../../publish/git.js';
 import { CHECK_WORKFLOW_PATH, renderCheckWorkflow } from '../../publish/workflow.js';
 import { boolFlag, stringFlag, type Command } from '../command.js';
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { pathExists } from '../../repo/path-exists.js';
 
 function parseHolders(text: string | undefined): string[] | undefined {
   if (text === undefined) return undefined;
@@ -45,7 +37,7 @@ export const initCommand: Command = {
       throw new CeremonyError('USAGE', `init takes one directory (usage: ${initCommand.usage})`);
     const dir = resolve(ctx.cwd, args.positionals[0] ?? '.');
     const paths = ceremonyPaths(dir);
-    if (await exists(paths.plan))
+    if (await pathExists(paths.plan))
       throw new CeremonyError(
         'STATE_INVALID',
         `${paths.plan}: already exists; nothing was changed`,

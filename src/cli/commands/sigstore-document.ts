@@ -1,10 +1,10 @@
-import { access } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { CeremonyError } from '../../metadata/errors.js';
 import { ceremonyPaths } from '../../repo/ceremony-paths.js';
 import { targetInputPaths } from '../../repo/target-inputs.js';
 import { stringFlag, type CommandContext, type OptionSpec, type ParsedArgs } from '../command.js';
 import { DIR_OPTION } from '../ceremony-context.js';
+import { pathExists } from '../../repo/path-exists.js';
 
 // Where a `sigstore ...` edit lands: a standalone file (--file), or the ceremony's own target
 // input (targets/trusted_root.json, targets/signing_config.v0.2.json), which `stage` then puts
@@ -29,15 +29,6 @@ export interface DocumentLocation {
   ceremonyDir?: string;
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * `--file PATH` names a standalone document; without it, the ceremony in `--dir` (or the working
  * directory) is edited through its target input for the document.
@@ -59,7 +50,7 @@ export async function documentLocation(
   }
   const dir = resolve(ctx.cwd, dirFlag ?? '.');
   const plan = ceremonyPaths(dir).plan;
-  if (!(await exists(plan))) {
+  if (!(await pathExists(plan))) {
     throw new CeremonyError(
       'USAGE',
       `${plan}: not found; edit a ceremony (run in its directory or pass --dir) or a standalone file with --file PATH (usage: ${usage})`,

@@ -12,12 +12,12 @@ import { readWithTufJs } from '../../helpers/tuf-js-client.js';
 
 function ecdsaPem(): string {
   const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  return publicKey.export({ type: 'spki', format: 'pem' });
+  return publicKey.export({ type: 'spki', format: 'pem' }).toString();
 }
 
 function ed25519Pem(): string {
   const { publicKey } = generateKeyPairSync('ed25519');
-  return publicKey.export({ type: 'spki', format: 'pem' });
+  return publicKey.export({ type: 'spki', format: 'pem' }).toString();
 }
 
 async function transcriptTypes(dir: string, holder: string, ceremonyId: string): Promise<string[]> {
