@@ -16,6 +16,7 @@ import { formatExpiry, parseTime } from '../metadata/time.js';
 import type { EnrolledKey } from './enrolled-key.js';
 import { TOP_LEVEL_ROLES, type Plan, type PlanDelegation, type PlanRole } from './plan.js';
 import type { PublishedRepo } from './published.js';
+import { checkTargetPlacement, succinctRolesOf, targetsByBin } from './target-routing.js';
 
 /** A role the next ceremony must sign, with the reasons it needs a new version. */
 export interface PlannedRole {
@@ -37,6 +38,12 @@ export interface PlanningInput {
    * folder); when absent, the published targets are carried over unchanged.
    */
   topLevelTargets?: Readonly<Record<string, TargetFile>>;
+  /**
+   * The target files of delegations, by plan delegation name (from the ceremony's
+   * delegated-targets/<name>/ folders): a path delegation lists exactly these, a bins delegation
+   * spreads them into its bins; delegations absent here carry their published targets over.
+   */
+  delegatedTargets?: ReadonlyMap<string, Readonly<Record<string, TargetFile>>>;
 }
 
 function keysFor(role: PlanRole, byHolder: ReadonlyMap<string, Key[]>, errors: string[]): Key[] {
@@ -126,6 +133,8 @@ function inWindow(signed: AnySigned | undefined, role: PlanRole, now: number): b
  */
 export function planNextVersions(input: PlanningInput): PlannedRole[] {
   const { plan, published, now } = input;
+  const delegatedTargets = input.delegatedTargets ?? new Map<string, never>();
+  checkTargetPlacement(plan, input.topLevelTargets, delegatedTargets);
   const force = new Set(input.force ?? []);
   const errors: string[] = [];
   const byHolder = new Map<string, Key[]>();
@@ -206,9 +215,12 @@ export function planNextVersions(input: PlanningInput): PlannedRole[] {
     role === 'targets'
       ? 'root'
       : (plan.delegations.find((d) => d.name === role)?.delegatedBy ?? 'targets');
-  if (input.topLevelTargets) {
-    const top = built.get('targets') as TargetsSigned;
-    built.set('targets', { ...top, targets: { ...input.topLevelTargets } });
+  // The inputs of a targets role become exactly its targets.
+  const inputs = new Map(delegatedTargets);
+  if (input.topLevelTargets) inputs.set('targets', input.topLevelTargets);
+  for (const [role, targets] of inputs) {
+    const next = built.get(role);
+    if (next) built.set(role, { ...next, targets: { ...targets } });
   }
   const targetsPlanned: PlannedRole[] = [];
   for (const { role, policy, previous } of targetsPlans) {
@@ -230,20 +242,23 @@ export function planNextVersions(input: PlanningInput): PlannedRole[] {
     if (reasons.length > 0)
       targetsPlanned.push({ role, signed: finish(next, previous, expiry(policy)), reasons });
   }
-  // TAP 15: every bin must exist; new bins are staged empty, published bins only when due.
+  // TAP 15: every bin must exist; new bins are staged empty, published bins only when due;
+  // with an inputs folder, each bin lists exactly the inputs whose path hashes into it.
   for (const d of plan.delegations) {
-    if (!d.succinct) continue;
-    const bins = allBinNames({
-      keyids: [],
-      threshold: d.threshold,
-      bit_length: d.succinct.bitLength,
-      name_prefix: d.succinct.namePrefix,
-    });
-    for (const bin of bins) {
+    const succinct = succinctRolesOf(d);
+    if (!succinct) continue;
+    const inputsOf = delegatedTargets.get(d.name);
+    const byBin = inputsOf ? targetsByBin(succinct, inputsOf) : undefined;
+    for (const bin of allBinNames(succinct)) {
       const previous = published.delegated.get(bin)?.metadata.signed;
+      const base = previous ?? newTargets({ expires: expiry(d) });
+      const next = byBin ? { ...base, targets: byBin.get(bin) ?? {} } : base;
       const reasons = !previous
         ? ['first version']
         : [
+            ...(canonicalString(previous.targets) !== canonicalString(next.targets)
+              ? ['target files added, changed or removed']
+              : []),
             ...(inWindow(previous, d, now)
               ? [`expires ${previous.expires}, inside its signing window`]
               : []),
@@ -253,11 +268,7 @@ export function planNextVersions(input: PlanningInput): PlannedRole[] {
               : []),
           ];
       if (reasons.length > 0)
-        targetsPlanned.push({
-          role: bin,
-          signed: finish(previous ?? newTargets({ expires: expiry(d) }), previous, expiry(d)),
-          reasons,
-        });
+        targetsPlanned.push({ role: bin, signed: finish(next, previous, expiry(d)), reasons });
     }
   }
   if (errors.length > 0) throw new CeremonyError('STATE_INVALID', [...new Set(errors)].join('; '));

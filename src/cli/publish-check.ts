@@ -70,7 +70,7 @@ export async function publishCheck(
     );
   }
   // A ceremony branch merged whole carries several steps (kind 'other' with no unexpected
-  // path); any path outside staged/, repository/ and the transcripts fails the check.
+  // path); any path outside staged/, repository/, the target inputs and the transcripts fails.
   if (scope.kind === 'other' && scope.unexpected.length > 0) {
     throw new CeremonyError(
       'PUBLISH',

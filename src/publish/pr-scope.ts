@@ -4,7 +4,10 @@ import type { ChangedPath } from './git.js';
 export type PullScope =
   /** One holder adds or replaces their own signatures (and their transcript). */
   | { kind: 'signature'; holder: string }
-  /** The coordinator stages drafts (staged/** and the coordinator's transcript). */
+  /**
+   * The coordinator stages drafts (staged/**, the coordinator's transcript, and the target
+   * inputs the drafts list: targets/**, delegated-targets/**, targets-custom.json).
+   */
   | { kind: 'stage' }
   /** Finalize: published metadata written, staging area removed, transcripts and summary. */
   | { kind: 'finalize' }
@@ -14,6 +17,8 @@ export type PullScope =
 const SIGNATURE = /^staged\/signatures\/([A-Za-z0-9._-]+)\.json$/;
 const TRANSCRIPT = /^ceremony-logs\/[A-Za-z0-9._-]+\/([A-Za-z0-9._-]+)\.jsonl$/;
 const SUMMARY = /^ceremony-logs\/[A-Za-z0-9._-]+\/summary\.md$/;
+/** Target inputs: top-level (targets/), delegated (delegated-targets/<role>/), custom metadata. */
+const TARGET_INPUT = /^(?:targets\/|delegated-targets\/[A-Za-z0-9._-]+\/|targets-custom\.json$)/;
 
 function signatureScope(changes: readonly ChangedPath[]): PullScope | undefined {
   const holders = new Set<string>();
@@ -50,6 +55,7 @@ export function classifyPullScope(changes: readonly ChangedPath[]): PullScope {
   const stage = changes.every(
     (c) =>
       (c.path.startsWith('staged/') && !SIGNATURE.test(c.path)) ||
+      TARGET_INPUT.test(c.path) ||
       (coordinatorLog(c.path) && c.status !== 'D'),
   );
   if (stage) return { kind: 'stage' };
@@ -65,6 +71,7 @@ export function classifyPullScope(changes: readonly ChangedPath[]): PullScope {
   const fits = (c: ChangedPath) =>
     c.path.startsWith('staged/') ||
     c.path.startsWith('repository/') ||
+    TARGET_INPUT.test(c.path) ||
     TRANSCRIPT.test(c.path) ||
     SUMMARY.test(c.path);
   return { kind: 'other', unexpected: changes.filter((c) => !fits(c)).map((c) => c.path) };

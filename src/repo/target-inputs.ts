@@ -1,37 +1,29 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
+import { hasOwn, setOwn } from '../metadata/build-own.js';
 import { targetFileFor, checkTargetPath } from '../metadata/build-targets.js';
 import { CeremonyError } from '../metadata/errors.js';
-import { isJsonObject } from '../metadata/json.js';
 import type { TargetFile } from '../metadata/model.js';
-import { parseJson } from '../metadata/parse.js';
+import { readTargetsCustom, targetsCustomFile } from './targets-custom.js';
 
-// The target files a ceremony publishes in its top-level targets role live in the ceremony
-// repository's targets/ folder (target path = path below it); custom metadata per path lives in
-// targets-custom.json. Stage lists them; finalize publishes exactly the bytes that were hashed.
+// The target files a ceremony publishes live in the ceremony repository: the top-level targets
+// role's in targets/, a delegated role's in delegated-targets/<delegation>/ (target path = path
+// below the folder); custom metadata per path lives in targets-custom.json. Stage lists them;
+// finalize publishes exactly the bytes that were hashed.
 
-/** Where target inputs live in a ceremony repository. */
+export { readTargetsCustom } from './targets-custom.js';
+
+/** The folder holding every delegated role's inputs. */
+export const DELEGATED_TARGETS_DIR = 'delegated-targets';
+
+/** Where target inputs of the top-level targets role live in a ceremony repository. */
 export function targetInputPaths(root: string): { dir: string; custom: string } {
-  return { dir: join(root, 'targets'), custom: join(root, 'targets-custom.json') };
+  return { dir: join(root, 'targets'), custom: targetsCustomFile(root) };
 }
 
-/** Custom metadata by target path (empty when the file is absent). */
-export async function readTargetsCustom(root: string): Promise<Record<string, unknown>> {
-  const file = targetInputPaths(root).custom;
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(file);
-  } catch (err) {
-    if ((err as { code?: string }).code === 'ENOENT') return {};
-    throw err;
-  }
-  const value = parseJson(bytes, file);
-  if (!isJsonObject(value))
-    throw new CeremonyError(
-      'STATE_INVALID',
-      `${file}: must be a JSON object of target path -> custom metadata`,
-    );
-  return value;
+/** The input folder of a targets role: `targets` (top-level) or a plan delegation's name. */
+export function roleInputDir(root: string, role: string): string {
+  return role === 'targets' ? join(root, 'targets') : join(root, DELEGATED_TARGETS_DIR, role);
 }
 
 async function walk(dir: string, base: string, out: string[]): Promise<void> {
@@ -43,11 +35,8 @@ async function walk(dir: string, base: string, out: string[]): Promise<void> {
   }
 }
 
-/** Every target input as a TargetFile (length, sha256, custom), or undefined without targets/. */
-export async function readTargetInputs(
-  root: string,
-): Promise<Record<string, TargetFile> | undefined> {
-  const { dir } = targetInputPaths(root);
+/** Target paths below an input folder, sorted, or undefined when the folder does not exist. */
+export async function listInputPaths(dir: string): Promise<string[] | undefined> {
   const paths: string[] = [];
   try {
     await walk(dir, dir, paths);
@@ -55,24 +44,87 @@ export async function readTargetInputs(
     if ((err as { code?: string }).code === 'ENOENT') return undefined;
     throw err;
   }
-  const custom = await readTargetsCustom(root);
+  return paths.sort();
+}
+
+/** Every input of one folder as a TargetFile (length, sha256, custom), or undefined without it. */
+export async function readInputFolder(
+  dir: string,
+  custom: Readonly<Record<string, unknown>>,
+): Promise<Record<string, TargetFile> | undefined> {
+  const paths = await listInputPaths(dir);
+  if (paths === undefined) return undefined;
   const out: Record<string, TargetFile> = {};
-  for (const path of paths.sort()) {
+  for (const path of paths) {
     checkTargetPath(path);
-    out[path] = targetFileFor(await readFile(join(dir, path)), custom[path]);
+    const extra = hasOwn(custom, path) ? custom[path] : undefined;
+    setOwn(out, path, targetFileFor(await readFile(join(dir, path)), extra));
   }
   return out;
 }
 
-/** The bytes of a target input, checked against the length and sha256 a draft lists. */
+/** Every target input of the top-level targets role, or undefined without targets/. */
+export async function readTargetInputs(
+  root: string,
+): Promise<Record<string, TargetFile> | undefined> {
+  return readInputFolder(targetInputPaths(root).dir, await readTargetsCustom(root));
+}
+
+/**
+ * The inputs of every delegation that has a folder in delegated-targets/, by delegation name;
+ * a folder no plan delegation is named after is an error (its files would never be published).
+ */
+export async function readDelegatedTargetInputs(
+  root: string,
+  delegations: readonly string[],
+): Promise<Map<string, Record<string, TargetFile>>> {
+  const base = join(root, DELEGATED_TARGETS_DIR);
+  const out = new Map<string, Record<string, TargetFile>>();
+  let entries;
+  try {
+    entries = await readdir(base, { withFileTypes: true });
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ENOENT') return out;
+    throw err;
+  }
+  const custom = await readTargetsCustom(root);
+  for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    if (entry.isFile() && entry.name === '.gitkeep') continue;
+    if (!entry.isDirectory() || !delegations.includes(entry.name)) {
+      throw new CeremonyError(
+        'STATE_INVALID',
+        `${join(base, entry.name)}: not the input folder of a delegation in ceremony.yaml (delegations: ${delegations.join(', ') || 'none'})`,
+      );
+    }
+    const inputs = await readInputFolder(join(base, entry.name), custom);
+    if (inputs !== undefined) out.set(entry.name, inputs);
+  }
+  return out;
+}
+
+/**
+ * The bytes of a target input of `role` (default the top-level targets role), checked against
+ * the length and sha256 a draft lists.
+ */
 export async function readTargetInput(
   root: string,
   path: string,
   expected: TargetFile,
+  role = 'targets',
 ): Promise<Uint8Array> {
-  const file = join(targetInputPaths(root).dir, path);
-  const bytes = await readFile(file);
+  const file = join(roleInputDir(root, role), path);
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(file);
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'ENOENT') throw err;
+    throw new CeremonyError(
+      'FILE_MISSING',
+      `${file}: a staged target input is missing; restore it or run tuf-ceremony stage --restage`,
+    );
+  }
   const actual = targetFileFor(bytes);
+  // spec 5.7.3: a client accepts only the length and hashes the signed role lists.
   if (actual.length !== expected.length || actual.hashes.sha256 !== expected.hashes.sha256) {
     throw new CeremonyError(
       'HASH_MISMATCH',
@@ -80,4 +132,22 @@ export async function readTargetInput(
     );
   }
   return bytes;
+}
+
+/** The roles (of `roles`) whose input folder holds a file at the target path. */
+export async function rolesWithInput(
+  root: string,
+  roles: readonly string[],
+  path: string,
+): Promise<string[]> {
+  const found: string[] = [];
+  for (const role of roles) {
+    try {
+      if ((await stat(join(roleInputDir(root, role), path))).isFile()) found.push(role);
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw err;
+    }
+  }
+  return found;
 }

@@ -1,9 +1,11 @@
 import { join } from 'node:path';
 import { assembleRelease, assertReady, type Release } from '../../ceremony/release.js';
+import { inputRoleOf } from '../../ceremony/target-routing.js';
 import { verifyRepository, type VerifyReport } from '../../metadata/client/index.js';
 import { sha256Hex } from '../../metadata/bytes.js';
 import { CeremonyError } from '../../metadata/errors.js';
 import type { RootSigned } from '../../metadata/model.js';
+import { hasOwn } from '../../metadata/build-own.js';
 import { canonicalBytes } from '../../metadata/canonical.js';
 import { loadPublishedRepo } from '../../repo/published-loader.js';
 import { writeFileAtomic } from '../../repo/atomic-write.js';
@@ -51,15 +53,27 @@ async function alreadyPublished(loaded: LoadedCeremony): Promise<boolean> {
   });
 }
 
-/** Bytes of every target the staged targets role adds or changes, checked against the draft. */
+/**
+ * Bytes of every target each staged targets-type role (top-level, delegated, bins) adds or
+ * changes, read from that role's input folder and checked against its draft.
+ */
 async function newTargetFiles(loaded: LoadedCeremony): Promise<TargetFileWrite[]> {
-  const draft = requireStaging(loaded).drafts.get('targets');
-  if (!draft || draft.metadata.signed._type !== 'targets') return [];
-  const before = loaded.published.targets?.metadata.signed.targets ?? {};
   const out: TargetFileWrite[] = [];
-  for (const [path, info] of Object.entries(draft.metadata.signed.targets)) {
-    if (before[path]?.hashes.sha256 === info.hashes.sha256) continue;
-    out.push({ path, bytes: await readTargetInput(loaded.paths.root, path, info) });
+  for (const [role, draft] of requireStaging(loaded).drafts) {
+    if (draft.metadata.signed._type !== 'targets') continue;
+    const published =
+      role === 'targets' ? loaded.published.targets : loaded.published.delegated.get(role);
+    const before = published?.metadata.signed.targets ?? {};
+    const inputRole = inputRoleOf(loaded.plan, role);
+    for (const [path, info] of Object.entries(draft.metadata.signed.targets)) {
+      if (hasOwn(before, path) && before[path]?.hashes.sha256 === info.hashes.sha256) continue;
+      if (inputRole === undefined)
+        throw new CeremonyError(
+          'STATE_INVALID',
+          `staged/${role}.json: lists new target ${path} but ${loaded.plan.file} has no role ${role} to read it from`,
+        );
+      out.push({ path, bytes: await readTargetInput(loaded.paths.root, path, info, inputRole) });
+    }
   }
   return out;
 }

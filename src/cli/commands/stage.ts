@@ -4,7 +4,7 @@ import type { StagedCeremony } from '../../ceremony/staging.js';
 import { formatExpiry, parseTime } from '../../metadata/time.js';
 import { CeremonyError } from '../../metadata/errors.js';
 import { toDraft, writeStaging } from '../../repo/staging-store.js';
-import { readTargetInputs } from '../../repo/target-inputs.js';
+import { readDelegatedTargetInputs, readTargetInputs } from '../../repo/target-inputs.js';
 import { boolFlag, stringList, type Command } from '../command.js';
 import { DIR_OPTION, ceremonyDir, loadCeremony } from '../ceremony-context.js';
 import { openCeremonyId, recordEvent } from '../transcript.js';
@@ -28,6 +28,10 @@ export const stageCommand: Command = {
       ? parseTime(loaded.staging.ceremony.created, loaded.paths.stagedCeremony)
       : ctx.now();
     const topLevelTargets = await readTargetInputs(loaded.paths.root);
+    const delegatedTargets = await readDelegatedTargetInputs(
+      loaded.paths.root,
+      loaded.plan.delegations.map((d) => d.name),
+    );
     const planned = planNextVersions({
       plan: loaded.plan,
       keys: loaded.keys,
@@ -35,6 +39,7 @@ export const stageCommand: Command = {
       now,
       force: stringList(args, 'role'),
       ...(topLevelTargets ? { topLevelTargets } : {}),
+      ...(delegatedTargets.size > 0 ? { delegatedTargets } : {}),
     });
     if (planned.length === 0) {
       ctx.out('nothing to stage: every role is current (use --role ROLE to re-sign one anyway)');

@@ -1,11 +1,20 @@
 import { readFile, rm } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
+import type { Plan } from '../../ceremony/plan.js';
+import {
+  checkRoleForPath,
+  inputRoleOf,
+  routeTarget,
+  TOP_LEVEL_TARGETS,
+  type TargetRoute,
+} from '../../ceremony/target-routing.js';
+import { filterMap, hasOwn, setOwn } from '../../metadata/build-own.js';
 import { checkTargetPath } from '../../metadata/build-targets.js';
 import { CeremonyError } from '../../metadata/errors.js';
 import { isJsonObject } from '../../metadata/json.js';
-import { prettyJson } from '../../metadata/serialize.js';
 import { writeFileAtomic } from '../../repo/atomic-write.js';
-import { readTargetsCustom, targetInputPaths } from '../../repo/target-inputs.js';
+import { roleInputDir, rolesWithInput } from '../../repo/target-inputs.js';
+import { readTargetsCustom, writeTargetsCustom } from '../../repo/targets-custom.js';
 import { stringFlag, type Command } from '../command.js';
 import { DIR_OPTION, ceremonyDir, loadCeremony } from '../ceremony-context.js';
 
@@ -27,16 +36,56 @@ function parseCustom(text: string | undefined): unknown {
   return value;
 }
 
-/** `tuf-ceremony targets add FILE...`: adds files to the top-level targets role's inputs. */
+/** Every targets role that has an input folder: targets, then the plan's delegations. */
+function inputRoles(plan: Plan): string[] {
+  return [TOP_LEVEL_TARGETS, ...plan.delegations.map((d) => d.name)];
+}
+
+/** The input role `--role` names: targets, a delegation, or (for bins) one bin's delegation. */
+function roleOfFlag(plan: Plan, role: string): string {
+  const found = inputRoleOf(plan, role);
+  if (found !== undefined) return found;
+  throw new CeremonyError(
+    'USAGE',
+    `${plan.file}: no targets role "${role}" (targets roles: ${inputRoles(plan).join(', ')})`,
+  );
+}
+
+/** Where `--role` puts a path, refusing a role clients would not search for it. */
+function chosenRoute(plan: Plan, role: string, path: string): TargetRoute {
+  const route = checkRoleForPath(plan, roleOfFlag(plan, role), path);
+  // TAP 15: a client looks for the path only in the bin its hash selects.
+  if (route.bin !== undefined && role !== route.role && role !== route.bin) {
+    throw new CeremonyError(
+      'USAGE',
+      `${path}: hashes into bin ${route.bin}, not ${role} (TAP 15: the first bit_length bits of sha256 of the path choose the bin)`,
+    );
+  }
+  return route;
+}
+
+function describe(route: TargetRoute): string {
+  return route.bin === undefined ? `role ${route.role}` : `role ${route.role}, bin ${route.bin}`;
+}
+
+/** `tuf-ceremony targets add FILE...`: adds files to the inputs of the role clients search. */
 export const targetsAddCommand: Command = {
   name: 'targets add',
   summary:
-    'add (or replace) target files of the targets role, with optional custom metadata; then stage',
-  usage: 'tuf-ceremony targets add FILE... [--dir DIR] [--path TARGET_PATH] [--custom JSON]',
+    'add (or replace) target files, routed to the delegated role clients search (or --role), with optional custom metadata; then stage',
+  usage:
+    'tuf-ceremony targets add FILE... [--dir DIR] [--path TARGET_PATH] [--role ROLE] [--custom JSON]',
   positionals: true,
-  options: { ...DIR_OPTION, path: { type: 'string' }, custom: { type: 'string' } },
+  options: {
+    ...DIR_OPTION,
+    path: { type: 'string' },
+    role: { type: 'string' },
+    custom: { type: 'string' },
+  },
   async run(ctx, args) {
     const loaded = await loadCeremony(ceremonyDir(ctx, args));
+    const { plan } = loaded;
+    const root = loaded.paths.root;
     const files = args.positionals;
     if (files.length === 0)
       throw new CeremonyError(
@@ -46,62 +95,86 @@ export const targetsAddCommand: Command = {
     const pathFlag = stringFlag(args, 'path');
     if (pathFlag !== undefined && files.length > 1)
       throw new CeremonyError('USAGE', '--path names one target: give one FILE with it');
+    const roleFlag = stringFlag(args, 'role');
     const custom = parseCustom(stringFlag(args, 'custom'));
     // Read and check everything first: bad input writes nothing.
-    const inputs = await Promise.all(
-      files.map(async (file) => ({
-        path: checkTargetPath(pathFlag ?? basename(file)),
-        bytes: await readFile(resolve(ctx.cwd, file)),
-      })),
-    );
-    const { dir, custom: customFile } = targetInputPaths(loaded.paths.root);
-    const customs = await readTargetsCustom(loaded.paths.root);
-    for (const { path, bytes } of inputs) {
-      await writeFileAtomic(join(dir, path), bytes);
-      if (custom !== undefined) customs[path] = custom;
-      ctx.out(`target ${path}: ${bytes.length} bytes`);
+    const inputs = [];
+    for (const file of files) {
+      const path = checkTargetPath(pathFlag ?? basename(file));
+      const route =
+        roleFlag === undefined ? routeTarget(plan, path) : chosenRoute(plan, roleFlag, path);
+      const elsewhere = (await rolesWithInput(root, inputRoles(plan), path)).find(
+        (r) => r !== route.role,
+      );
+      if (elsewhere !== undefined) {
+        throw new CeremonyError(
+          'USAGE',
+          `${join(roleInputDir(root, elsewhere), path)}: ${path} is already a target of role ${elsewhere} (spec 5.6.7: clients use only the first role listing a path); run tuf-ceremony targets remove ${path} first`,
+        );
+      }
+      inputs.push({ path, route, bytes: await readFile(resolve(ctx.cwd, file)) });
     }
-    if (custom !== undefined) await writeFileAtomic(customFile, prettyJson(customs));
+    const customs = await readTargetsCustom(root);
+    for (const { path, route, bytes } of inputs) {
+      await writeFileAtomic(join(roleInputDir(root, route.role), path), bytes);
+      if (custom !== undefined) setOwn(customs, path, custom);
+      ctx.out(`target ${path}: ${bytes.length} bytes, ${describe(route)}`);
+    }
+    if (custom !== undefined) await writeTargetsCustom(root, customs);
     ctx.out(NEXT);
     return 0;
   },
 };
 
-/** `tuf-ceremony targets remove PATH...`: removes target paths from the targets role's inputs. */
+/** `tuf-ceremony targets remove PATH...`: removes target paths from whichever role lists them. */
 export const targetsRemoveCommand: Command = {
   name: 'targets remove',
-  summary: 'remove target paths from the targets role; then stage',
-  usage: 'tuf-ceremony targets remove TARGET_PATH... [--dir DIR]',
+  summary: 'remove target paths from the role that holds them (or --role); then stage',
+  usage: 'tuf-ceremony targets remove TARGET_PATH... [--dir DIR] [--role ROLE]',
   positionals: true,
-  options: { ...DIR_OPTION },
+  options: { ...DIR_OPTION, role: { type: 'string' } },
   async run(ctx, args) {
     const loaded = await loadCeremony(ceremonyDir(ctx, args));
+    const { plan } = loaded;
+    const root = loaded.paths.root;
     if (args.positionals.length === 0)
       throw new CeremonyError(
         'USAGE',
         `targets remove needs a TARGET_PATH (usage: ${targetsRemoveCommand.usage})`,
       );
-    const { dir, custom: customFile } = targetInputPaths(loaded.paths.root);
-    const paths = args.positionals.map((p) => checkTargetPath(p));
-    for (const path of paths) {
-      try {
-        await readFile(join(dir, path));
-      } catch {
+    const roleFlag = stringFlag(args, 'role');
+    const roles = roleFlag === undefined ? inputRoles(plan) : [roleOfFlag(plan, roleFlag)];
+    const removals: { path: string; role: string }[] = [];
+    for (const path of new Set(args.positionals.map((p) => checkTargetPath(p)))) {
+      const found = await rolesWithInput(root, roles, path);
+      const [role] = found;
+      if (role === undefined) {
+        const where = roles.map((r) => roleInputDir(root, r)).join(', ');
         throw new CeremonyError(
           'TARGET_NOT_FOUND',
-          `${join(dir, path)}: no such target input; nothing was removed`,
+          `${path}: no such target input in ${where}; nothing was removed`,
         );
       }
+      if (found.length > 1) {
+        throw new CeremonyError(
+          'USAGE',
+          `${path}: a target input of ${found.join(' and ')}; name one with --role; nothing was removed`,
+        );
+      }
+      removals.push({ path, role });
     }
-    const customs = await readTargetsCustom(loaded.paths.root);
-    for (const path of paths) {
-      await rm(join(dir, path));
-      ctx.out(`target ${path} removed`);
+    const customs = await readTargetsCustom(root);
+    for (const { path, role } of removals) {
+      await rm(join(roleInputDir(root, role), path));
+      ctx.out(`target ${path} removed from role ${role}`);
     }
-    const kept = Object.fromEntries(
-      Object.entries(customs).filter(([path]) => !paths.includes(path)),
-    );
-    await writeFileAtomic(customFile, prettyJson(kept));
+    if (removals.some(({ path }) => hasOwn(customs, path))) {
+      const removed = new Set(removals.map(({ path }) => path));
+      await writeTargetsCustom(
+        root,
+        filterMap(customs, (path) => !removed.has(path)),
+      );
+    }
     ctx.out(NEXT);
     return 0;
   },
