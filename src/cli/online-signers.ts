@@ -7,13 +7,27 @@ import type { LoadedCeremony } from './ceremony-context.js';
 import type { CommandContext, ParsedArgs } from './command.js';
 import { openEnrolledSigner } from './key-access.js';
 
-/** Opens one signer per online key the root lists for snapshot and timestamp. */
+/**
+ * Opens one signer per online key the root lists for snapshot and timestamp, through each key's
+ * enrolled reference or `keyRef` (e.g. where a scheduled job unpacked the key from a secret).
+ */
 export async function onlineSigners(
   ctx: CommandContext,
   args: ParsedArgs,
   loaded: LoadedCeremony,
   root: RootSigned,
+  keyRef?: string,
 ): Promise<{ snapshot: Signer[]; timestamp: Signer[]; all: ClosableSigner[] }> {
+  if (keyRef !== undefined) {
+    const keyids = new Set(
+      ['snapshot', 'timestamp'].flatMap((role) => root.roles[role]?.keyids ?? []),
+    );
+    if (keyids.size !== 1)
+      throw new CeremonyError(
+        'USAGE',
+        `--key-ref names one key, but snapshot and timestamp are signed by ${keyids.size} keys; enroll each online key with its reference instead`,
+      );
+  }
   const opened = new Map<string, ClosableSigner>();
   const pick = async (role: 'snapshot' | 'timestamp'): Promise<Signer[]> => {
     const keyids = root.roles[role]?.keyids ?? [];
@@ -29,7 +43,7 @@ export async function onlineSigners(
     for (const e of enrolled) {
       let signer = opened.get(e.keyid);
       if (!signer) {
-        signer = await openEnrolledSigner(ctx, args, e, undefined);
+        signer = await openEnrolledSigner(ctx, args, e, keyRef);
         opened.set(e.keyid, signer);
       }
       signers.push(signer);

@@ -11,15 +11,30 @@ export interface CheckWorkflowOptions {
 
 const SPEC = /^(@[a-z0-9._-]+\/)?[a-z0-9._-]+(@[A-Za-z0-9._^~<>=*-]+)?$/;
 
+/** The package spec and Node.js version of a workflow, checked. */
+export function workflowTool(options: CheckWorkflowOptions): { pkg: string; node: number } {
+  const pkg = options.packageSpec ?? 'tuf-ceremony';
+  const node = options.nodeVersion ?? 22;
+  if (!SPEC.test(pkg)) throw new Error(`invalid npm package spec ${pkg}`);
+  if (!Number.isInteger(node) || node < 20) throw new Error(`invalid Node.js version ${node}`);
+  return { pkg, node };
+}
+
+/** The steps that put Node.js on a runner (after checkout), indented for a job's `steps:`. */
+export function setupNodeSteps(node: number): string[] {
+  return [
+    '      - uses: actions/setup-node@v4',
+    '        with:',
+    `          node-version: ${node}`,
+  ];
+}
+
 /**
  * The GitHub Actions workflow that runs `tuf-ceremony publish --check` on every pull request:
  * read-only token, no secrets, full history (the check compares the PR with its base).
  */
 export function renderCheckWorkflow(options: CheckWorkflowOptions = {}): string {
-  const pkg = options.packageSpec ?? 'tuf-ceremony';
-  const node = options.nodeVersion ?? 22;
-  if (!SPEC.test(pkg)) throw new Error(`invalid npm package spec ${pkg}`);
-  if (!Number.isInteger(node) || node < 20) throw new Error(`invalid Node.js version ${node}`);
+  const { pkg, node } = workflowTool(options);
   return [
     '# Written by tuf-ceremony init --github: checks every pull request of this trust root.',
     'name: tuf-ceremony check',
@@ -38,9 +53,7 @@ export function renderCheckWorkflow(options: CheckWorkflowOptions = {}): string 
     '        with:',
     '          fetch-depth: 0',
     '          persist-credentials: false',
-    '      - uses: actions/setup-node@v4',
-    '        with:',
-    `          node-version: ${node}`,
+    ...setupNodeSteps(node),
     `      - run: npx --yes ${pkg} publish --check`,
     '',
   ].join('\n');

@@ -22,8 +22,12 @@ export class CeremonyFixture {
     };
   }
 
-  /** A new temp dir with `init` run for the given people and threshold. */
-  static async create(holders: readonly string[], threshold: number): Promise<CeremonyFixture> {
+  /** A new temp dir with `init` run for the given people and threshold (and extra init flags). */
+  static async create(
+    holders: readonly string[],
+    threshold: number,
+    initArgs: readonly string[] = [],
+  ): Promise<CeremonyFixture> {
     const base = await mkdtemp(join(tmpdir(), 'tuf-ceremony-e2e-'));
     const fixture = new CeremonyFixture(join(base, 'trust-root'), join(base, 'private-keys'));
     await fixture.ok(
@@ -36,6 +40,7 @@ export class CeremonyFixture {
         holders.join(','),
         '--threshold',
         String(threshold),
+        ...initArgs,
       ],
       base,
     );

@@ -7,7 +7,12 @@ import { writeFileAtomic } from '../../repo/atomic-write.js';
 import { ceremonyPaths } from '../../repo/ceremony-paths.js';
 import { Git } from '../../publish/git.js';
 import { CHECK_WORKFLOW_PATH, renderCheckWorkflow } from '../../publish/workflow.js';
-import { boolFlag, stringFlag, type Command } from '../command.js';
+import {
+  REFRESH_SECRETS,
+  REFRESH_WORKFLOW_PATH,
+  renderRefreshWorkflow,
+} from '../../publish/refresh-workflow.js';
+import { boolFlag, stringFlag, type Command, type ParsedArgs } from '../command.js';
 import { pathExists } from '../../repo/path-exists.js';
 
 function parseHolders(text: string | undefined): string[] | undefined {
@@ -18,12 +23,29 @@ function parseHolders(text: string | undefined): string[] | undefined {
     .filter((h) => h !== '');
 }
 
+function refreshWorkflowText(args: ParsedArgs): string | undefined {
+  const cron = stringFlag(args, 'refresh-cron');
+  if (!boolFlag(args, 'refresh-workflow')) {
+    if (cron !== undefined)
+      throw new CeremonyError('USAGE', '--refresh-cron only applies with --refresh-workflow');
+    return undefined;
+  }
+  try {
+    return renderRefreshWorkflow(cron === undefined ? {} : { cron });
+  } catch {
+    throw new CeremonyError(
+      'USAGE',
+      `--refresh-cron "${cron ?? ''}": must be five cron fields, e.g. "17 */6 * * *"`,
+    );
+  }
+}
+
 /** `tuf-ceremony init [DIR]`: creates a trust-root repository with a plan to edit. */
 export const initCommand: Command = {
   name: 'init',
   summary: 'create a trust-root repository: ceremony.yaml, repository/, ceremony-logs/, keys/, git',
   usage:
-    'tuf-ceremony init [DIR] [--name NAME] [--holders a,b,c] [--threshold N] [--online-holder NAME] [--github]',
+    'tuf-ceremony init [DIR] [--name NAME] [--holders a,b,c] [--threshold N] [--online-holder NAME] [--github] [--refresh-workflow [--refresh-cron CRON]]',
   positionals: true,
   options: {
     name: { type: 'string' },
@@ -31,6 +53,8 @@ export const initCommand: Command = {
     threshold: { type: 'string' },
     'online-holder': { type: 'string' },
     github: { type: 'boolean' },
+    'refresh-workflow': { type: 'boolean' },
+    'refresh-cron': { type: 'string' },
   },
   async run(ctx, args) {
     if (args.positionals.length > 1)
@@ -59,6 +83,7 @@ export const initCommand: Command = {
       ...(online !== undefined ? { onlineHolder: online } : {}),
     });
     parsePlan(text, paths.plan);
+    const refreshWorkflow = refreshWorkflowText(args);
     for (const d of [paths.repository, paths.logs, paths.keys]) await mkdir(d, { recursive: true });
     await writeFileAtomic(join(paths.repository, '.gitkeep'), '');
     await writeFileAtomic(join(paths.logs, '.gitkeep'), '');
@@ -66,6 +91,12 @@ export const initCommand: Command = {
     if (boolFlag(args, 'github')) {
       await writeFileAtomic(join(dir, CHECK_WORKFLOW_PATH), renderCheckWorkflow());
       ctx.out(`wrote the pull-request check workflow ${CHECK_WORKFLOW_PATH}`);
+    }
+    if (refreshWorkflow !== undefined) {
+      await writeFileAtomic(join(dir, REFRESH_WORKFLOW_PATH), refreshWorkflow);
+      ctx.out(
+        `wrote the scheduled refresh workflow ${REFRESH_WORKFLOW_PATH} (secrets ${REFRESH_SECRETS.key} and ${REFRESH_SECRETS.passphrase})`,
+      );
     }
     const git = new Git(dir);
     const inside = await git.exec(['rev-parse', '--is-inside-work-tree']);

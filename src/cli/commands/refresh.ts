@@ -9,7 +9,7 @@ import { OverlaySource } from '../../repo/overlay-source.js';
 import { loadPublishedRepo } from '../../repo/published-loader.js';
 import { plannedWrites } from '../../repo/repository-writer.js';
 import { DirectorySource } from '../../repo/source-directory.js';
-import { boolFlag, type Command } from '../command.js';
+import { boolFlag, stringFlag, type Command } from '../command.js';
 import { DIR_OPTION, ceremonyDir, loadCeremony } from '../ceremony-context.js';
 import { SECRET_OPTIONS } from '../key-access.js';
 import { onlineSigners } from '../online-signers.js';
@@ -25,12 +25,13 @@ export const refreshCommand: Command = {
   summary:
     're-sign online roles (timestamp, snapshot) when due or named; stage a ceremony for offline roles that are due',
   usage:
-    'tuf-ceremony refresh [timestamp|snapshot]... [--dir DIR] [--force] [--passphrase-env VAR | --pin-env VAR] [--json]',
+    'tuf-ceremony refresh [timestamp|snapshot]... [--dir DIR] [--force] [--key-ref REF] [--passphrase-env VAR | --pin-env VAR] [--json]',
   positionals: true,
   options: {
     ...DIR_OPTION,
     ...SECRET_OPTIONS,
     force: { type: 'boolean' },
+    'key-ref': { type: 'string' },
     json: { type: 'boolean' },
   },
   async run(ctx, args) {
@@ -75,7 +76,7 @@ export const refreshCommand: Command = {
       ctx.out('timestamp and snapshot are not due; nothing re-signed (--force to re-sign anyway)');
       return 0;
     }
-    const signers = await onlineSigners(ctx, args, loaded, root);
+    const signers = await onlineSigners(ctx, args, loaded, root, stringFlag(args, 'key-ref'));
     let release;
     try {
       release = await signOnlineRoles({

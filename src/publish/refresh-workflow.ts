@@ -1,0 +1,89 @@
+import { setupNodeSteps, workflowTool, type CheckWorkflowOptions } from './workflow.js';
+
+/** Where `tuf-ceremony init --refresh-workflow` writes the scheduled refresh workflow. */
+export const REFRESH_WORKFLOW_PATH = '.github/workflows/tuf-ceremony-refresh.yml';
+
+/** Repository secrets the refresh workflow reads. */
+export const REFRESH_SECRETS = {
+  /** The online key file exactly as `key add` wrote it (encrypted with the passphrase). */
+  key: 'TUF_CEREMONY_ONLINE_KEY',
+  /** The online key file's passphrase. */
+  passphrase: 'TUF_CEREMONY_ONLINE_PASSPHRASE',
+} as const;
+
+/** Options of the refresh workflow. */
+export interface RefreshWorkflowOptions extends CheckWorkflowOptions {
+  /** When it runs (GitHub Actions cron, UTC); default every 6 hours at minute 17. */
+  cron?: string;
+}
+
+const CRON = /^[0-9*/,-]+( [0-9*/,-]+){4}$/;
+
+/**
+ * The GitHub Actions workflow that keeps the online roles alive: on a schedule (and on demand) it
+ * re-signs timestamp and snapshot when they are due with the online key from the repository's
+ * secrets (decrypted in memory; the encrypted file lives in the runner's temp dir for the step
+ * only), verifies the result as a client, and pushes it. A second job fails — and so notifies —
+ * while an offline role is inside its signing window or expired (`tuf-ceremony expiry`).
+ */
+export function renderRefreshWorkflow(options: RefreshWorkflowOptions = {}): string {
+  const { pkg, node } = workflowTool(options);
+  const cron = options.cron ?? '17 */6 * * *';
+  if (!CRON.test(cron)) throw new Error(`invalid cron schedule ${cron}`);
+  const tool = `npx --yes ${pkg}`;
+  return [
+    '# Written by tuf-ceremony init --refresh-workflow: re-signs the online roles on a schedule.',
+    `# Repository secrets: ${REFRESH_SECRETS.key} (the online key file as \`key add\` wrote it,`,
+    `# encrypted) and ${REFRESH_SECRETS.passphrase} (its passphrase). The job pushes to the`,
+    '# branch it runs on: allow the workflow token to push there.',
+    'name: tuf-ceremony refresh',
+    '',
+    'on:',
+    '  schedule:',
+    `    - cron: '${cron}'`,
+    '  workflow_dispatch:',
+    '',
+    'permissions:',
+    '  contents: write',
+    '',
+    'concurrency:',
+    '  group: tuf-ceremony-refresh',
+    '  cancel-in-progress: false',
+    '',
+    'jobs:',
+    '  refresh:',
+    '    runs-on: ubuntu-latest',
+    '    steps:',
+    '      - uses: actions/checkout@v4',
+    ...setupNodeSteps(node),
+    '      - name: Re-sign timestamp and snapshot when due',
+    '        env:',
+    `          ONLINE_KEY: \${{ secrets.${REFRESH_SECRETS.key} }}`,
+    `          ${REFRESH_SECRETS.passphrase}: \${{ secrets.${REFRESH_SECRETS.passphrase} }}`,
+    '        run: |',
+    '          key="$RUNNER_TEMP/tuf-ceremony-online.key"',
+    `          trap 'rm -f "$key"' EXIT`,
+    `          (umask 077 && printf '%s\\n' "$ONLINE_KEY" > "$key")`,
+    `          ${tool} refresh --key-ref "file:$key" --passphrase-env ${REFRESH_SECRETS.passphrase}`,
+    '      - name: Verify as a client',
+    `        run: ${tool} verify --root repository/1.root.json repository`,
+    '      - name: Publish',
+    '        run: |',
+    '          git add repository ceremony-logs',
+    '          if git diff --cached --quiet; then echo "nothing to publish"; exit 0; fi',
+    "          git -c user.name='tuf-ceremony refresh' -c user.email='tuf-ceremony@users.noreply.github.com' commit -q -m 'refresh online roles'",
+    '          git push',
+    '  expiry:',
+    '    needs: refresh',
+    '    runs-on: ubuntu-latest',
+    '    steps:',
+    '      - uses: actions/checkout@v4',
+    '        with:',
+    '          ref: ${{ github.ref }}',
+    '          persist-credentials: false',
+    ...setupNodeSteps(node),
+    '      - name: Offline roles inside their signing window fail this job',
+    `        run: ${tool} expiry`,
+    '',
+  ].join('\n');
+}
