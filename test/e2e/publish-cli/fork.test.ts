@@ -46,6 +46,7 @@ beforeAll(async () => {
     tokens: {
       'tok-coordinator': { login: 'acme-bot', access: 'write' },
       'tok-carol': { login: 'carol', access: 'write' },
+      'tok-carol-read': { login: 'carol', access: 'read' },
     },
     repos: [
       { owner: 'acme', name: 'trust-root', writers: ['acme-bot'] },
@@ -119,6 +120,17 @@ describe('tuf-ceremony publish --holder NAME --fork REMOTE', () => {
       `error: fork has no branch ${branch} for the pull request to go into: the coordinator publishes the ceremony first (or pass --remote NAME for the upstream remote)`,
     );
     expect(await git(carolDir, ['branch', '--show-current'])).toBe(`${branch}\n`);
+    const readOnly = await ceremony.run(
+      ['publish', '--holder', 'carol', '--fork', 'fork', '--repo', FULL],
+      { GITHUB_TOKEN: 'tok-carol-read' },
+      carolDir,
+    );
+    expect(readOnly.code).toBe(1);
+    expect(readOnly.stderr.trim()).toMatch(
+      /^error: GitHub refused to open the pull request in acme\/trust-root \(403 /,
+    );
+    expect(readOnly.stderr.trim().split('\n')).toHaveLength(1);
+    expect(gh.pulls(FULL)).toHaveLength(1);
     const result = await asCarol([
       'publish',
       '--holder',

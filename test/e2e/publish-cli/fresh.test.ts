@@ -80,8 +80,23 @@ describe('tuf-ceremony publish in a repository with no commit yet', () => {
     expect(gh.pulls(FULL)).toEqual([]);
   });
 
-  it('makes the first commit on the base branch, pushes it, then opens the ceremony pull request', async () => {
+  it('checks the token and the repository before committing anything (401 and 404 in one line)', async () => {
     await git(ceremony.dir, ['remote', 'add', 'origin', origin]);
+    const badToken = await ceremony.run(['publish', '--repo', FULL], { GITHUB_TOKEN: 'expired' });
+    expect(badToken.code).toBe(1);
+    expect(badToken.stderr.trim()).toMatch(
+      /^error: GitHub rejected the token \(401 Bad credentials\)/,
+    );
+    expect(badToken.stderr.trim().split('\n')).toHaveLength(1);
+    const missing = await ceremony.run(['publish', '--repo', 'acme/gone']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr.trim()).toMatch(/^error: acme\/gone was not found at http:\S+ \(404\)/);
+    expect(missing.stderr.trim().split('\n')).toHaveLength(1);
+    expect(await git(ceremony.dir, ['for-each-ref', 'refs/heads'])).toBe('');
+    expect(await refs(origin)).toEqual([]);
+  });
+
+  it('makes the first commit on the base branch, pushes it, then opens the ceremony pull request', async () => {
     const result = await ceremony.ok(['publish', '--repo', FULL, '--json']);
     const out = JSON.parse(result.stdout) as {
       branch: string;

@@ -301,6 +301,23 @@ describe('a ceremony published through git and a pull request', () => {
     const merged = await statusOf(coord.cwd);
     expect(merged.roles[0]?.validSigners.sort()).toEqual(['alice', 'bob', 'carol']);
     expect(merged.ready).toBe(true);
+
+    // Publishing the merged ceremony branch says on its pull request that carol's signatures landed.
+    const landed = await publishCeremony({
+      git: coord,
+      github: client('tok-coordinator'),
+      remote: 'origin',
+      branch: BRANCH,
+      base: 'main',
+      repo: REPO,
+      push: true,
+      pr: true,
+      status: merged,
+    });
+    expect(landed.commentsPosted).toEqual([
+      expect.stringMatching(/^<!-- tuf-ceremony:signed:carol:[0-9a-f]{16} -->$/),
+    ]);
+    expect(gh.pulls('acme/trust-root')[0]?.body).toContain('3/2 ✅ (alice, bob, carol)');
   });
 
   it('--no-push touches neither the remote nor GitHub; --no-pr pushes to any git remote only', async () => {
