@@ -127,15 +127,13 @@ export function checkRoleForPath(plan: Plan, role: string, path: string): Target
   return routeOf(chosen, path);
 }
 
-/** The plan delegation whose inputs a staged role lists: itself, or the bins' delegation. */
+/** The plan delegation whose inputs a role (or one bin) lists: itself, or the bins' delegation. */
 export function inputRoleOf(plan: Plan, role: string): string | undefined {
   if (role === TOP_LEVEL_TARGETS) return role;
   for (const d of plan.delegations) {
+    if (d.name === role) return role;
     const succinct = succinctRolesOf(d);
-    if (!succinct) {
-      if (d.name === role) return role;
-      continue;
-    }
+    if (!succinct) continue;
     const prefix = `${succinct.name_prefix}-`;
     const suffix = role.slice(prefix.length);
     if (!role.startsWith(prefix) || suffix.length !== binSuffixLength(succinct.bit_length))

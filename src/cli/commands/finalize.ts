@@ -59,6 +59,7 @@ async function alreadyPublished(loaded: LoadedCeremony): Promise<boolean> {
  */
 async function newTargetFiles(loaded: LoadedCeremony): Promise<TargetFileWrite[]> {
   const out: TargetFileWrite[] = [];
+  const seen = new Set<string>();
   for (const [role, draft] of requireStaging(loaded).drafts) {
     if (draft.metadata.signed._type !== 'targets') continue;
     const published =
@@ -67,6 +68,9 @@ async function newTargetFiles(loaded: LoadedCeremony): Promise<TargetFileWrite[]
     const inputRole = inputRoleOf(loaded.plan, role);
     for (const [path, info] of Object.entries(draft.metadata.signed.targets)) {
       if (hasOwn(before, path) && before[path]?.hashes.sha256 === info.hashes.sha256) continue;
+      const key = `${path}\0${info.hashes.sha256 ?? ''}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
       if (inputRole === undefined)
         throw new CeremonyError(
           'STATE_INVALID',

@@ -125,7 +125,8 @@ describe('inputRoleOf and targetsByBin', () => {
     expect(inputRoleOf(MIXED, 'beta')).toBe('beta');
     for (const bin of ['bins-0', 'bins-1', 'bins-2', 'bins-3'])
       expect(inputRoleOf(MIXED, bin)).toBe('bins');
-    for (const other of ['bins-4', 'bins-00', 'bins-A', 'bins', 'snapshot'])
+    expect(inputRoleOf(MIXED, 'bins')).toBe('bins');
+    for (const other of ['bins-4', 'bins-00', 'bins-A', 'bin', 'snapshot'])
       expect(inputRoleOf(MIXED, other)).toBeUndefined();
   });
 
