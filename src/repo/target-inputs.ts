@@ -1,9 +1,10 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { readdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
 import { hasOwn, setOwn } from '../metadata/build-own.js';
 import { targetFileFor, checkTargetPath } from '../metadata/build-targets.js';
 import { CeremonyError } from '../metadata/errors.js';
 import type { TargetFile } from '../metadata/model.js';
+import { writeFileAtomic } from './atomic-write.js';
 import { readTargetsCustom, targetsCustomFile } from './targets-custom.js';
 
 // The target files a ceremony publishes live in the ceremony repository: the top-level targets
@@ -150,4 +151,19 @@ export async function rolesWithInput(
     }
   }
   return found;
+}
+
+/**
+ * Removes one target input of a role, and the folders it leaves empty; a role folder left with
+ * no input keeps a .gitkeep, so the role still stages with no targets (instead of carrying its
+ * published ones over) in every clone.
+ */
+export async function removeTargetInput(root: string, role: string, path: string): Promise<void> {
+  const top = roleInputDir(root, role);
+  await rm(join(top, path));
+  for (let dir = dirname(join(top, path)); dir !== top; dir = dirname(dir)) {
+    if ((await readdir(dir)).length > 0) break;
+    await rmdir(dir);
+  }
+  if ((await listInputPaths(top))?.length === 0) await writeFileAtomic(join(top, '.gitkeep'), '');
 }

@@ -1,4 +1,4 @@
-import { readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { Plan } from '../../ceremony/plan.js';
 import {
@@ -13,7 +13,7 @@ import { checkTargetPath } from '../../metadata/build-targets.js';
 import { CeremonyError } from '../../metadata/errors.js';
 import { isJsonObject } from '../../metadata/json.js';
 import { writeFileAtomic } from '../../repo/atomic-write.js';
-import { roleInputDir, rolesWithInput } from '../../repo/target-inputs.js';
+import { removeTargetInput, roleInputDir, rolesWithInput } from '../../repo/target-inputs.js';
 import { readTargetsCustom, writeTargetsCustom } from '../../repo/targets-custom.js';
 import { stringFlag, type Command } from '../command.js';
 import { DIR_OPTION, ceremonyDir, loadCeremony } from '../ceremony-context.js';
@@ -165,7 +165,7 @@ export const targetsRemoveCommand: Command = {
     }
     const customs = await readTargetsCustom(root);
     for (const { path, role } of removals) {
-      await rm(join(roleInputDir(root, role), path));
+      await removeTargetInput(root, role, path);
       ctx.out(`target ${path} removed from role ${role}`);
     }
     if (removals.some(({ path }) => hasOwn(customs, path))) {

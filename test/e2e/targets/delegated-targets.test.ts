@@ -61,7 +61,8 @@ describe('targets in delegated roles and hash bins', () => {
     for (const [path, text] of Object.entries(contents)) {
       const file = join(ceremony.dir, '..', path.replaceAll('/', '_'));
       await writeFile(file, text);
-      routed.push((await ceremony.ok(['targets', 'add', file, '--path', path])).stdout);
+      const custom = path.startsWith('registry') ? ['--custom', '{"kind":"app"}'] : [];
+      routed.push((await ceremony.ok(['targets', 'add', file, '--path', path, ...custom])).stdout);
     }
     expect(routed[0]).toMatch(
       /target registry\.example\.org\/app\.json: 10 bytes, role registry\.example\.org\n/,
@@ -100,6 +101,12 @@ describe('targets in delegated roles and hash bins', () => {
     await signAndFinalize(ceremony, []);
 
     const root = join(repo, '1.root.json');
+    const registry = JSON.parse(
+      await readFile(join(repo, '2.registry.example.org.json'), 'utf8'),
+    ) as { signed: { targets: Record<string, { custom?: unknown }> } };
+    expect(registry.signed.targets['registry.example.org/app.json']?.custom).toEqual({
+      kind: 'app',
+    });
     const verifyArgs = ['verify', '--root', root];
     for (const path of Object.keys(contents)) verifyArgs.push('--target', path);
     await ceremony.ok([...verifyArgs, repo]);
