@@ -1,19 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  addRoleKey,
-  newRoot,
-  newSnapshot,
-  newTargets,
-  newTimestamp,
-  serializeRole,
-  snapshotMeta,
-  timestampMeta,
-} from '../metadata/build.js';
 import type { TargetFile } from '../metadata/model.js';
-import { signMetadata } from '../metadata/sign.js';
-import { writeRepository } from '../repo/repository-writer.js';
+import { writeSingleKeyRepository } from '../repo/single-key-repository.js';
 import { generatePrivateKey, SoftwareSigner } from '../signing/software-signer.js';
 import { smokeTestTrustedRoot, type SmokeTestResult } from './smoke-test.js';
 
@@ -40,34 +29,16 @@ const ONE_DAY_MS = 86_400_000;
  * trusted_root.json. The one-use key never leaves memory.
  */
 export async function smokeTestStagedTargets(input: StagedTargetsInput): Promise<SmokeTestResult> {
-  const signer = new SoftwareSigner(generatePrivateKey('ed25519'));
   // The client checks expiry against the real clock, so the throwaway metadata uses it too.
-  const expires = Date.now() + ONE_DAY_MS;
-  let root = newRoot({ expires, thresholds: { root: 1, targets: 1, snapshot: 1, timestamp: 1 } });
-  for (const role of ['root', 'targets', 'snapshot', 'timestamp'])
-    root = addRoleKey(root, role, signer.key);
-  const targets = { ...newTargets({ expires }), targets: { ...input.targets } };
-  const rootRole = serializeRole('root', await signMetadata(root, [signer]));
-  const targetsRole = serializeRole('targets', await signMetadata(targets, [signer]));
-  const snapshot = newSnapshot({ expires, meta: snapshotMeta([targetsRole]) });
-  const snapshotRole = serializeRole('snapshot', await signMetadata(snapshot, [signer]));
-  const timestamp = newTimestamp({ expires, meta: timestampMeta(snapshotRole) });
-  const timestampRole = serializeRole('timestamp', await signMetadata(timestamp, [signer]));
   const dir = await mkdtemp(join(tmpdir(), 'tuf-ceremony-smoke-'));
   try {
-    await writeRepository(dir, {
-      consistentSnapshot: true,
-      roots: [rootRole],
-      targets: targetsRole,
-      snapshot: snapshotRole,
-      timestamp: timestampRole,
-      targetFiles: [...input.files].map(([path, bytes]) => ({ path, bytes })),
+    const { rootJson } = await writeSingleKeyRepository(dir, {
+      signer: new SoftwareSigner(generatePrivateKey('ed25519')),
+      expires: Date.now() + ONE_DAY_MS,
+      targets: input.targets,
+      files: [...input.files].map(([path, bytes]) => ({ path, bytes })),
     });
-    return await smokeTestTrustedRoot({
-      repositoryDir: dir,
-      rootJson: rootRole.file.bytes,
-      label: input.label,
-    });
+    return await smokeTestTrustedRoot({ repositoryDir: dir, rootJson, label: input.label });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
