@@ -1,5 +1,5 @@
-import { access } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pathExists } from '../repo/path-exists.js';
 import { CeremonyError, isCeremonyError } from '../metadata/errors.js';
 import {
   commitCeremonyStep,
@@ -11,16 +11,19 @@ import {
 } from '../publish/index.js';
 import type { CommandContext } from './command.js';
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
+/** Files `stage` reads besides the published repository. */
+const STAGE_INPUTS = [
+  'ceremony.yaml',
+  'keys',
+  'targets',
+  'targets-custom.json',
+  'delegated-targets',
+] as const;
 
-/** Commits the ceremony's uncommitted files: the holder's signatures, or the staged drafts. */
+/**
+ * Commits the ceremony's uncommitted files: the holder's signatures, or the staged drafts with
+ * their inputs and the ceremony's transcripts.
+ */
 export async function commitPending(
   git: Git,
   dir: string,
@@ -28,12 +31,14 @@ export async function commitPending(
   holder: string | undefined,
 ): Promise<string | undefined> {
   const logs = `ceremony-logs/${view.ceremonyId}`;
+  // The coordinator's step carries what the drafts were computed from (plan, enrolled keys,
+  // target inputs) so reviewers see it beside them; a holder's step only their own files.
   const candidates =
     holder === undefined
-      ? ['staged', `${logs}/coordinator.jsonl`]
+      ? [...STAGE_INPUTS, 'staged', logs]
       : [`staged/signatures/${holder}.json`, `${logs}/${holder}.jsonl`];
   const paths: string[] = [];
-  for (const p of candidates) if (await exists(join(dir, p))) paths.push(p);
+  for (const p of candidates) if (await pathExists(join(dir, p))) paths.push(p);
   if (holder !== undefined && !paths.includes(`staged/signatures/${holder}.json`)) {
     throw new CeremonyError('USAGE', `staged/signatures/${holder}.json: ${holder} has not signed`);
   }

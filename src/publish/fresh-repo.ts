@@ -1,7 +1,8 @@
-import { access } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pathExists } from '../repo/path-exists.js';
 import { CeremonyError } from '../metadata/errors.js';
 import type { Git } from './git.js';
+import { REFRESH_WORKFLOW_PATH } from './refresh-workflow.js';
 import { CHECK_WORKFLOW_PATH } from './workflow.js';
 
 /** What the first commit of a new ceremony repository holds: everything but the ceremony. */
@@ -11,16 +12,8 @@ const FIRST_COMMIT_PATHS = [
   'repository',
   'ceremony-logs',
   CHECK_WORKFLOW_PATH,
+  REFRESH_WORKFLOW_PATH,
 ] as const;
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function inFirstCommit(path: string, excluded: string): boolean {
   if (path === excluded) return false;
@@ -30,7 +23,7 @@ function inFirstCommit(path: string, excluded: string): boolean {
 /**
  * Makes the first commit of a repository with no commit yet, on branch `base`: the plan, the
  * enrolled keys, `repository/`, `ceremony-logs/` (without the coordinator's transcript of
- * ceremony `ceremonyId`, which the ceremony branch carries) and the check workflow; never
+ * ceremony `ceremonyId`, which the ceremony branch carries) and the workflows; never
  * `staged/`. Refuses when HEAD has a commit, other branches exist, or the index holds other
  * staged files, so nothing the user did not ask for is committed. Returns the commit id.
  */
@@ -60,7 +53,7 @@ export async function commitFirstBase(git: Git, base: string, ceremonyId: string
   }
   await git.run(['symbolic-ref', 'HEAD', `refs/heads/${base}`]);
   const present: string[] = [];
-  for (const p of FIRST_COMMIT_PATHS) if (await exists(join(git.cwd, p))) present.push(p);
+  for (const p of FIRST_COMMIT_PATHS) if (await pathExists(join(git.cwd, p))) present.push(p);
   await git.add(present);
   await git.exec(['rm', '--cached', '--quiet', '--ignore-unmatch', '--', transcript]);
   if (!(await git.hasStagedChanges())) {
