@@ -1,3 +1,4 @@
+import { setOwn } from '../metadata/build-own.js';
 import { binForPath, binName, binSuffixLength, pathMatches } from '../metadata/delegation.js';
 import { CeremonyError } from '../metadata/errors.js';
 import type { SuccinctRoles, TargetFile } from '../metadata/model.js';
@@ -154,7 +155,7 @@ export function targetsByBin(
   for (const [path, info] of Object.entries(inputs)) {
     const bin = binForPath(succinct, path);
     const targets = out.get(bin) ?? {};
-    targets[path] = info;
+    setOwn(targets, path, info);
     out.set(bin, targets);
   }
   return out;
