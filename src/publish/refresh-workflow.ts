@@ -17,14 +17,17 @@ export interface RefreshWorkflowOptions extends CheckWorkflowOptions {
   cron?: string;
 }
 
+const BOT_NAME = 'tuf-ceremony refresh';
+const BOT_EMAIL = 'tuf-ceremony@users.noreply.github.com';
 const CRON = /^[0-9*/,-]+( [0-9*/,-]+){4}$/;
 
 /**
  * The GitHub Actions workflow that keeps the online roles alive: on a schedule (and on demand) it
  * re-signs timestamp and snapshot when they are due with the online key from the repository's
  * secrets (decrypted in memory; the encrypted file lives in the runner's temp dir for the step
- * only), verifies the result as a client, and pushes it. A second job fails — and so notifies —
- * while an offline role is inside its signing window or expired (`tuf-ceremony expiry`).
+ * only), verifies the result as a client, and pushes it. Offline roles that are due get a staged
+ * ceremony on its own branch and pull request (unless one is open already), and a last job
+ * fails, and so notifies, while an offline role is inside its signing window or expired.
  */
 export function renderRefreshWorkflow(options: RefreshWorkflowOptions = {}): string {
   const { pkg, node } = workflowTool(options);
@@ -64,17 +67,40 @@ export function renderRefreshWorkflow(options: RefreshWorkflowOptions = {}): str
     '          key="$RUNNER_TEMP/tuf-ceremony-online.key"',
     `          trap 'rm -f "$key"' EXIT`,
     `          (umask 077 && printf '%s\\n' "$ONLINE_KEY" > "$key")`,
-    `          ${tool} refresh --key-ref "file:$key" --passphrase-env ${REFRESH_SECRETS.passphrase}`,
+    `          ${tool} refresh --no-stage --key-ref "file:$key" --passphrase-env ${REFRESH_SECRETS.passphrase}`,
     '      - name: Verify as a client',
     `        run: ${tool} verify --root repository/1.root.json repository`,
     '      - name: Publish',
     '        run: |',
     '          git add repository ceremony-logs',
     '          if git diff --cached --quiet; then echo "nothing to publish"; exit 0; fi',
-    "          git -c user.name='tuf-ceremony refresh' -c user.email='tuf-ceremony@users.noreply.github.com' commit -q -m 'refresh online roles'",
+    `          git -c user.name='${BOT_NAME}' -c user.email='${BOT_EMAIL}' commit -q -m 'refresh online roles'`,
     '          git push',
-    '  expiry:',
+    '  ceremony:',
     '    needs: refresh',
+    '    runs-on: ubuntu-latest',
+    '    permissions:',
+    '      contents: write',
+    '      pull-requests: write',
+    '    steps:',
+    '      - uses: actions/checkout@v4',
+    '        with:',
+    '          ref: ${{ github.ref }}',
+    ...setupNodeSteps(node),
+    '      - name: Open a ceremony pull request when offline roles are due',
+    '        env:',
+    '          GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}',
+    `          GIT_AUTHOR_NAME: ${BOT_NAME}`,
+    `          GIT_AUTHOR_EMAIL: ${BOT_EMAIL}`,
+    `          GIT_COMMITTER_NAME: ${BOT_NAME}`,
+    `          GIT_COMMITTER_EMAIL: ${BOT_EMAIL}`,
+    '        run: |',
+    `          if [ -n "$(git ls-remote --heads origin 'ceremony/*')" ]; then echo "a ceremony is in progress"; exit 0; fi`,
+    `          ${tool} stage`,
+    '          if [ ! -d staged ]; then exit 0; fi',
+    `          ${tool} publish --repo "$GITHUB_REPOSITORY"`,
+    '  expiry:',
+    '    needs: [refresh, ceremony]',
     '    runs-on: ubuntu-latest',
     '    steps:',
     '      - uses: actions/checkout@v4',

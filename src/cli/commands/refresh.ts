@@ -9,11 +9,55 @@ import { OverlaySource } from '../../repo/overlay-source.js';
 import { loadPublishedRepo } from '../../repo/published-loader.js';
 import { plannedWrites } from '../../repo/repository-writer.js';
 import { DirectorySource } from '../../repo/source-directory.js';
-import { boolFlag, stringFlag, type Command } from '../command.js';
-import { DIR_OPTION, ceremonyDir, loadCeremony } from '../ceremony-context.js';
+import { boolFlag, stringFlag, type Command, type CommandContext } from '../command.js';
+import { DIR_OPTION, ceremonyDir, loadCeremony, type LoadedCeremony } from '../ceremony-context.js';
+import { stageCeremony } from '../stage-ceremony.js';
 import { SECRET_OPTIONS } from '../key-access.js';
 import { onlineSigners } from '../online-signers.js';
 import { ONLINE_LOG_PREFIX, recordEvent } from '../transcript.js';
+
+/** What refresh did about offline roles: report lines, and the ceremony holders must sign. */
+interface OfflineOutcome {
+  lines: string[];
+  ceremony?: { id: string; staged: boolean; roles: string[] };
+}
+
+/**
+ * Offline roles cannot be re-signed unattended: their holders get a staged ceremony (unless
+ * `--no-stage`, for jobs that open the ceremony elsewhere). A ceremony already in progress is
+ * left alone.
+ */
+async function stageOfflineRoles(
+  ctx: CommandContext,
+  loaded: LoadedCeremony,
+  named: readonly string[],
+  noStage: boolean,
+): Promise<OfflineOutcome> {
+  const staging = loaded.staging;
+  if (staging) {
+    const { id, roles } = staging.ceremony;
+    const missing = named.filter((r) => !roles.includes(r));
+    const lines = [`ceremony ${id} is staged for holders to sign`];
+    if (missing.length > 0)
+      lines.push(
+        `to add ${missing.join(', ')} to it: tuf-ceremony stage --restage ${missing.map((r) => `--role ${r}`).join(' ')}`,
+      );
+    return { lines, ceremony: { id, staged: false, roles: [...roles] } };
+  }
+  if (noStage)
+    return {
+      lines: ['holders must re-sign them: run tuf-ceremony stage, then the ceremony steps'],
+    };
+  const outcome = await stageCeremony(loaded, ctx.now(), { force: named, restage: false });
+  if (outcome.kind !== 'staged') return { lines: [] };
+  const roles = outcome.planned.map((p) => `${p.role} v${p.signed.version}`);
+  return {
+    lines: [
+      `staged ceremony ${outcome.id} for the holders: ${roles.join(', ')}; next: tuf-ceremony status, then each holder reviews and signs`,
+    ],
+    ceremony: { id: outcome.id, staged: true, roles: outcome.planned.map((p) => p.role) },
+  };
+}
 
 /**
  * `tuf-ceremony refresh`: re-signs online roles (timestamp, snapshot) with the online key,
@@ -25,12 +69,13 @@ export const refreshCommand: Command = {
   summary:
     're-sign online roles (timestamp, snapshot) when due or named; stage a ceremony for offline roles that are due',
   usage:
-    'tuf-ceremony refresh [timestamp|snapshot]... [--dir DIR] [--force] [--key-ref REF] [--passphrase-env VAR | --pin-env VAR] [--json]',
+    'tuf-ceremony refresh [timestamp|snapshot|ROLE]... [--dir DIR] [--force] [--no-stage] [--key-ref REF] [--passphrase-env VAR | --pin-env VAR] [--json]',
   positionals: true,
   options: {
     ...DIR_OPTION,
     ...SECRET_OPTIONS,
     force: { type: 'boolean' },
+    'no-stage': { type: 'boolean' },
     'key-ref': { type: 'string' },
     json: { type: 'boolean' },
   },
@@ -45,35 +90,52 @@ export const refreshCommand: Command = {
       );
     }
     const now = ctx.now();
-    for (const role of args.positionals) {
-      if (role !== 'timestamp' && role !== 'snapshot') {
+    const expiries = roleExpiries(loaded.plan, published, now);
+    const online = new Set(['timestamp', 'snapshot']);
+    const known = new Set([...expiries.map((e) => e.role), 'root', 'targets']);
+    for (const d of loaded.plan.delegations) known.add(d.name);
+    const offlineNamed = args.positionals.filter((role) => !online.has(role));
+    for (const role of offlineNamed) {
+      if (!known.has(role))
         throw new CeremonyError(
           'USAGE',
-          `refresh ${role}: only the online roles timestamp and snapshot are re-signed here; offline roles are re-signed in a ceremony (tuf-ceremony stage --role ${role})`,
+          `refresh ${role}: no such role (roles: ${[...known].sort().join(', ')})`,
         );
-      }
     }
-    const expiries = roleExpiries(loaded.plan, published, now);
     const due = (role: string): boolean =>
       expiries.some((e) => e.role === role && e.state !== 'ok');
-    const named = new Set(args.positionals);
+    const named = new Set(args.positionals.filter((role) => online.has(role)));
     const force = boolFlag(args, 'force');
-    const snapshot = named.has('snapshot') || (named.size === 0 && (force || due('snapshot')));
+    const nothingNamed = args.positionals.length === 0;
+    const snapshot = named.has('snapshot') || (nothingNamed && (force || due('snapshot')));
     const timestamp =
-      snapshot || named.has('timestamp') || (named.size === 0 && (force || due('timestamp')));
+      snapshot || named.has('timestamp') || (nothingNamed && (force || due('timestamp')));
     const offlineDue = expiries
       .filter((e) => !e.online && e.state !== 'ok')
       .map((e) => `${e.role} v${e.version} (expires ${e.expires})`);
-    if (offlineDue.length > 0) {
-      ctx.out(`inside their signing window: ${offlineDue.join(', ')}`);
-      ctx.out(
-        loaded.staging
-          ? `ceremony ${loaded.staging.ceremony.id} is staged for holders to sign`
-          : 'holders must re-sign them: run tuf-ceremony stage, then the ceremony steps',
-      );
+    const json = boolFlag(args, 'json');
+    const offline: OfflineOutcome =
+      offlineDue.length > 0 || offlineNamed.length > 0
+        ? await stageOfflineRoles(ctx, loaded, offlineNamed, boolFlag(args, 'no-stage'))
+        : { lines: [] };
+    if (!json) {
+      if (offlineDue.length > 0) ctx.out(`inside their signing window: ${offlineDue.join(', ')}`);
+      for (const line of offline.lines) ctx.out(line);
     }
+    const report = (refreshed: { role: string; version: number; sha256: string }[]): void => {
+      if (json) {
+        const out = { refreshed, offline_due: offlineDue, ceremony: offline.ceremony ?? null };
+        ctx.out(JSON.stringify(out, null, 2));
+      } else {
+        for (const r of refreshed) ctx.out(`refreshed ${r.role} v${r.version}`);
+      }
+    };
     if (!timestamp) {
-      ctx.out('timestamp and snapshot are not due; nothing re-signed (--force to re-sign anyway)');
+      if (!json && nothingNamed)
+        ctx.out(
+          'timestamp and snapshot are not due; nothing re-signed (--force to re-sign anyway)',
+        );
+      report([]);
       return 0;
     }
     const signers = await onlineSigners(ctx, args, loaded, root, stringFlag(args, 'key-ref'));
@@ -117,24 +179,7 @@ export const refreshCommand: Command = {
         files: Object.fromEntries(writes.map(([n, b]) => [n, sha256Hex(b)])),
       });
     }
-    if (boolFlag(args, 'json')) {
-      ctx.out(
-        JSON.stringify(
-          {
-            refreshed: refreshed.map((r) => ({
-              role: r.name,
-              version: r.version,
-              sha256: r.file.sha256,
-            })),
-            offline_due: offlineDue,
-          },
-          null,
-          2,
-        ),
-      );
-    } else {
-      for (const role of refreshed) ctx.out(`refreshed ${role.name} v${role.version}`);
-    }
+    report(refreshed.map((r) => ({ role: r.name, version: r.version, sha256: r.file.sha256 })));
     return 0;
   },
 };

@@ -1,13 +1,6 @@
-import { planNextVersions } from '../../ceremony/next-versions.js';
-import { publishedVersion } from '../../ceremony/published.js';
-import type { StagedCeremony } from '../../ceremony/staging.js';
-import { formatExpiry, parseTime } from '../../metadata/time.js';
-import { CeremonyError } from '../../metadata/errors.js';
-import { toDraft, writeStaging } from '../../repo/staging-store.js';
-import { readDelegatedTargetInputs, readTargetInputs } from '../../repo/target-inputs.js';
 import { boolFlag, stringList, type Command } from '../command.js';
 import { DIR_OPTION, ceremonyDir, loadCeremony } from '../ceremony-context.js';
-import { openCeremonyId, recordEvent } from '../transcript.js';
+import { stageCeremony } from '../stage-ceremony.js';
 
 /** `tuf-ceremony stage`: computes the next versions that need signing into staged/. */
 export const stageCommand: Command = {
@@ -22,80 +15,19 @@ export const stageCommand: Command = {
   },
   async run(ctx, args) {
     const loaded = await loadCeremony(ceremonyDir(ctx, args));
-    // A re-stage plans at the ceremony's own start time, so roles the change does not touch keep
-    // byte-identical drafts and their signatures stay valid.
-    const now = loaded.staging
-      ? parseTime(loaded.staging.ceremony.created, loaded.paths.stagedCeremony)
-      : ctx.now();
-    const topLevelTargets = await readTargetInputs(loaded.paths.root);
-    const delegatedTargets = await readDelegatedTargetInputs(
-      loaded.paths.root,
-      loaded.plan.delegations.map((d) => d.name),
-    );
-    const planned = planNextVersions({
-      plan: loaded.plan,
-      keys: loaded.keys,
-      published: loaded.published,
-      now,
+    const outcome = await stageCeremony(loaded, ctx.now(), {
       force: stringList(args, 'role'),
-      ...(topLevelTargets ? { topLevelTargets } : {}),
-      ...(delegatedTargets.size > 0 ? { delegatedTargets } : {}),
+      restage: boolFlag(args, 'restage'),
     });
-    if (planned.length === 0) {
+    if (outcome.kind === 'nothing') {
       ctx.out('nothing to stage: every role is current (use --role ROLE to re-sign one anyway)');
       return 0;
     }
-    const drafts = planned.map((p) => toDraft(p.role, { signed: p.signed, signatures: [] }));
-    const previous = loaded.staging;
-    if (previous) {
-      const same =
-        drafts.length === previous.drafts.size &&
-        drafts.every((d) => previous.drafts.get(d.role)?.sha256 === d.sha256);
-      if (same) {
-        ctx.out(
-          `ceremony ${previous.ceremony.id} is already staged with these drafts; nothing changed`,
-        );
-        return 0;
-      }
-      if (!boolFlag(args, 'restage')) {
-        throw new CeremonyError(
-          'STATE_INVALID',
-          `ceremony ${previous.ceremony.id} is in progress and the drafts would change; run stage --restage (signatures over the old drafts will no longer count)`,
-        );
-      }
+    if (outcome.kind === 'unchanged') {
+      ctx.out(`ceremony ${outcome.id} is already staged with these drafts; nothing changed`);
+      return 0;
     }
-    const id = previous?.ceremony.id ?? (await openCeremonyId(loaded.paths, now));
-    const base: Record<string, number> = {};
-    for (const role of ['root', 'targets', 'snapshot', 'timestamp', ...planned.map((p) => p.role)])
-      base[role] = publishedVersion(loaded.published, role);
-    const ceremony: StagedCeremony = {
-      id,
-      created: previous?.ceremony.created ?? formatExpiry(now),
-      roles: planned.map((p) => p.role),
-      base,
-      drafts: Object.fromEntries(drafts.map((d) => [d.role, d.sha256])),
-    };
-    await writeStaging(loaded.paths, ceremony, drafts);
-    if (!previous) {
-      await recordEvent(loaded.paths, 'coordinator', ctx.now(), 'ceremony.started', id, {
-        ceremony_id: id,
-        roles: planned.map((p) => `${p.role} v${p.signed.version}`),
-      });
-    }
-    for (const d of drafts) {
-      await recordEvent(
-        loaded.paths,
-        'coordinator',
-        ctx.now(),
-        previous ? 'role.restaged' : 'role.staged',
-        ceremony.id,
-        {
-          role: d.role,
-          version: d.metadata.signed.version,
-          sha256: d.sha256,
-        },
-      );
-    }
+    const { id, planned, drafts } = outcome;
     if (args.values.json === true) {
       ctx.out(
         JSON.stringify(

@@ -50,6 +50,11 @@ describe('a month of daily refreshes', () => {
       ).signed;
     let last = (await timestampVersion()).version;
     const online = ceremony.passphraseVar('online');
+    const unknown = await ceremony.run(['refresh', 'tragets', '--passphrase-env', online]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(
+      /refresh tragets: no such role \(roles: root, snapshot, targets, timestamp\)/,
+    );
 
     for (let day = 1; day <= 30; day++) {
       const env = { TUF_CEREMONY_NOW: at(day) };
@@ -60,6 +65,10 @@ describe('a month of daily refreshes', () => {
       );
       if (day >= 20) expect(refreshed.stdout).toMatch(/inside their signing window: targets v1/);
       else expect(refreshed.stdout).not.toMatch(/inside their signing window/);
+      // The offline role that is due gets a staged ceremony once; later days leave it alone.
+      if (day === 20)
+        expect(refreshed.stdout).toMatch(/staged ceremony \S+ for the holders: targets v2;/);
+      if (day > 20) expect(refreshed.stdout).toMatch(/ceremony \S+ is staged for holders to sign/);
       // After the daily refresh the online roles are fresh, so only targets can be due.
       if (day === 19 || day === 20) {
         const expiry = await ceremony.run(['expiry', '--json'], env);

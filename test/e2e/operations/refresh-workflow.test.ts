@@ -7,6 +7,7 @@ import { parse } from 'yaml';
 import { CeremonyFixture } from '../../helpers/ceremony.js';
 import { CLI } from '../../helpers/cli.js';
 import { git } from '../../helpers/git.js';
+import { startGitHubEmulator } from '../../helpers/github-emulator/index.js';
 
 // The scheduled refresh workflow that `init --refresh-workflow` writes, run step by step the way
 // a GitHub Actions runner would: checkout is a clone of a bare remote, `npx --yes tuf-ceremony`
@@ -60,13 +61,23 @@ function runStep(
   });
 }
 
+let checkouts = 0;
+
+/** What actions/checkout gives each job: a fresh clone of the remote's main branch. */
+async function checkout(remote: string): Promise<string> {
+  const dir = join(remote, '..', `runner-${++checkouts}`);
+  await git(join(remote, '..'), ['clone', '-q', '-b', 'main', remote, dir]);
+  return dir;
+}
+
 async function runJob(
   workflow: Workflow,
   job: string,
-  cwd: string,
+  remote: string,
   env: Record<string, string>,
   secrets: Record<string, string>,
 ): Promise<{ code: number | null; out: string }> {
+  const cwd = await checkout(remote);
   let out = '';
   for (const step of workflow.jobs[job]?.steps ?? []) {
     if (step.run === undefined) continue; // `uses:` steps: checkout and Node are in place
@@ -88,15 +99,12 @@ describe('init --refresh-workflow', () => {
 
     const base = join(ceremony.dir, '..');
     const remote = join(base, 'remote.git');
-    await git(base, ['init', '-q', '--bare', remote]);
+    await git(base, ['init', '-q', '--bare', '--initial-branch=main', remote]);
     await git(ceremony.dir, ['add', '-A']);
     await git(ceremony.dir, ['commit', '-q', '-m', 'first ceremony']);
     await git(ceremony.dir, ['push', '-q', remote, 'HEAD:main']);
-    const runner = join(base, 'runner');
-    await git(base, ['clone', '-q', '-b', 'main', remote, runner]);
-
     const text = await readFile(
-      join(runner, '.github', 'workflows', 'tuf-ceremony-refresh.yml'),
+      join(ceremony.dir, '.github', 'workflows', 'tuf-ceremony-refresh.yml'),
       'utf8',
     );
     const workflow = parse(text) as Workflow;
@@ -132,7 +140,7 @@ describe('init --refresh-workflow', () => {
     });
 
     // 20 hours on, the timestamp (1d, window 12h) is due: refreshed, verified, pushed.
-    const first = await runJob(workflow, 'refresh', runner, at(finalizedAt + 20 * HOUR), secrets);
+    const first = await runJob(workflow, 'refresh', remote, at(finalizedAt + 20 * HOUR), secrets);
     expect(first.code, first.out).toBe(0);
     expect(first.out).toMatch(/refreshed timestamp v2/);
     expect(first.out).not.toContain('passphrase of online');
@@ -152,21 +160,62 @@ describe('init --refresh-workflow', () => {
     );
 
     // An hour later nothing is due: nothing is pushed.
-    const second = await runJob(workflow, 'refresh', runner, at(finalizedAt + 21 * HOUR), secrets);
+    const second = await runJob(workflow, 'refresh', remote, at(finalizedAt + 21 * HOUR), secrets);
     expect(second.code, second.out).toBe(0);
     expect(second.out).toMatch(/nothing to publish/);
 
     // The expiry job passes while every offline role is current, fails inside targets' window.
-    const fine = await runJob(workflow, 'expiry', runner, at(finalizedAt + 21 * HOUR), secrets);
+    const fine = await runJob(workflow, 'expiry', remote, at(finalizedAt + 21 * HOUR), secrets);
     expect(fine.code, fine.out).toBe(0);
     // 310 days on: the refresh job renews the expired online roles, the expiry job then fails
     // because root and targets (365d, window 60d) are inside their signing window.
     const later = at(finalizedAt + 310 * 24 * HOUR);
-    const renewed = await runJob(workflow, 'refresh', runner, later, secrets);
+    const renewed = await runJob(workflow, 'refresh', remote, later, secrets);
     expect(renewed.code, renewed.out).toBe(0);
     expect(renewed.out).toMatch(/refreshed snapshot v2/);
     expect(renewed.out).toMatch(/inside their signing window: root v1 .*targets v1/);
-    const due = await runJob(workflow, 'expiry', runner, later, {});
+    expect(renewed.out).toMatch(/holders must re-sign them/);
+    // The ceremony job stages root v2 and targets v2 and opens their pull request, once.
+    const gh = await startGitHubEmulator({
+      tokens: { 'tok-actions': { login: 'github-actions', access: 'write' } },
+      repos: [{ owner: 'acme', name: 'trust-root', writers: ['github-actions'] }],
+      resolveBranch: async (_owner, _repo, ref) => {
+        try {
+          return (
+            await git(base, ['--git-dir', remote, 'rev-parse', '--verify', '-q', ref])
+          ).trim();
+        } catch {
+          return undefined;
+        }
+      },
+    });
+    try {
+      const ceremonyEnv = {
+        ...later,
+        GITHUB_API_URL: gh.url,
+        GITHUB_REPOSITORY: 'acme/trust-root',
+      };
+      const opened = await runJob(workflow, 'ceremony', remote, ceremonyEnv, {
+        GITHUB_TOKEN: 'tok-actions',
+      });
+      expect(opened.code, opened.out).toBe(0);
+      expect(opened.out).toMatch(/staged ceremony \S+:\n {2}root v2 .*\n.*\n {2}targets v2/);
+      expect(opened.out).toMatch(/pull request #1 opened/);
+      const [pull] = gh.pulls('acme/trust-root');
+      expect(pull?.base.ref).toBe('main');
+      expect(pull?.head.ref).toMatch(/^ceremony\/\d{4}-\d\d-\d\d/);
+      expect(pull?.title).toMatch(/root v2, targets v2/);
+      const again = await runJob(workflow, 'ceremony', remote, ceremonyEnv, {
+        GITHUB_TOKEN: 'tok-actions',
+      });
+      expect(again.code, again.out).toBe(0);
+      expect(again.out).toMatch(/a ceremony is in progress/);
+      expect(gh.pulls('acme/trust-root')).toHaveLength(1);
+      expect(gh.violations).toEqual([]);
+    } finally {
+      await gh.close();
+    }
+    const due = await runJob(workflow, 'expiry', remote, later, {});
     expect(due.code, due.out).toBe(1);
     expect(due.out).toMatch(/targets/);
   });

@@ -12,7 +12,11 @@ interface Workflow {
   concurrency: { group: string; 'cancel-in-progress': boolean };
   jobs: Record<
     string,
-    { needs?: string; steps: { uses?: string; run?: string; env?: Record<string, string> }[] }
+    {
+      needs?: string | string[];
+      permissions?: Record<string, string>;
+      steps: { uses?: string; run?: string; env?: Record<string, string> }[];
+    }
   >;
 }
 
@@ -27,7 +31,9 @@ describe('renderRefreshWorkflow', () => {
     expect(wf.permissions).toEqual({ contents: 'write' });
     expect(wf.concurrency['cancel-in-progress']).toBe(false);
     const runs = wf.jobs.refresh?.steps.flatMap((s) => (s.run === undefined ? [] : [s.run])) ?? [];
-    expect(runs[0]).toContain('npx --yes tuf-ceremony@0.1.0 refresh --key-ref "file:$key"');
+    expect(runs[0]).toContain(
+      'npx --yes tuf-ceremony@0.1.0 refresh --no-stage --key-ref "file:$key"',
+    );
     expect(runs[0]).toContain(`--passphrase-env ${REFRESH_SECRETS.passphrase}`);
     expect(runs[0]).toContain('umask 077');
     expect(runs[1]).toBe(
@@ -39,7 +45,14 @@ describe('renderRefreshWorkflow', () => {
       ONLINE_KEY: `\${{ secrets.${REFRESH_SECRETS.key} }}`,
       [REFRESH_SECRETS.passphrase]: `\${{ secrets.${REFRESH_SECRETS.passphrase} }}`,
     });
-    expect(wf.jobs.expiry?.needs).toBe('refresh');
+    const ceremony = wf.jobs.ceremony;
+    expect(ceremony?.needs).toBe('refresh');
+    expect(ceremony?.permissions).toEqual({ contents: 'write', 'pull-requests': 'write' });
+    const open = ceremony?.steps.at(-1);
+    expect(open?.env?.GITHUB_TOKEN).toBe('${{ secrets.GITHUB_TOKEN }}');
+    expect(open?.run).toContain("git ls-remote --heads origin 'ceremony/*'");
+    expect(open?.run).toContain('npx --yes tuf-ceremony@0.1.0 publish --repo "$GITHUB_REPOSITORY"');
+    expect(wf.jobs.expiry?.needs).toEqual(['refresh', 'ceremony']);
     expect(wf.jobs.expiry?.steps.at(-1)?.run).toBe('npx --yes tuf-ceremony@0.1.0 expiry');
   });
 
