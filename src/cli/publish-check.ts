@@ -7,6 +7,7 @@ import { classifyPullScope, type PullScope } from '../publish/pr-scope.js';
 import type { Git } from '../publish/git.js';
 import { DirectorySource } from '../repo/source-directory.js';
 import { statusOf, type LoadedCeremony } from './ceremony-context.js';
+import { checkDraftsFollowPlan } from './drafts-follow-plan.js';
 
 /** What `publish --check` found, as summary lines. */
 export interface PublishCheckResult {
@@ -52,8 +53,9 @@ function checkSignatures(status: CeremonyStatus, holderOf: ReadonlyMap<string, s
 
 /**
  * `publish --check`: what CI runs on a ceremony pull request. The PR may change only the
- * ceremony's paths, every stored signature over current bytes must verify, and published
- * metadata must pass the client workflow from repository/1.root.json.
+ * ceremony's paths, staged drafts must follow from the plan, keys and target inputs, every stored
+ * signature over current bytes must verify, and published metadata must pass the client
+ * workflow from repository/1.root.json.
  */
 export async function publishCheck(
   git: Git,
@@ -81,6 +83,7 @@ export async function publishCheck(
   if (loaded.staging !== undefined) {
     const status = statusOf(loaded);
     lines.push(`ceremony ${status.id}: ${status.ready ? 'every threshold met' : 'collecting'}`);
+    lines.push(await checkDraftsFollowPlan(loaded));
     lines.push(...checkSignatures(status, loaded.holderOf));
   }
   if (changes.some((c) => c.path.startsWith('repository/'))) {

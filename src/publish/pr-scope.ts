@@ -5,8 +5,9 @@ export type PullScope =
   /** One holder adds or replaces their own signatures (and their transcript). */
   | { kind: 'signature'; holder: string }
   /**
-   * The coordinator stages drafts (staged/**, the coordinator's transcript, and the target
-   * inputs the drafts list: targets/**, delegated-targets/**, targets-custom.json).
+   * The coordinator stages drafts (staged/**, transcripts, and what the drafts
+   * are computed from: ceremony.yaml, keys/**, targets/**, delegated-targets/**,
+   * targets-custom.json; `publish --check` proves the drafts follow from them).
    */
   | { kind: 'stage' }
   /** Finalize: published metadata written, staging area removed, transcripts and summary. */
@@ -19,6 +20,8 @@ const TRANSCRIPT = /^ceremony-logs\/[A-Za-z0-9._-]+\/([A-Za-z0-9._-]+)\.jsonl$/;
 const SUMMARY = /^ceremony-logs\/[A-Za-z0-9._-]+\/summary\.md$/;
 /** Target inputs: top-level (targets/), delegated (delegated-targets/<role>/), custom metadata. */
 const TARGET_INPUT = /^(?:targets\/|delegated-targets\/[A-Za-z0-9._-]+\/|targets-custom\.json$)/;
+/** The plan and enrolled keys, which a stage carries beside the drafts computed from them. */
+const PLAN_INPUT = /^(?:ceremony\.yaml$|keys\/[A-Za-z0-9._-]+\/[A-Za-z0-9._-]+\.json$)/;
 
 function signatureScope(changes: readonly ChangedPath[]): PullScope | undefined {
   const holders = new Set<string>();
@@ -56,9 +59,12 @@ export function classifyPullScope(changes: readonly ChangedPath[]): PullScope {
     (c) =>
       (c.path.startsWith('staged/') && !SIGNATURE.test(c.path)) ||
       TARGET_INPUT.test(c.path) ||
-      (coordinatorLog(c.path) && c.status !== 'D'),
+      (PLAN_INPUT.test(c.path) && c.status !== 'D') ||
+      // Transcripts: the coordinator's, and holders' key enrollments for this ceremony.
+      (TRANSCRIPT.test(c.path) && c.status !== 'D'),
   );
-  if (stage) return { kind: 'stage' };
+  if (stage && changes.some((c) => !TRANSCRIPT.test(c.path) || coordinatorLog(c.path)))
+    return { kind: 'stage' };
   const finalize = changes.every(
     (c) =>
       (c.path.startsWith('repository/') && c.status !== 'D') ||
@@ -72,6 +78,7 @@ export function classifyPullScope(changes: readonly ChangedPath[]): PullScope {
     c.path.startsWith('staged/') ||
     c.path.startsWith('repository/') ||
     TARGET_INPUT.test(c.path) ||
+    (PLAN_INPUT.test(c.path) && c.status !== 'D') ||
     TRANSCRIPT.test(c.path) ||
     SUMMARY.test(c.path);
   return { kind: 'other', unexpected: changes.filter((c) => !fits(c)).map((c) => c.path) };
