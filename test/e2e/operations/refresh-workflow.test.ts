@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { CeremonyFixture } from '../../helpers/ceremony.js';
 import { CLI } from '../../helpers/cli.js';
+import { bareRepo, headOf } from '../../helpers/bare-remote.js';
 import { git } from '../../helpers/git.js';
 import { startGitHubEmulator } from '../../helpers/github-emulator/index.js';
 
@@ -99,7 +100,7 @@ describe('init --refresh-workflow', () => {
 
     const base = join(ceremony.dir, '..');
     const remote = join(base, 'remote.git');
-    await git(base, ['init', '-q', '--bare', '--initial-branch=main', remote]);
+    await bareRepo(base, 'remote');
     await git(ceremony.dir, ['add', '-A']);
     await git(ceremony.dir, ['commit', '-q', '-m', 'first ceremony']);
     await git(ceremony.dir, ['push', '-q', remote, 'HEAD:main']);
@@ -179,15 +180,7 @@ describe('init --refresh-workflow', () => {
     const gh = await startGitHubEmulator({
       tokens: { 'tok-actions': { login: 'github-actions', access: 'write' } },
       repos: [{ owner: 'acme', name: 'trust-root', writers: ['github-actions'] }],
-      resolveBranch: async (_owner, _repo, ref) => {
-        try {
-          return (
-            await git(base, ['--git-dir', remote, 'rev-parse', '--verify', '-q', ref])
-          ).trim();
-        } catch {
-          return undefined;
-        }
-      },
+      resolveBranch: (_owner, _repo, ref) => headOf(remote, ref),
     });
     try {
       const ceremonyEnv = {

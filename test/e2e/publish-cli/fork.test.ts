@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CeremonyFixture } from '../../helpers/ceremony.js';
+import { bareRepo, emulatedGitHubEnv, headOf, pushFirstCommit } from '../../helpers/bare-remote.js';
 import { git } from '../../helpers/git.js';
 import { startGitHubEmulator, type GitHubEmulator } from '../../helpers/github-emulator/index.js';
 
@@ -18,14 +19,6 @@ let ceremony: CeremonyFixture;
 let branch: string;
 let carolBranch: string;
 
-async function headOf(bare: string, ref: string): Promise<string | undefined> {
-  try {
-    return (await git(bare, ['rev-parse', '--verify', '--quiet', `refs/heads/${ref}`])).trim();
-  } catch {
-    return undefined;
-  }
-}
-
 /** Runs the CLI as carol, in her clone, with her token (no push rights upstream). */
 function asCarol(args: readonly string[]): ReturnType<CeremonyFixture['run']> {
   return ceremony.run(args, { GITHUB_TOKEN: 'tok-carol' }, carolDir);
@@ -37,11 +30,8 @@ function comments(number: number, text: string): number {
 
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'tuf-ceremony-publish-fork-'));
-  origin = join(tmp, 'origin.git');
-  carolFork = join(tmp, 'carol-fork.git');
-  for (const bare of [origin, carolFork]) {
-    await git(tmp, ['init', '--quiet', '--bare', '--initial-branch=main', bare]);
-  }
+  origin = await bareRepo(tmp, 'origin');
+  carolFork = await bareRepo(tmp, 'carol-fork');
   gh = await startGitHubEmulator({
     tokens: {
       'tok-coordinator': { login: 'acme-bot', access: 'write' },
@@ -56,19 +46,9 @@ beforeAll(async () => {
     resolveBranch: (owner, _repo, ref) => headOf(owner === 'carol' ? carolFork : origin, ref),
   });
   ceremony = await CeremonyFixture.create(['alice', 'carol'], 2);
-  Object.assign(ceremony.env, {
-    GIT_CONFIG_GLOBAL: '/dev/null',
-    GIT_CONFIG_NOSYSTEM: '1',
-    GITHUB_API_URL: gh.url,
-    GITHUB_TOKEN: 'tok-coordinator',
-    TUF_CEREMONY_NOW: NOW,
-  });
+  Object.assign(ceremony.env, emulatedGitHubEnv(gh, 'tok-coordinator', NOW));
   for (const holder of ['alice', 'carol', 'online']) await ceremony.addKey(holder);
-  await git(ceremony.dir, ['add', '--all']);
-  await git(ceremony.dir, ['commit', '--quiet', '-m', 'plan and keys']);
-  await git(ceremony.dir, ['branch', '-M', 'main']);
-  await git(ceremony.dir, ['remote', 'add', 'origin', origin]);
-  await git(ceremony.dir, ['push', '--quiet', 'origin', 'main']);
+  await pushFirstCommit(ceremony, origin);
   await ceremony.ok(['stage']);
 });
 afterAll(async () => {

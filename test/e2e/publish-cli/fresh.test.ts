@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CeremonyFixture } from '../../helpers/ceremony.js';
+import { bareRepo as makeBareRepo, emulatedGitHubEnv, headOf } from '../../helpers/bare-remote.js';
 import { git } from '../../helpers/git.js';
 import { startGitHubEmulator, type GitHubEmulator } from '../../helpers/github-emulator/index.js';
 
@@ -18,18 +19,8 @@ async function refs(bare: string): Promise<string[]> {
   return out.split('\n').filter((l) => l.length > 0);
 }
 
-async function headOf(bare: string, ref: string): Promise<string | undefined> {
-  try {
-    return (await git(bare, ['rev-parse', '--verify', '--quiet', `refs/heads/${ref}`])).trim();
-  } catch {
-    return undefined;
-  }
-}
-
-async function bareRepo(name: string): Promise<string> {
-  const dir = join(tmp, `${name}.git`);
-  await git(tmp, ['init', '--quiet', '--bare', '--initial-branch=main', dir]);
-  return dir;
+function bareRepo(name: string): Promise<string> {
+  return makeBareRepo(tmp, name);
 }
 
 beforeAll(async () => {
@@ -42,13 +33,7 @@ beforeAll(async () => {
   });
   // `init` makes the git repository: no commit at all when publish first runs.
   ceremony = await CeremonyFixture.create(['alice', 'bob'], 1);
-  Object.assign(ceremony.env, {
-    GIT_CONFIG_GLOBAL: '/dev/null',
-    GIT_CONFIG_NOSYSTEM: '1',
-    GITHUB_API_URL: gh.url,
-    GITHUB_TOKEN: 'tok-coordinator',
-    TUF_CEREMONY_NOW: '2026-11-23T10:00:00Z',
-  });
+  Object.assign(ceremony.env, emulatedGitHubEnv(gh, 'tok-coordinator', '2026-11-23T10:00:00Z'));
   for (const holder of ['alice', 'bob', 'online']) await ceremony.addKey(holder);
   await ceremony.ok(['stage']);
 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CeremonyFixture } from '../../helpers/ceremony.js';
 import { runTool } from '../../helpers/cli.js';
+import { bareRepo, emulatedGitHubEnv, headOf, pushFirstCommit } from '../../helpers/bare-remote.js';
 import { git } from '../../helpers/git.js';
 import { startGitHubEmulator, type GitHubEmulator } from '../../helpers/github-emulator/index.js';
 
@@ -16,38 +17,23 @@ let gh: GitHubEmulator;
 let ceremony: CeremonyFixture;
 let env: Record<string, string>;
 
-async function remoteHead(branch: string): Promise<string | undefined> {
-  try {
-    return (await git(bare, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`])).trim();
-  } catch {
-    return undefined;
-  }
+function remoteHead(branch: string): Promise<string | undefined> {
+  return headOf(bare, branch);
 }
 
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'tuf-ceremony-publish-cli-'));
-  bare = join(tmp, 'origin.git');
-  await git(tmp, ['init', '--quiet', '--bare', '--initial-branch=main', bare]);
+  bare = await bareRepo(tmp, 'origin');
   gh = await startGitHubEmulator({
     tokens: { 'tok-coordinator': { login: 'acme-bot', access: 'write' } },
     repos: [{ owner: 'acme', name: 'trust-root', writers: ['acme-bot'] }],
     resolveBranch: (_owner, _repo, ref) => remoteHead(ref),
   });
-  env = {
-    GIT_CONFIG_GLOBAL: '/dev/null',
-    GIT_CONFIG_NOSYSTEM: '1',
-    GITHUB_API_URL: gh.url,
-    GITHUB_TOKEN: 'tok-coordinator',
-    TUF_CEREMONY_NOW: NOW,
-  };
+  env = emulatedGitHubEnv(gh, 'tok-coordinator', NOW);
   ceremony = await CeremonyFixture.create(['alice', 'bob'], 2);
   Object.assign(ceremony.env, env);
   for (const holder of ['alice', 'bob', 'online']) await ceremony.addKey(holder);
-  await git(ceremony.dir, ['add', '--all']);
-  await git(ceremony.dir, ['commit', '--quiet', '-m', 'plan and keys']);
-  await git(ceremony.dir, ['branch', '-M', 'main']);
-  await git(ceremony.dir, ['remote', 'add', 'origin', bare]);
-  await git(ceremony.dir, ['push', '--quiet', 'origin', 'main']);
+  await pushFirstCommit(ceremony, bare);
   await ceremony.ok(['stage']);
 });
 afterAll(async () => {
