@@ -41,3 +41,15 @@ export function thresholdsMetComment(view: CeremonyStatusView): MarkedComment {
   ].join('\n');
   return { marker, body };
 }
+
+/** The comment posted once when the ceremony's roles are finalized into repository/. */
+export function finalizedComment(view: CeremonyStatusView): MarkedComment {
+  const marker = `<!-- tuf-ceremony:finalized:${draftDigest(view)} -->`;
+  const body = [
+    marker,
+    `📦 Finalized ${mdText(rolesAndVersions(view))}: the signed metadata, a new snapshot and timestamp are in \`repository/\`.`,
+    '',
+    'Merging this pull request publishes them.',
+  ].join('\n');
+  return { marker, body };
+}

@@ -47,7 +47,12 @@ export {
   renderPrTitle,
   renderStatusSection,
 } from './pr-body.js';
-export { signatureLandedComment, thresholdsMetComment, type MarkedComment } from './comments.js';
+export {
+  finalizedComment,
+  signatureLandedComment,
+  thresholdsMetComment,
+  type MarkedComment,
+} from './comments.js';
 export { publishCeremony, type PublishRequest, type PublishResult } from './publish.js';
 export { resolveGitHubRepo } from './target.js';
 export { CHECK_WORKFLOW_PATH, renderCheckWorkflow, type CheckWorkflowOptions } from './workflow.js';

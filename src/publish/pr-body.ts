@@ -44,9 +44,11 @@ function hashCell(role: RoleStatusView): string {
 export function renderStatusSection(view: CeremonyStatusView): string {
   if (!ID.test(view.ceremonyId)) throw new Error(`invalid ceremony id ${view.ceremonyId}`);
   const ready = view.roles.filter(roleThresholdMet).length;
-  const headline = view.ready
-    ? '**Every threshold is met: ready to finalize.**'
-    : `**Waiting for signatures:** ${ready} of ${view.roles.length} roles have met their threshold.`;
+  const headline = view.finalized
+    ? '**Finalized:** the signed metadata is in `repository/` and verifies as a client; merging publishes it.'
+    : view.ready
+      ? '**Every threshold is met: ready to finalize.**'
+      : `**Waiting for signatures:** ${ready} of ${view.roles.length} roles have met their threshold.`;
   const rows = view.roles.map((r) =>
     [
       `\`${mdText(r.name)}\``,
@@ -68,8 +70,12 @@ export function renderStatusSection(view: CeremonyStatusView): string {
     '| --- | ---: | --- | --- | --- | --- | --- |',
     ...rows.map((r) => `| ${r} |`),
     '',
-    'Before signing, check that `tuf-ceremony sign` shows the same SHA-256 as this table.',
-    'Stale signatures were made over other bytes and are not counted.',
+    ...(view.finalized
+      ? ['The SHA-256 column is of the signed bytes, as published in `repository/`.']
+      : [
+          'Before signing, check that `tuf-ceremony sign` shows the same SHA-256 as this table.',
+          'Stale signatures were made over other bytes and are not counted.',
+        ]),
     END,
   ].join('\n');
 }

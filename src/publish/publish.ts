@@ -1,5 +1,10 @@
 import { CeremonyError } from '../metadata/errors.js';
-import { signatureLandedComment, thresholdsMetComment, type MarkedComment } from './comments.js';
+import {
+  finalizedComment,
+  signatureLandedComment,
+  thresholdsMetComment,
+  type MarkedComment,
+} from './comments.js';
 import type { Git } from './git.js';
 import type { GitHubClient, PullInfo } from './github.js';
 import type { RepoName } from './github-remote.js';
@@ -120,6 +125,7 @@ function commentsFor(req: PublishRequest): MarkedComment[] {
     for (const h of [...signed].sort()) if (!holders.includes(h)) holders.push(h);
   }
   const comments = holders.map((h) => signatureLandedComment(req.status, h));
-  if (req.status.ready) comments.push(thresholdsMetComment(req.status));
+  if (req.status.finalized) comments.push(finalizedComment(req.status));
+  else if (req.status.ready) comments.push(thresholdsMetComment(req.status));
   return comments;
 }

@@ -34,6 +34,8 @@ export interface CeremonyStatusView {
   roles: RoleStatusView[];
   /** True when every threshold (for root: old and new) is met and finalize may run. */
   ready: boolean;
+  /** True once finalize has published the roles into repository/ (merging publishes them). */
+  finalized?: boolean;
 }
 
 /** Whether one role's thresholds are met (for root, both the new and the previous root's). */

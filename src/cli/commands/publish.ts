@@ -12,6 +12,7 @@ import {
 import { boolFlag, EXIT, stringFlag, type Command, type CommandContext } from '../command.js';
 import { DIR_OPTION, ceremonyDir, loadCeremony, statusOf } from '../ceremony-context.js';
 import { checkBase, publishCheck } from '../publish-check.js';
+import { commitFinalized, finalizedStatus } from '../publish-finalized.js';
 import { publishThroughFork } from '../publish-fork.js';
 import { commitPending, report, settingsOrUsage } from '../publish-steps.js';
 
@@ -112,7 +113,16 @@ export const publishCommand: Command = {
     }
     const settings = pr ? settingsOrUsage(ctx.env) : undefined;
     const loaded = await loadCeremony(dir);
-    const view = statusViewFrom(statusOf(loaded));
+    // After finalize nothing is staged: the ceremony branch carries the finalized repository.
+    const view = loaded.staging
+      ? statusViewFrom(statusOf(loaded))
+      : await finalizedStatus(git, loaded);
+    if (view.finalized && holder !== undefined) {
+      throw new CeremonyError(
+        'USAGE',
+        `ceremony ${view.ceremonyId} is finalized: there is nothing left to sign (publish without --holder)`,
+      );
+    }
     if (fork !== undefined && holder !== undefined) {
       const repoFlag = stringFlag(args, 'repo');
       const f = { git, dir, view, holder, fork, remote, repoFlag, push, pr, json };
@@ -135,7 +145,9 @@ export const publishCommand: Command = {
     const ceremonyId = view.ceremonyId;
     const firstCommit = await ensureBase(ctx, git, { remote, base, ceremonyId, push, pr }, json);
     await onBranch(git, branch);
-    const commit = await commitPending(git, dir, view, holder);
+    const commit = view.finalized
+      ? await commitFinalized(git, dir, view)
+      : await commitPending(git, dir, view, holder);
     if (commit !== undefined && !json) ctx.out(`committed ${commit.slice(0, 12)} on ${branch}`);
     const result = await publishCeremony({
       git,

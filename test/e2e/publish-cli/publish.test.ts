@@ -134,13 +134,34 @@ describe('tuf-ceremony publish', () => {
     );
   });
 
-  it('--check verifies the published repository of a finalize pull request', async () => {
+  it('publishes the finalize step: commit, push, a finalized status and one comment', async () => {
     await git(ceremony.dir, ['rm', '--quiet', 'NOTES.md']);
     await git(ceremony.dir, ['commit', '--quiet', '-m', 'drop notes']);
     const finalized = await ceremony.finalize();
     expect(finalized.code, finalized.stderr).toBe(0);
-    await git(ceremony.dir, ['add', '--all']);
-    await git(ceremony.dir, ['commit', '--quiet', '-m', 'finalize']);
+    const signedOnly = await ceremony.run(['publish', '--repo', FULL, '--holder', 'bob']);
+    expect(signedOnly.code).toBe(2);
+    expect(signedOnly.stderr).toMatch(/is finalized: there is nothing left to sign/);
+    const result = await ceremony.ok(['publish', '--repo', FULL]);
+    expect(result.stdout).toMatch(/pull request #1 updated/);
+    const subject = await git(ceremony.dir, ['log', '-1', '--format=%s%n%b']);
+    expect(subject).toMatch(/^ceremony \S+: finalize root v1, targets v1\n/);
+    expect(subject).toMatch(/SHA-256 of the signed bytes:\n {2}root v1: sha256 [0-9a-f]{64}/);
+    expect(subject).toMatch(/Signed-off-by: /);
+    expect(await git(ceremony.dir, ['status', '--porcelain'])).toBe('');
+    expect(await remoteHead(branch)).toBe((await git(ceremony.dir, ['rev-parse', 'HEAD'])).trim());
+    const [pull] = gh.pulls(FULL);
+    expect(pull?.body).toMatch(/\*\*Finalized:\*\* the signed metadata is in `repository\/`/);
+    expect(pull?.body).toMatch(/`root` \| 1 \| .* \| 2\/2 ✅ \(alice, bob\)/);
+    expect(pull?.body).toContain('of the signed bytes, as published');
+    const finalizedComments = (): number =>
+      gh.comments(FULL, pull?.number ?? 0).filter((c) => c.body.includes('📦 Finalized')).length;
+    expect(finalizedComments()).toBe(1);
+    await ceremony.ok(['publish', '--repo', FULL]);
+    expect(finalizedComments()).toBe(1);
+  });
+
+  it('--check verifies the published repository of a finalize pull request', async () => {
     const passed = await ceremony.ok(['publish', '--check', '--base', 'HEAD~1']);
     expect(passed.stdout).toMatch(/scope: finalize/);
     expect(passed.stdout).toMatch(/published repository verifies: root v1/);
@@ -150,6 +171,22 @@ describe('tuf-ceremony publish', () => {
     const tampered = await ceremony.run(['publish', '--check', '--base', 'HEAD~1']);
     expect(tampered.code).toBe(1);
     expect(tampered.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('tuf-ceremony publish with nothing staged', () => {
+  it('names the missing ceremony in one line off a ceremony branch, and an unfinished one on it', async () => {
+    const idle = await CeremonyFixture.create(['alice'], 1);
+    await git(idle.dir, ['switch', '--quiet', '-c', 'main']);
+    const off = await idle.run(['publish', '--no-push']);
+    expect(off.code).toBe(1);
+    expect(off.stderr.trim()).toMatch(
+      /^error: \S+staged: no ceremony is staged and main is not a ceremony branch; stage a ceremony/,
+    );
+    await git(idle.dir, ['switch', '--quiet', '-c', 'ceremony/2026-11-23']);
+    const unfinished = await idle.run(['publish', '--no-push']);
+    expect(unfinished.code).toBe(1);
+    expect(unfinished.stderr.trim()).toMatch(/ceremony 2026-11-23 is neither staged nor finalized/);
   });
 });
 
