@@ -1,7 +1,17 @@
-import type { ParseArgsConfig } from 'node:util';
+/** One option of a command: what node:util parseArgs takes, plus what help shows. */
+export interface OptionDef {
+  type: 'string' | 'boolean';
+  multiple?: boolean;
+  short?: string;
+  default?: string | boolean | string[] | boolean[];
+  /** One line for help: what the option does. */
+  description?: string;
+  /** Placeholder for the value in help (FILE, NAME, DURATION); string options only. */
+  valueName?: string;
+}
 
-/** Options of a command, as node:util parseArgs takes them. */
-export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+/** Options of a command, keyed by long name: the one declarative source for parsing and help. */
+export type OptionSpec = Record<string, OptionDef>;
 
 /** Parsed flags and positionals of one invocation. */
 export interface ParsedArgs {
@@ -31,6 +41,10 @@ export interface Command {
   summary: string;
   usage: string;
   options: OptionSpec;
+  /** Longer help text shown by `COMMAND --help` below the summary. */
+  description?: string;
+  /** Example invocations shown by `COMMAND --help`. */
+  examples?: readonly string[];
   /** Whether the command accepts positional arguments (a usage error otherwise). */
   positionals?: boolean;
   run(ctx: CommandContext, args: ParsedArgs): Promise<number>;
