@@ -21,6 +21,7 @@ export type ErrorCode =
   | 'KEY_MISMATCH'
   | 'HSM'
   | 'PUBLISH'
+  | 'CLIENT_INCOMPATIBLE'
   | 'IO';
 
 /** An expected failure with a one-line, user-facing message (never a stack trace for users). */

@@ -22,6 +22,21 @@ export function trustedRootVersion(mediaType: string, file: string): TrustedRoot
   );
 }
 
+/**
+ * Which clients refuse a v0.2 trusted root, read from their source: sigstore-go and cosign
+ * (pkg/root/trusted_root.go, NewTrustedRootFromProtobuf) and sigstore-python (sigstore/models.py,
+ * TrustedRoot._verify) accept only TRUSTED_ROOT_V01_LEGACY. See docs/sigstore-clients.md.
+ */
+export const TRUSTED_ROOT_V02_REFUSED_BY =
+  'sigstore-go and cosign (pkg/root/trusted_root.go NewTrustedRootFromProtobuf) and sigstore-python (sigstore/models.py TrustedRoot._verify) accept only ' +
+  TRUSTED_ROOT_V01_LEGACY;
+
+/** The warning for a trusted root of media type v0.2, or undefined for v0.1 (every client reads it). */
+export function mediaTypeWarning(mediaType: string, file: string): string | undefined {
+  if (mediaType !== TRUSTED_ROOT_V02) return undefined;
+  return `${file}: media type ${TRUSTED_ROOT_V02} is refused by clients: ${TRUSTED_ROOT_V02_REFUSED_BY}`;
+}
+
 /** The media type written into a new trusted_root.json of the given generation. */
 export function trustedRootMediaType(version: TrustedRootVersion): string {
   return version === '0.1' ? TRUSTED_ROOT_V01_LEGACY : TRUSTED_ROOT_V02;

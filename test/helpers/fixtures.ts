@@ -14,6 +14,12 @@ export const SIGSTORE_FIXTURES = join(
   'sigstore-root-signing',
 );
 
+/** A real production Sigstore bundle and its artifact (a wheel), read in place. */
+export const BUNDLES = join(PROJECT_ROOT, '..', 'shared', 'fixtures', 'sigstore-bundles');
+
+/** The fixture bundle's artifact name; the bundle is `${CANARY_WHEEL}.sigstore.json`. */
+export const CANARY_WHEEL = 'rfc8785-0.1.2-py3-none-any.whl';
+
 /** The published (tuf-on-ci) folder of the Sigstore fixtures. */
 export const PUBLISHED = join(SIGSTORE_FIXTURES, 'published-2026-08-21');
 

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { CeremonyError } from '../../metadata/errors.js';
 import { editTrustedRootFile } from '../../sigstore/file-store.js';
-import { trustedRootVersion } from '../../sigstore/media-types.js';
+import { mediaTypeWarning, trustedRootVersion } from '../../sigstore/media-types.js';
 import type { TrustedRootDoc } from '../../sigstore/trusted-root-model.js';
 import {
   stringFlag,
@@ -55,13 +55,18 @@ export function apiVersionFlag(args: ParsedArgs): 1 | 2 {
 /** Options every trusted-root command takes. */
 export const TRUSTED_ROOT_OPTIONS: OptionSpec = {
   ...DOCUMENT_OPTIONS,
-  'media-type': { type: 'string' },
+  'media-type': {
+    type: 'string',
+    valueName: 'VERSION',
+    description:
+      'media type of a new trusted root: 0.1 (default, read by every client) or 0.2 (refused by sigstore-go, cosign and sigstore-python)',
+  },
 };
 
 /**
  * Edits the trusted root (--file, or the ceremony's target input): a missing file is created with
- * --media-type (0.2 unless told 0.1); an existing file keeps its media type, and a different
- * --media-type is refused.
+ * --media-type (0.1 unless told 0.2, which clients refuse: a warning says which); an existing file
+ * keeps its media type, and a different --media-type is refused.
  */
 export async function editTrustedRootFlagFile(
   ctx: CommandContext,
@@ -75,7 +80,7 @@ export async function editTrustedRootFlagFile(
   if (wanted !== undefined && wanted !== '0.1' && wanted !== '0.2') {
     throw new CeremonyError('USAGE', `--media-type must be 0.1 or 0.2, found "${wanted}"`);
   }
-  const result = await editTrustedRootFile(path, wanted ?? '0.2', (doc) => {
+  const result = await editTrustedRootFile(path, wanted ?? '0.1', (doc) => {
     const has = trustedRootVersion(doc.mediaType, path);
     if (wanted !== undefined && has !== wanted) {
       throw new CeremonyError(
@@ -85,6 +90,8 @@ export async function editTrustedRootFlagFile(
     }
     return edit(doc);
   });
+  const warning = mediaTypeWarning(result.doc.mediaType, path);
+  if (warning !== undefined) ctx.err(`warning: ${warning}`);
   return { path, doc: result.doc, created: result.created, location };
 }
 
