@@ -12,8 +12,14 @@ import { filterMap, hasOwn, setOwn } from '../../metadata/build-own.js';
 import { checkTargetPath } from '../../metadata/build-targets.js';
 import { CeremonyError } from '../../metadata/errors.js';
 import { isJsonObject } from '../../metadata/json.js';
+import { utf16OrderConflict, utf16OrderConflictDeep } from '../../metadata/utf16-order.js';
 import { writeFileAtomic } from '../../repo/atomic-write.js';
-import { removeTargetInput, roleInputDir, rolesWithInput } from '../../repo/target-inputs.js';
+import {
+  listInputPaths,
+  removeTargetInput,
+  roleInputDir,
+  rolesWithInput,
+} from '../../repo/target-inputs.js';
 import { readTargetsCustom, writeTargetsCustom } from '../../repo/targets-custom.js';
 import { stringFlag, type Command } from '../command.js';
 import { DIR_OPTION, ceremonyDir, loadCeremony } from '../ceremony-context.js';
@@ -62,6 +68,35 @@ function chosenRoute(plan: Plan, role: string, path: string): TargetRoute {
     );
   }
   return route;
+}
+
+/**
+ * Refuses paths whose UTF-16 order differs from their code-point order within one role, and such
+ * keys in --custom: tuf-js re-canonicalizes with UTF-16 order and would reject the whole role.
+ */
+async function checkClientOrder(
+  root: string,
+  inputs: readonly { path: string; route: TargetRoute }[],
+  custom: unknown,
+): Promise<void> {
+  const conflict = utf16OrderConflictDeep(custom);
+  if (conflict) {
+    throw new CeremonyError(
+      'USAGE',
+      `--custom: keys ${JSON.stringify(conflict[0])} and ${JSON.stringify(conflict[1])} sort differently by UTF-16 and by code point; tuf-js would reject the role (use other keys)`,
+    );
+  }
+  for (const role of new Set(inputs.map((i) => i.route.role))) {
+    const added = inputs.filter((i) => i.route.role === role).map((i) => i.path);
+    const existing = (await listInputPaths(roleInputDir(root, role))) ?? [];
+    const pair = utf16OrderConflict([...existing, ...added]);
+    if (pair) {
+      throw new CeremonyError(
+        'USAGE',
+        `${JSON.stringify(pair[0])} and ${JSON.stringify(pair[1])}: target paths of role ${role} that sort differently by UTF-16 and by code point; tuf-js would reject the whole role (rename one); nothing was added`,
+      );
+    }
+  }
 }
 
 function describe(route: TargetRoute): string {
@@ -114,6 +149,7 @@ export const targetsAddCommand: Command = {
       }
       inputs.push({ path, route, bytes: await readFile(resolve(ctx.cwd, file)) });
     }
+    await checkClientOrder(root, inputs, custom);
     const customs = await readTargetsCustom(root);
     for (const { path, route, bytes } of inputs) {
       await writeFileAtomic(join(roleInputDir(root, route.role), path), bytes);
