@@ -28,6 +28,7 @@ export const EVENT_TYPES = [
   'ceremony.abandoned',
   'role.refreshed',
   'sigstore.smoke_tested',
+  'sigstore.checked',
 ] as const;
 
 /** A known event type. */

@@ -9,7 +9,7 @@ import { DIR_OPTION, ceremonyDir, loadCeremony, requireStaging } from '../ceremo
 import { crashPoint } from '../crash-points.js';
 import { SECRET_OPTIONS, openEnrolledSigner } from '../key-access.js';
 import { confirmOrRefuse } from '../confirm.js';
-import { smokeTestStagedTrustedRoot } from '../sigstore-gate.js';
+import { gateStagedTrustMaterial } from '../sigstore-gate.js';
 import { recordEvent } from '../transcript.js';
 import { reviewLines } from './review.js';
 
@@ -74,24 +74,8 @@ export const signCommand: Command = {
         );
       }
     }
-    if (needs.some((n) => n.role === 'targets')) {
-      // Never sign a trusted_root.json the Sigstore client cannot load: its error stops signing.
-      const smoke = await smokeTestStagedTrustedRoot(loaded);
-      if (smoke !== undefined) {
-        const r = smoke.result;
-        ctx.out(
-          `the Sigstore client loaded the staged trusted_root.json (sha256 ${smoke.sha256}): ${r.tlogs} transparency logs, ${r.certificateAuthorities} certificate authorities, ${r.ctlogs} CT logs, ${r.timestampAuthorities} timestamp authorities`,
-        );
-        await recordEvent(
-          loaded.paths,
-          holder,
-          ctx.now(),
-          'sigstore.smoke_tested',
-          staging.ceremony.id,
-          { target: 'trusted_root.json', sha256: smoke.sha256, client: '@sigstore/tuf' },
-        );
-      }
-    }
+    // Never sign Sigstore trust material a client rejects or that breaks a canary signature.
+    if (needs.some((n) => n.role === 'targets')) await gateStagedTrustMaterial(ctx, loaded, holder);
     const roleList = [...new Set(needs.map((n) => n.role))].join(', ');
     await confirmOrRefuse(ctx, args, `Sign ${roleList} as ${holder}?`);
 

@@ -18,6 +18,7 @@ import {
   sigstoreSigningConfigEndCommand,
   sigstoreSigningConfigSelectorCommand,
 } from './sigstore-signing-config.js';
+import { sigstoreCheckCommand } from './sigstore-check.js';
 import { sigstoreSmokeTestCommand } from './sigstore-smoke-test.js';
 
 /** Every `sigstore ...` subcommand: trusted_root.json and signing_config edits. */
@@ -34,4 +35,5 @@ export const sigstoreCommands: readonly Command[] = [
   sigstoreSigningConfigEndCommand,
   sigstoreSigningConfigSelectorCommand,
   sigstoreSmokeTestCommand,
+  sigstoreCheckCommand,
 ];

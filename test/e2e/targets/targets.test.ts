@@ -11,7 +11,7 @@ describe('targets add and remove', () => {
   it('publishes added targets with custom metadata, and removes them in a later ceremony', async () => {
     const ceremony = await CeremonyFixture.create(['alice', 'bob'], 1);
     for (const holder of ['alice', 'bob', 'online']) await ceremony.addKey(holder);
-    const file = join(ceremony.dir, '..', 'trusted_root.json');
+    const file = join(ceremony.dir, '..', 'app-config.json');
     await writeFile(file, '{"mediaType":"example"}\n');
     await ceremony.ok(['targets', 'add', file, '--custom', '{"sigstore":{"usage":"Unknown"}}']);
     const other = join(ceremony.dir, '..', 'notes.txt');
@@ -19,7 +19,7 @@ describe('targets add and remove', () => {
     await ceremony.ok(['targets', 'add', other, '--path', 'docs/notes.txt']);
     await ceremony.ok(['stage']);
     const review = await ceremony.ok(['review']);
-    expect(review.stdout).toMatch(/\+ target trusted_root\.json \(24 bytes, sha256 [0-9a-f]{64}\)/);
+    expect(review.stdout).toMatch(/\+ target app-config\.json \(24 bytes, sha256 [0-9a-f]{64}\)/);
     expect(review.stdout).toMatch(/\+ target docs\/notes\.txt/);
     expect((await ceremony.sign('alice')).code).toBe(0);
     const final = await ceremony.finalize();
@@ -30,12 +30,12 @@ describe('targets add and remove', () => {
       '--root',
       join(repo, '1.root.json'),
       '--target',
-      'trusted_root.json',
+      'app-config.json',
       '--target',
       'docs/notes.txt',
       repo,
     ]);
-    const downloaded = await readWithTufJs(repo, ['trusted_root.json', 'docs/notes.txt']);
+    const downloaded = await readWithTufJs(repo, ['app-config.json', 'docs/notes.txt']);
     expect(downloaded.get('docs/notes.txt')?.toString()).toBe('release notes\n');
 
     // A bad --custom writes nothing.
@@ -59,6 +59,6 @@ describe('targets add and remove', () => {
     ]);
     expect(verify.code).toBe(1);
     expect(verify.stderr).toMatch(/docs\/notes\.txt/);
-    await readWithTufJs(repo, ['trusted_root.json']);
+    await readWithTufJs(repo, ['app-config.json']);
   });
 });

@@ -1,0 +1,91 @@
+import { join, resolve } from 'node:path';
+import { CeremonyError } from '../../metadata/errors.js';
+import { ceremonyPaths } from '../../repo/ceremony-paths.js';
+import { pathExists } from '../../repo/path-exists.js';
+import { readBounded, MAX_BUNDLE_BYTES } from '../../repo/canaries.js';
+import { targetInputPaths } from '../../repo/target-inputs.js';
+import { decodeSigningConfig, decodeTrustedRoot } from '../../sigstore/documents.js';
+import type { SigningConfigDoc } from '../../sigstore/signing-config-model.js';
+import type { TrustedRootDoc } from '../../sigstore/trusted-root-model.js';
+import { stringFlag, type CommandContext, type OptionSpec, type ParsedArgs } from '../command.js';
+import { SIGSTORE_TARGET_PATHS } from './sigstore-document.js';
+
+// The trust material `sigstore check` and `sigstore preview` read: files given with --file and
+// --signing-config, or a ceremony's target inputs (what `stage` puts into the next targets).
+
+/** Options naming the documents, or the ceremony whose target inputs hold them. */
+export const TRUST_INPUT_OPTIONS: OptionSpec = {
+  file: {
+    type: 'string',
+    valueName: 'TRUSTED_ROOT',
+    description: "a trusted_root.json to check (default: the ceremony's targets/trusted_root.json)",
+  },
+  'signing-config': {
+    type: 'string',
+    valueName: 'FILE',
+    description:
+      "a signing_config v0.2 to check (default: the ceremony's signing_config.v0.2.json)",
+  },
+  dir: {
+    type: 'string',
+    short: 'C',
+    valueName: 'DIR',
+    description: 'the ceremony directory (default: the working directory)',
+  },
+};
+
+/** The documents found, each with the file name messages use. */
+export interface TrustInputs {
+  trustedRoot?: { doc: TrustedRootDoc; file: string };
+  signingConfig?: { doc: SigningConfigDoc; file: string };
+  /** The ceremony directory when the documents are its target inputs. */
+  ceremonyDir?: string;
+}
+
+/** Documents of at most 1 MiB each are read (Sigstore's are a few KiB). */
+const MAX_DOCUMENT_BYTES = MAX_BUNDLE_BYTES;
+
+async function readDocument<T>(
+  path: string,
+  decode: (bytes: Uint8Array, file: string) => T,
+): Promise<{ doc: T; file: string }> {
+  return { doc: decode(await readBounded(path, MAX_DOCUMENT_BYTES), path), file: path };
+}
+
+/** Reads --file / --signing-config, or without them the ceremony's target inputs that exist. */
+export async function readTrustInputs(ctx: CommandContext, args: ParsedArgs): Promise<TrustInputs> {
+  const file = stringFlag(args, 'file');
+  const config = stringFlag(args, 'signing-config');
+  if (file !== undefined || config !== undefined) {
+    if (stringFlag(args, 'dir') !== undefined) {
+      throw new CeremonyError('USAGE', 'give --file/--signing-config or --dir, not both');
+    }
+    return {
+      ...(file
+        ? { trustedRoot: await readDocument(resolve(ctx.cwd, file), decodeTrustedRoot) }
+        : {}),
+      ...(config
+        ? { signingConfig: await readDocument(resolve(ctx.cwd, config), decodeSigningConfig) }
+        : {}),
+    };
+  }
+  const dir = resolve(ctx.cwd, stringFlag(args, 'dir') ?? '.');
+  if (!(await pathExists(ceremonyPaths(dir).plan))) {
+    throw new CeremonyError(
+      'USAGE',
+      `${ceremonyPaths(dir).plan}: not found; check a ceremony (run in its directory or pass --dir) or files with --file / --signing-config`,
+    );
+  }
+  const inputs = targetInputPaths(dir).dir;
+  const rootPath = join(inputs, SIGSTORE_TARGET_PATHS.trusted_root);
+  const configPath = join(inputs, SIGSTORE_TARGET_PATHS.signing_config);
+  return {
+    ceremonyDir: dir,
+    ...((await pathExists(rootPath))
+      ? { trustedRoot: await readDocument(rootPath, decodeTrustedRoot) }
+      : {}),
+    ...((await pathExists(configPath))
+      ? { signingConfig: await readDocument(configPath, decodeSigningConfig) }
+      : {}),
+  };
+}
