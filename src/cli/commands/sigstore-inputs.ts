@@ -76,6 +76,11 @@ export async function readTrustInputs(ctx: CommandContext, args: ParsedArgs): Pr
       `${ceremonyPaths(dir).plan}: not found; check a ceremony (run in its directory or pass --dir) or files with --file / --signing-config`,
     );
   }
+  return readCeremonyTrustInputs(dir);
+}
+
+/** The ceremony's target inputs trusted_root.json and signing_config.v0.2.json that exist. */
+export async function readCeremonyTrustInputs(dir: string): Promise<TrustInputs> {
   const inputs = targetInputPaths(dir).dir;
   const rootPath = join(inputs, SIGSTORE_TARGET_PATHS.trusted_root);
   const configPath = join(inputs, SIGSTORE_TARGET_PATHS.signing_config);

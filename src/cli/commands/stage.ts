@@ -1,6 +1,8 @@
 import { boolFlag, stringList, type Command } from '../command.js';
 import { DIR_OPTION, ceremonyDir, loadCeremony } from '../ceremony-context.js';
 import { stageCeremony } from '../stage-ceremony.js';
+import { stageChecks } from '../stage-checks.js';
+import { recordEvent } from '../transcript.js';
 
 /** `tuf-ceremony stage`: computes the next versions that need signing into staged/. */
 export const stageCommand: Command = {
@@ -15,6 +17,8 @@ export const stageCommand: Command = {
   },
   async run(ctx, args) {
     const loaded = await loadCeremony(ceremonyDir(ctx, args));
+    const warnings = await stageChecks(loaded, ctx.now());
+    for (const w of warnings) ctx.err(`warning: ${w}`);
     const outcome = await stageCeremony(loaded, ctx.now(), {
       force: stringList(args, 'role'),
       restage: boolFlag(args, 'restage'),
@@ -28,6 +32,11 @@ export const stageCommand: Command = {
       return 0;
     }
     const { id, planned, drafts } = outcome;
+    if (warnings.length > 0) {
+      await recordEvent(loaded.paths, 'coordinator', ctx.now(), 'sigstore.checked', id, {
+        warnings,
+      });
+    }
     if (args.values.json === true) {
       ctx.out(
         JSON.stringify(

@@ -94,6 +94,18 @@ describe.runIf(HAVE_FIXTURES)('Sigstore canaries', () => {
     await ceremony.ok(['targets', 'add', production, '--path', 'trusted_root.json']);
     const input = join(ceremony.dir, 'targets', 'trusted_root.json');
     const good = await readFile(input);
+    // A lint error (a chain listed anchor first) stops stage before it writes anything.
+    const reversed = fixtureTrustedRoot();
+    reversed.certificateAuthorities[1]?.certChain.certificates.reverse();
+    await writeFile(input, JSON.stringify(reversed));
+    const unstaged = await treeDigest(ceremony.dir);
+    const lint = await ceremony.run(['stage']);
+    expect(lint.code).toBe(1);
+    expect(lint.stderr).toMatch(
+      /^error: Sigstore clients would reject the trust material \(1 error\(s\)\); nothing was staged: ca-chain-order: .*trusted_root\.json: certificateAuthorities\[1\] \(https:\/\/fulcio\.sigstore\.dev\): certificate 1 is not issued by certificate 2/,
+    );
+    expect(await treeDigest(ceremony.dir)).toEqual(unstaged);
+    await writeFile(input, good);
     await ceremony.ok([
       'sigstore',
       'ca',
