@@ -69,6 +69,28 @@ function files(data: JsonObject): [string, JsonValue][] {
   return [];
 }
 
+function strings(v: JsonValue | undefined): string[] {
+  return Array.isArray(v) ? v.map((x) => cell(x)) : [];
+}
+
+/** What staging found the ceremony does to Sigstore trust material, and the checks before signing. */
+function trustSection(events: readonly TranscriptEvent[]): string[] {
+  const checked = ofType(events, 'sigstore.checked');
+  if (checked.length === 0) return [];
+  const lines: string[] = [];
+  for (const e of checked) {
+    const changes = strings(e.data.changes);
+    const warnings = strings(e.data.warnings);
+    const canaries = strings(e.data.canaries);
+    const by = e.actor === 'coordinator' ? 'staged' : `checked before ${cell(e.actor)} signed`;
+    lines.push(`- ${e.time}, ${by}:`);
+    for (const c of changes) lines.push(`  - ${c}`);
+    for (const w of warnings) lines.push(`  - warning: ${w}`);
+    if (canaries.length > 0) lines.push(`  - canaries verified: ${canaries.join(', ')}`);
+  }
+  return section('Sigstore trust material', lines, '');
+}
+
 /** Markdown summary of a ceremony's events (merged in time order), optionally with its plan. */
 export function renderSummary(
   events: readonly TranscriptEvent[],
@@ -139,6 +161,8 @@ export function renderSummary(
       'No signatures were made.',
     ),
   );
+
+  out.push(...trustSection(events));
 
   const published = finalized
     ? files(finalized.data).map(([name, sha]) => [code(name), code(sha)])

@@ -9,6 +9,8 @@ import type { SmokeTestResult } from '../sigstore/smoke-test.js';
 import { requireStaging, type LoadedCeremony } from './ceremony-context.js';
 import type { CommandContext } from './command.js';
 import { SIGSTORE_TARGET_PATHS } from './commands/sigstore-document.js';
+import { stagedSigstoreTargets } from './staged-sigstore.js';
+import { stagedTrustOperations } from './trust-review.js';
 import { recordEvent } from './transcript.js';
 
 // Sigstore's clients fetch trusted_root.json through TUF and stop working when they cannot parse
@@ -24,33 +26,6 @@ const SIGNING_CONFIG = SIGSTORE_TARGET_PATHS.signing_config;
 export interface StagedTrustedRootCheck {
   sha256: string;
   result: SmokeTestResult;
-}
-
-/** The staged targets listing and the published one, for the Sigstore documents. */
-interface StagedSigstoreTargets {
-  staged: Readonly<Record<string, TargetFile>>;
-  /** Staged entries of the documents that are new or changed against the published targets. */
-  changed: Map<string, TargetFile>;
-}
-
-function stagedSigstoreTargets(loaded: LoadedCeremony): StagedSigstoreTargets | undefined {
-  const draft = requireStaging(loaded).drafts.get('targets');
-  if (draft?.metadata.signed._type !== 'targets') return undefined;
-  const staged = draft.metadata.signed.targets;
-  const published = loaded.published.targets?.metadata.signed.targets ?? {};
-  const changed = new Map<string, TargetFile>();
-  for (const path of [TRUSTED_ROOT, SIGNING_CONFIG]) {
-    const entry = staged[path];
-    const before = published[path];
-    if (entry === undefined) continue;
-    const same =
-      before !== undefined &&
-      before.hashes.sha256 === entry.hashes.sha256 &&
-      before.length === entry.length;
-    if (same) continue;
-    changed.set(path, entry);
-  }
-  return { staged, changed };
 }
 
 /**
@@ -118,6 +93,12 @@ export async function gateStagedTrustMaterial(
   loaded: LoadedCeremony,
   holder: string,
 ): Promise<void> {
+  // The holder reviews what the trust material change means, not only its sha256.
+  const operations = await stagedTrustOperations(loaded);
+  if (operations !== undefined && operations.length > 0) {
+    ctx.out('Sigstore trust material changes:');
+    for (const op of operations) ctx.out(`  ${op.text}`);
+  }
   const smoke = await smokeTestStagedTrustedRoot(loaded);
   const report = await checkStagedTrustMaterial(loaded, ctx.now());
   if (smoke === undefined && report === undefined) return;

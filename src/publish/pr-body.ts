@@ -40,6 +40,17 @@ function hashCell(role: RoleStatusView): string {
   return /^[0-9a-f]{64}$/.test(role.sha256) ? `\`${role.sha256}\`` : mdText(role.sha256);
 }
 
+function trustSection(view: CeremonyStatusView): string[] {
+  const changes = view.trustChanges ?? [];
+  if (changes.length === 0) return [];
+  return [
+    '**Sigstore trust material changes** (what clients will trust once this is published):',
+    '',
+    ...changes.map((c) => `- ${mdText(c)}`),
+    '',
+  ];
+}
+
 /** The status section (between markers) that publishing writes and rewrites. */
 export function renderStatusSection(view: CeremonyStatusView): string {
   if (!ID.test(view.ceremonyId)) throw new Error(`invalid ceremony id ${view.ceremonyId}`);
@@ -70,6 +81,7 @@ export function renderStatusSection(view: CeremonyStatusView): string {
     '| --- | ---: | --- | --- | --- | --- | --- |',
     ...rows.map((r) => `| ${r} |`),
     '',
+    ...trustSection(view),
     ...(view.finalized
       ? ['The SHA-256 column is of the signed bytes, as published in `repository/`.']
       : [

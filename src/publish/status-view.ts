@@ -36,6 +36,8 @@ export interface CeremonyStatusView {
   ready: boolean;
   /** True once finalize has published the roles into repository/ (merging publishes them). */
   finalized?: boolean;
+  /** What the staged targets role does to Sigstore trust material, one operation per line. */
+  trustChanges?: readonly string[];
 }
 
 /** Whether one role's thresholds are met (for root, both the new and the previous root's). */

@@ -10,6 +10,7 @@ import {
   type RepoName,
 } from '../../publish/index.js';
 import { boolFlag, EXIT, stringFlag, type Command, type CommandContext } from '../command.js';
+import { stagedTrustOperations } from '../trust-review.js';
 import { DIR_OPTION, ceremonyDir, loadCeremony, statusOf } from '../ceremony-context.js';
 import { checkBase, publishCheck } from '../publish-check.js';
 import { commitFinalized, finalizedStatus } from '../publish-finalized.js';
@@ -117,6 +118,9 @@ export const publishCommand: Command = {
     const view = loaded.staging
       ? statusViewFrom(statusOf(loaded))
       : await finalizedStatus(git, loaded);
+    if (loaded.staging) {
+      view.trustChanges = ((await stagedTrustOperations(loaded)) ?? []).map((op) => op.text);
+    }
     if (view.finalized && holder !== undefined) {
       throw new CeremonyError(
         'USAGE',

@@ -2,7 +2,8 @@ import { reviewDraft } from '../../ceremony/review.js';
 import { signingNeeds } from '../../ceremony/signing-needs.js';
 import type { AnySigned } from '../../metadata/model.js';
 import { CeremonyError } from '../../metadata/errors.js';
-import { stringFlag, type Command } from '../command.js';
+import { boolFlag, stringFlag, type Command } from '../command.js';
+import { stagedTrustOperations } from '../trust-review.js';
 import {
   DIR_OPTION,
   ceremonyDir,
@@ -57,11 +58,38 @@ export function reviewLines(loaded: LoadedCeremony, holder: string | undefined):
 export const reviewCommand: Command = {
   name: 'review',
   summary: 'show what each staged role changes and the sha256 of the exact bytes to be signed',
-  usage: 'tuf-ceremony review [--dir DIR] [--holder NAME]',
-  options: { ...DIR_OPTION, holder: { type: 'string' } },
+  usage: 'tuf-ceremony review [--dir DIR] [--holder NAME] [--json]',
+  options: {
+    ...DIR_OPTION,
+    holder: { type: 'string' },
+    json: {
+      type: 'boolean',
+      description: 'print the staged roles and each Sigstore trust-material operation as JSON',
+    },
+  },
   async run(ctx, args) {
     const loaded = await loadCeremony(ceremonyDir(ctx, args));
-    for (const line of reviewLines(loaded, stringFlag(args, 'holder'))) ctx.out(line);
+    const holder = stringFlag(args, 'holder');
+    const lines = reviewLines(loaded, holder);
+    const staging = requireStaging(loaded);
+    // Trust material is reviewed by whoever signs targets (everyone without --holder).
+    const signsTargets = holder === undefined || lines.some((l) => l.startsWith('targets v'));
+    const operations = signsTargets ? ((await stagedTrustOperations(loaded)) ?? []) : [];
+    if (boolFlag(args, 'json')) {
+      const roles = staging.ceremony.roles.map((role) => {
+        const draft = staging.drafts.get(role);
+        return { role, version: draft?.metadata.signed.version, sha256: draft?.sha256 };
+      });
+      ctx.out(
+        JSON.stringify({ ceremony: staging.ceremony.id, roles, sigstore: operations }, null, 2),
+      );
+      return 0;
+    }
+    for (const line of lines) ctx.out(line);
+    if (operations.length > 0) {
+      ctx.out('Sigstore trust material changes:');
+      for (const op of operations) ctx.out(`  ${op.text}`);
+    }
     return 0;
   },
 };

@@ -3,6 +3,7 @@ import { DIR_OPTION, ceremonyDir, loadCeremony } from '../ceremony-context.js';
 import { stageCeremony } from '../stage-ceremony.js';
 import { stageChecks } from '../stage-checks.js';
 import { recordEvent } from '../transcript.js';
+import { stagedTrustOperations } from '../trust-review.js';
 
 /** `tuf-ceremony stage`: computes the next versions that need signing into staged/. */
 export const stageCommand: Command = {
@@ -32,8 +33,13 @@ export const stageCommand: Command = {
       return 0;
     }
     const { id, planned, drafts } = outcome;
-    if (warnings.length > 0) {
+    // The trust-material operations are recorded with the warnings for the transcript summary.
+    const changes = (
+      (await stagedTrustOperations(await loadCeremony(loaded.paths.root))) ?? []
+    ).map((op) => op.text);
+    if (warnings.length > 0 || changes.length > 0) {
       await recordEvent(loaded.paths, 'coordinator', ctx.now(), 'sigstore.checked', id, {
+        changes,
         warnings,
       });
     }

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -136,5 +137,58 @@ describe.runIf(HAVE_FIXTURES)('Sigstore canaries', () => {
     );
     const check = await ceremony.ok(['sigstore', 'check']);
     expect(check.stdout).toMatch(/^ok: 1 of 1 canaries verified/m);
+    expect((await ceremony.finalize()).code).toBe(0);
+
+    // The next change, reviewed as operations: a new Rekor v2 shard, the 2022 CT log closed.
+    const shard = join(ceremony.dir, '..', 'shard.pub');
+    await writeFile(
+      shard,
+      generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    );
+    await ceremony.ok([
+      'sigstore',
+      'tlog',
+      'add',
+      '--base-url',
+      'https://log2026-1.rekor.example.dev',
+      '--public-key',
+      shard,
+      '--api-version',
+      '2',
+      '--start',
+      '2026-06-01T00:00:00Z',
+    ]);
+    await ceremony.ok([
+      'sigstore',
+      'ctlog',
+      'end',
+      '--base-url',
+      'https://ctfe.sigstore.dev/2022',
+      '--end',
+      '2030-01-01T00:00:00Z',
+    ]);
+    const staged = JSON.parse((await ceremony.ok(['stage', '--json'])).stdout) as { id: string };
+    const review = JSON.parse((await ceremony.ok(['review', '--json'])).stdout) as {
+      sigstore: { kind: string; list: string; url: string; text: string }[];
+    };
+    expect(review.sigstore.map((o) => `${o.kind} ${o.list} ${o.url}`)).toEqual([
+      'adds tlogs https://log2026-1.rekor.example.dev',
+      'closes ctlogs https://ctfe.sigstore.dev/2022',
+    ]);
+    const text = (await ceremony.ok(['review'])).stdout;
+    expect(text).toMatch(
+      /^ {2}adds transparency log https:\/\/log2026-1\.rekor\.example\.dev \(Rekor v2, Ed25519, log id \S+, valid from 2026-06-01T00:00:00Z\)$/m,
+    );
+    expect(text).toMatch(
+      /^ {2}closes CT log https:\/\/ctfe\.sigstore\.dev\/2022 at 2030-01-01T00:00:00Z$/m,
+    );
+    const bob = await ceremony.sign('bob');
+    expect(bob.code, bob.stderr).toBe(0);
+    expect(bob.stdout).toMatch(/^ {2}closes CT log https:\/\/ctfe\.sigstore\.dev\/2022 at 2030/m);
+    const summary = (await ceremony.ok(['log', 'summary', '--ceremony', staged.id])).stdout;
+    expect(summary).toMatch(
+      /## Sigstore trust material\n\n- \S+, staged:\n {2}- adds transparency log https:\/\/log2026-1/,
+    );
+    expect(summary).toMatch(/checked before bob signed:\n(.*\n)* {2}- canaries verified: rfc8785/);
   });
 });

@@ -112,6 +112,22 @@ describe('PR title and body', () => {
     expect(body.match(/tuf-ceremony:status:end -->/g)).toHaveLength(1);
   });
 
+  it('lists the Sigstore trust material changes, escaped, inside the status section', () => {
+    const body = renderStatusSection(
+      view({
+        trustChanges: [
+          'closes CT log https://ctfe.sigstore.dev/2022 at 2030-01-01T00:00:00Z',
+          'adds Fulcio CA https://x (chain: a -> <!-- tuf-ceremony:status:end -->, not after 2031)',
+        ],
+      }),
+    );
+    expect(body).toContain(
+      '**Sigstore trust material changes** (what clients will trust once this is published):\n\n- closes CT log https://ctfe.sigstore.dev/2022 at 2030-01-01T00:00:00Z\n- adds Fulcio CA',
+    );
+    expect(body.match(/tuf-ceremony:status:end -->/g)).toHaveLength(1);
+    expect(renderStatusSection(view())).not.toContain('Sigstore');
+  });
+
   it('counts a threshold by distinct holders, old and new for root', () => {
     const r = role(view(), 0);
     expect(roleThresholdMet(r)).toBe(false);
