@@ -1,9 +1,8 @@
 import { resolve } from 'node:path';
 import { CeremonyError } from '../../metadata/errors.js';
 import { readCanary, readCeremonyCanaries, type CanaryFiles } from '../../repo/canaries.js';
-import { userTime } from '../../sigstore/times.js';
-import { EXIT, stringFlag, stringList, type Command } from '../command.js';
-import { readTrustInputs, TRUST_INPUT_OPTIONS } from './sigstore-inputs.js';
+import { EXIT, stringList, type Command } from '../command.js';
+import { AT_OPTION, atTime, readTrustInputs, TRUST_INPUT_OPTIONS } from './sigstore-inputs.js';
 
 // `sigstore check`: what runs before a holder signs trust material, on demand and outside a
 // ceremony too: the lint rules over trusted_root.json and signing_config, and every canary
@@ -56,15 +55,10 @@ export const sigstoreCheckCommand: Command = {
       description:
         'the artifact of the --canary at the same position (default: the bundle name without .sigstore.json)',
     },
-    at: {
-      type: 'string',
-      valueName: 'TIME',
-      description: 'judge "in the future" against this time (default: now)',
-    },
+    ...AT_OPTION,
   },
   async run(ctx, args) {
-    const at = stringFlag(args, 'at');
-    const now = at === undefined ? ctx.now() : userTime(at, '--at').ms;
+    const now = atTime(ctx, args);
     const inputs = await readTrustInputs(ctx, args);
     const canaries = [
       ...(inputs.ceremonyDir ? await readCeremonyCanaries(inputs.ceremonyDir) : []),

@@ -5,6 +5,7 @@ import { pathExists } from '../../repo/path-exists.js';
 import { readBounded, MAX_BUNDLE_BYTES } from '../../repo/canaries.js';
 import { targetInputPaths } from '../../repo/target-inputs.js';
 import { decodeSigningConfig, decodeTrustedRoot } from '../../sigstore/documents.js';
+import { userTime } from '../../sigstore/times.js';
 import type { SigningConfigDoc } from '../../sigstore/signing-config-model.js';
 import type { TrustedRootDoc } from '../../sigstore/trusted-root-model.js';
 import { stringFlag, type CommandContext, type OptionSpec, type ParsedArgs } from '../command.js';
@@ -33,6 +34,21 @@ export const TRUST_INPUT_OPTIONS: OptionSpec = {
     description: 'the ceremony directory (default: the working directory)',
   },
 };
+
+/** `--at TIME`: the time checks and previews judge against (default: now). */
+export const AT_OPTION: OptionSpec = {
+  at: {
+    type: 'string',
+    valueName: 'TIME',
+    description: 'judge validity windows at this time (default: now)',
+  },
+};
+
+/** The --at time in epoch ms, or the command's now. */
+export function atTime(ctx: CommandContext, args: ParsedArgs): number {
+  const at = stringFlag(args, 'at');
+  return at === undefined ? ctx.now() : userTime(at, '--at').ms;
+}
 
 /** The documents found, each with the file name messages use. */
 export interface TrustInputs {

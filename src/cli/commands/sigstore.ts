@@ -19,6 +19,7 @@ import {
   sigstoreSigningConfigSelectorCommand,
 } from './sigstore-signing-config.js';
 import { sigstoreCheckCommand } from './sigstore-check.js';
+import { sigstorePreviewCommand } from './sigstore-preview.js';
 import { sigstoreSmokeTestCommand } from './sigstore-smoke-test.js';
 
 /** Every `sigstore ...` subcommand: trusted_root.json and signing_config edits. */
@@ -36,4 +37,5 @@ export const sigstoreCommands: readonly Command[] = [
   sigstoreSigningConfigSelectorCommand,
   sigstoreSmokeTestCommand,
   sigstoreCheckCommand,
+  sigstorePreviewCommand,
 ];

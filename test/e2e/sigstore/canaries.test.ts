@@ -49,6 +49,22 @@ describe.runIf(HAVE_FIXTURES)('Sigstore canaries', () => {
     );
   });
 
+  it('sigstore preview flags the clients disagreeing on Rekor before Rekor v2 starts', async () => {
+    const config = join(dir, 'signing_config_rekor_v2.v0.2.json');
+    await writeFile(config, sigstoreTarget('signing_config_rekor_v2.v0.2.json'));
+    const at = (time: string) =>
+      runTool(['sigstore', 'preview', '--signing-config', config, '--at', time], { cwd: dir });
+    const before = await at('2025-12-01T00:00:00Z');
+    expect(before.code).toBe(1);
+    expect(before.stdout).toMatch(
+      /^Rekor: CLIENTS DISAGREE\n {2}sigstore-go \/ cosign: https:\/\/rekor\.sigstore\.dev\n/m,
+    );
+    expect(before.stdout).toMatch(/^ {2}sigstore-js: https:\/\/log2025-1\.rekor\.sigstore\.dev$/m);
+    const after = await at('2026-08-22T00:00:00Z');
+    expect(after.code, after.stdout).toBe(0);
+    expect(after.stdout).toMatch(/^all clients agree$/m);
+  });
+
   it.each([
     [
       'Fulcio CAs ending before 2024-03-19',
