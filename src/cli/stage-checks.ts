@@ -19,11 +19,20 @@ export function planClientWarnings(loaded: LoadedCeremony): string[] {
   );
 }
 
+/** What staging checks found: warnings to print and record, and whether trust material exists. */
+export interface StageCheckResult {
+  warnings: string[];
+  /** True when the ceremony has a trusted_root.json or signing config target input. */
+  hasTrustMaterial: boolean;
+}
+
 /** Lints the ceremony's trust material; throws on errors, returns the warnings (with the plan's). */
-export async function stageChecks(loaded: LoadedCeremony, now: number): Promise<string[]> {
+export async function stageChecks(loaded: LoadedCeremony, now: number): Promise<StageCheckResult> {
   const inputs = await readCeremonyTrustInputs(loaded.paths.root);
   const warnings = planClientWarnings(loaded);
-  if (inputs.trustedRoot === undefined && inputs.signingConfig === undefined) return warnings;
+  if (inputs.trustedRoot === undefined && inputs.signingConfig === undefined) {
+    return { warnings, hasTrustMaterial: false };
+  }
   const { checkTrustMaterial, blockingLines, warningLines } = await import('../sigstore/check.js');
   const report = checkTrustMaterial({ ...inputs, now });
   const blocking = blockingLines(report);
@@ -33,5 +42,5 @@ export async function stageChecks(loaded: LoadedCeremony, now: number): Promise<
       `Sigstore clients would reject the trust material (${blocking.length} error(s)); nothing was staged: ${blocking.join('; ')}`,
     );
   }
-  return [...warnings, ...warningLines(report)];
+  return { warnings: [...warnings, ...warningLines(report)], hasTrustMaterial: true };
 }

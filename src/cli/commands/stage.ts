@@ -18,7 +18,7 @@ export const stageCommand: Command = {
   },
   async run(ctx, args) {
     const loaded = await loadCeremony(ceremonyDir(ctx, args));
-    const warnings = await stageChecks(loaded, ctx.now());
+    const { warnings, hasTrustMaterial } = await stageChecks(loaded, ctx.now());
     for (const w of warnings) ctx.err(`warning: ${w}`);
     const outcome = await stageCeremony(loaded, ctx.now(), {
       force: stringList(args, 'role'),
@@ -34,9 +34,10 @@ export const stageCommand: Command = {
     }
     const { id, planned, drafts } = outcome;
     // The trust-material operations are recorded with the warnings for the transcript summary.
-    const changes = (
-      (await stagedTrustOperations(await loadCeremony(loaded.paths.root))) ?? []
-    ).map((op) => op.text);
+    const operations = hasTrustMaterial
+      ? await stagedTrustOperations(await loadCeremony(loaded.paths.root))
+      : undefined;
+    const changes = (operations ?? []).map((op) => op.text);
     if (warnings.length > 0 || changes.length > 0) {
       await recordEvent(loaded.paths, 'coordinator', ctx.now(), 'sigstore.checked', id, {
         changes,
