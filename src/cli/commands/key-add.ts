@@ -4,7 +4,8 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { enrollKey } from '../../ceremony/enrolled-key.js';
 import { CeremonyError } from '../../metadata/errors.js';
-import { keyFromPublicKeyObject } from '../../metadata/keys.js';
+import { keyFingerprintDigest, keyFromPublicKeyObject } from '../../metadata/keys.js';
+import { keyPictureLines } from '../fingerprint-text.js';
 import type { Key } from '../../metadata/model.js';
 import { formatExpiry } from '../../metadata/time.js';
 import { saveEnrolledKey } from '../../repo/enrolled-keys-store.js';
@@ -153,6 +154,7 @@ export const keyAddCommand: Command = {
       ctx.out(`  keyid:       ${record.keyid}`);
       ctx.out(`  fingerprint: ${record.fingerprint}`);
       ctx.out(`  key ref:     ${record.key_ref}`);
+      ctx.out(keyPictureLines(holder, keyFingerprintDigest(record.key)).join('\n'));
     }
     return 0;
   },
