@@ -39,7 +39,8 @@ h2 { font-size: 20px; margin: 20px 0 8px; }
 .role.ready { border-color: #1a7f37; }
 .role h3 { margin: 0 0 6px; font-size: 18px; }
 .role .hash { font-size: 17px; line-height: 1.35; margin: 6px 0; }
-.role pre, td pre { margin: 0; font-size: 12px; line-height: 1.1; }
+.role pre { margin: 0; font-size: 12px; line-height: 1.1; }
+td pre { margin: 0 0 4px; font-size: 9px; line-height: 1; }
 .role img { width: 164px; height: 164px; image-rendering: pixelated; }
 .count { font-size: 15px; }
 table { border-collapse: collapse; background: #fff; }

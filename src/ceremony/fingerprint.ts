@@ -55,8 +55,8 @@ export function randomart(hex: string, title = '', footer = 'SHA256'): string[] 
     let line = '|';
     for (let col = 0; col < WIDTH; col++) {
       const cell = row * WIDTH + col;
-      if (cell === start) line += START;
-      else if (cell === end) line += END;
+      if (cell === end) line += END;
+      else if (cell === start) line += START;
       else line += VISITS[Math.min(field[cell] ?? 0, VISITS.length - 1)] ?? ' ';
     }
     rows.push(`${line}|`);
