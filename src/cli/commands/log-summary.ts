@@ -48,9 +48,24 @@ async function pickLog(dir: string, id: string | undefined): Promise<TranscriptL
 /** `tuf-ceremony log summary [DIR]`: the Markdown summary of a ceremony transcript. */
 export const logSummaryCommand: Command = {
   name: 'log summary',
+  examples: [
+    'tuf-ceremony log summary',
+    'tuf-ceremony log summary --ceremony 2026-01-01-root-v1 --write',
+  ],
   summary: 'print the Markdown summary of a ceremony transcript (--write: into its summary.md)',
   usage: 'tuf-ceremony log summary [DIR] [--ceremony ID] [--write]',
-  options: { ceremony: { type: 'string' }, write: { type: 'boolean' } },
+  options: {
+    ceremony: {
+      type: 'string',
+      valueName: 'ID',
+      description:
+        'the ceremony to summarize (default: the only one, or the one with the latest event)',
+    },
+    write: {
+      type: 'boolean',
+      description: 'write the summary into ceremony-logs/ID/summary.md instead of printing it',
+    },
+  },
   positionals: true,
   async run(ctx, args) {
     if (args.positionals.length > 1) {

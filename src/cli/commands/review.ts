@@ -1,14 +1,14 @@
 import { reviewDraft } from '../../ceremony/review.js';
 import { signingNeeds } from '../../ceremony/signing-needs.js';
 import type { AnySigned } from '../../metadata/model.js';
-import { CeremonyError } from '../../metadata/errors.js';
-import { stringFlag, type Command } from '../command.js';
+import { stringFlag, type Command, JSON_OPTION } from '../command.js';
 import {
   DIR_OPTION,
   ceremonyDir,
   loadCeremony,
   requireStaging,
   type LoadedCeremony,
+  unknownHolder,
 } from '../ceremony-context.js';
 
 /** The published `signed` of a role, if any. */
@@ -28,10 +28,7 @@ export function reviewLines(loaded: LoadedCeremony, holder: string | undefined):
       Object.prototype.hasOwnProperty.call(loaded.plan.holders, holder) ||
       loaded.keys.some((k) => k.holder === holder);
     if (!known) {
-      throw new CeremonyError(
-        'USAGE',
-        `${loaded.plan.file}: no holder named "${holder}" (holders: ${Object.keys(loaded.plan.holders).join(', ')})`,
-      );
+      throw unknownHolder(loaded.plan, holder);
     }
     const needs = signingNeeds(
       holder,
@@ -56,9 +53,18 @@ export function reviewLines(loaded: LoadedCeremony, holder: string | undefined):
 /** `tuf-ceremony review`: what changes, and the sha256 of the exact bytes to sign. */
 export const reviewCommand: Command = {
   name: 'review',
+  examples: ['tuf-ceremony review --holder alice', 'tuf-ceremony review --json'],
   summary: 'show what each staged role changes and the sha256 of the exact bytes to be signed',
   usage: 'tuf-ceremony review [--dir DIR] [--holder NAME]',
-  options: { ...DIR_OPTION, holder: { type: 'string' } },
+  options: {
+    ...DIR_OPTION,
+    holder: {
+      type: 'string',
+      valueName: 'NAME',
+      description: 'show only the roles this holder signs (default: every staged role)',
+    },
+    ...JSON_OPTION,
+  },
   async run(ctx, args) {
     const loaded = await loadCeremony(ceremonyDir(ctx, args));
     for (const line of reviewLines(loaded, stringFlag(args, 'holder'))) ctx.out(line);
