@@ -9,11 +9,12 @@ export function renderStatus(status: CeremonyStatus): string[] {
     );
     lines.push(`  sha256 of the bytes to sign: ${role.sha256}`);
     for (const check of role.checks) {
-      const missing = check.result.verified
-        ? ''
-        : `; missing: ${check.missingHolders.join(', ') || 'none'}`;
+      const missing = check.met ? '' : `; missing: ${check.missingHolders.join(', ') || 'none'}`;
+      const keys = check.result.signed.length;
+      const once =
+        keys > check.holdersCounted ? `; ${keys} valid signatures, a holder's keys count once` : '';
       lines.push(
-        `  ${check.label}: ${check.result.signed.length} valid of threshold ${check.result.threshold} (signed: ${check.signedBy.join(', ') || 'nobody yet'}${missing})`,
+        `  ${check.label}: ${check.holdersCounted} of threshold ${check.result.threshold} holders signed (signed: ${check.signedBy.join(', ') || 'nobody yet'}${missing}${once})`,
       );
     }
     for (const s of role.stale) {
@@ -30,6 +31,16 @@ export function renderStatus(status: CeremonyStatus): string[] {
   return lines;
 }
 
+/** One line per staged role and authority: which holders' signatures count (finalize prints it). */
+export function signerLines(status: CeremonyStatus): string[] {
+  return status.roles.flatMap((role) =>
+    role.checks.map(
+      (c) =>
+        `${role.role} v${role.version}, ${c.label}: signed by ${c.signedBy.join(', ') || 'nobody'} (${c.holdersCounted} of threshold ${c.result.threshold} holders)`,
+    ),
+  );
+}
+
 /** JSON form of the status (for --json). */
 export function statusJson(status: CeremonyStatus): unknown {
   return {
@@ -44,7 +55,8 @@ export function statusJson(status: CeremonyStatus): unknown {
       checks: r.checks.map((c) => ({
         authority: c.label,
         threshold: c.result.threshold,
-        valid: c.result.signed.length,
+        valid: c.holdersCounted,
+        valid_keys: c.result.signed.length,
         signed_by: c.signedBy,
         missing: c.missingHolders,
         invalid_keyids: c.result.invalid,
