@@ -1,8 +1,19 @@
+import { RESTAGE_ADVICE } from './plan-drift.js';
 import type { CeremonyStatus } from '../ceremony/status.js';
 
-/** Human-readable status table lines. */
-export function renderStatus(status: CeremonyStatus): string[] {
-  const lines = [`ceremony ${status.id}`];
+/** Lines saying the staged drafts no longer follow the plan (none when `drift` is empty). */
+export function driftLines(drift: readonly string[]): string[] {
+  if (drift.length === 0) return [];
+  return [
+    'the plan changed after staging; the staged drafts are not what it gives now:',
+    ...drift.map((d) => `  ${d}`),
+    `  ${RESTAGE_ADVICE} (signatures over the old drafts stop counting); sign refuses until then`,
+  ];
+}
+
+/** Human-readable status table lines; `drift` from planDrift makes the ceremony not ready. */
+export function renderStatus(status: CeremonyStatus, drift: readonly string[] = []): string[] {
+  const lines = [`ceremony ${status.id}`, ...driftLines(drift)];
   for (const role of status.roles) {
     lines.push(
       `${role.role} v${role.version}  expires ${role.expires}  ${role.ready ? 'READY' : 'needs signatures'}`,
@@ -24,9 +35,11 @@ export function renderStatus(status: CeremonyStatus): string[] {
     }
   }
   lines.push(
-    status.ready
-      ? 'ready to finalize: run tuf-ceremony finalize'
-      : 'not ready: signatures are missing',
+    drift.length > 0
+      ? 'not ready: the staged drafts no longer follow the plan'
+      : status.ready
+        ? 'ready to finalize: run tuf-ceremony finalize'
+        : 'not ready: signatures are missing',
   );
   return lines;
 }
@@ -41,11 +54,12 @@ export function signerLines(status: CeremonyStatus): string[] {
   );
 }
 
-/** JSON form of the status (for --json). */
-export function statusJson(status: CeremonyStatus): unknown {
+/** JSON form of the status (for --json); `plan_changed` lists the drift, if any. */
+export function statusJson(status: CeremonyStatus, drift: readonly string[] = []): unknown {
   return {
     id: status.id,
-    ready: status.ready,
+    ready: status.ready && drift.length === 0,
+    plan_changed: [...drift],
     roles: status.roles.map((r) => ({
       role: r.role,
       version: r.version,

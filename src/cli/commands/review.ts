@@ -10,6 +10,8 @@ import {
   requireStaging,
   type LoadedCeremony,
 } from '../ceremony-context.js';
+import { planDrift } from '../plan-drift.js';
+import { driftLines } from '../status-text.js';
 
 /** The published `signed` of a role, if any. */
 export function publishedSigned(loaded: LoadedCeremony, role: string): AnySigned | undefined {
@@ -61,7 +63,9 @@ export const reviewCommand: Command = {
   options: { ...DIR_OPTION, holder: { type: 'string' } },
   async run(ctx, args) {
     const loaded = await loadCeremony(ceremonyDir(ctx, args));
-    for (const line of reviewLines(loaded, stringFlag(args, 'holder'))) ctx.out(line);
+    const lines = reviewLines(loaded, stringFlag(args, 'holder'));
+    // Holders review only what the plan says: a drifted draft is flagged before anything else.
+    for (const line of [...driftLines(await planDrift(loaded)), ...lines]) ctx.out(line);
     return 0;
   },
 };

@@ -7,6 +7,7 @@ import { writeHolderSignatures } from '../../repo/staging-store.js';
 import { stringFlag, stringList, type Command } from '../command.js';
 import { DIR_OPTION, ceremonyDir, loadCeremony, requireStaging } from '../ceremony-context.js';
 import { crashPoint } from '../crash-points.js';
+import { driftMessage, planDrift } from '../plan-drift.js';
 import { SECRET_OPTIONS, openEnrolledSigner } from '../key-access.js';
 import { confirmOrRefuse } from '../confirm.js';
 import { smokeTestStagedTrustedRoot } from '../sigstore-gate.js';
@@ -50,6 +51,10 @@ export const signCommand: Command = {
         `${loaded.plan.file}: no holder named "${holder}" (holders: ${Object.keys(loaded.plan.holders).join(', ')})`,
       );
     }
+    // Never sign drafts that no longer follow the plan (ceremony.yaml, keys/, target inputs).
+    const refusal = driftMessage(await planDrift(loaded));
+    if (refusal !== undefined)
+      throw new CeremonyError('STATE_INVALID', `${refusal}; nothing was signed`);
     const needs = signingNeeds(
       holder,
       holderKeys,

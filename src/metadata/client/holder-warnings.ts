@@ -1,13 +1,6 @@
 import { holderOfKey } from '../holder-field.js';
 import type { Key, RoleKeys } from '../model.js';
-
-/** JSON-quoted, with every control, bidi and invisible character escaped, for printing. */
-function quoted(text: string): string {
-  return JSON.stringify(text).replace(
-    /[\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
-}
+import { quotedForTerminal } from '../printable.js';
 
 /**
  * Warnings for roles in which the `x-tuf-ceremony-holder` fields show one holder with two keys:
@@ -30,7 +23,7 @@ export function sharedHolderWarnings(
     for (const [holder, ids] of byHolder) {
       if (ids.length < 2) continue;
       warnings.push(
-        `${where}: holder ${quoted(holder)} holds ${ids.length} keys of role ${quoted(role)} (${ids.map((k) => `${k.slice(0, 8)}…`).join(', ')}); its threshold of ${roleKeys.threshold} counts keys, so fewer people may meet it`,
+        `${where}: holder ${quotedForTerminal(holder)} holds ${ids.length} keys of role ${quotedForTerminal(role)} (${ids.map((k) => `${k.slice(0, 8)}…`).join(', ')}); its threshold of ${roleKeys.threshold} counts keys, so fewer people may meet it`,
       );
     }
   }
