@@ -23,6 +23,7 @@ import {
 import { DIR_OPTION, ceremonyDir, loadCeremony } from '../ceremony-context.js';
 import { SECRET_OPTIONS } from '../key-access.js';
 import { terminalPrompter } from '../prompt.js';
+import { keyFileCost } from '../key-file-cost.js';
 import { askNewPassphrase } from '../secrets.js';
 import { recordEvent } from '../transcript.js';
 import { enrollHardwareKey, HSM_OPTIONS } from '../hsm-enroll.js';
@@ -57,7 +58,7 @@ async function generateSoftwareKey(
     `${holder}'s new key file ${path}`,
   );
   // Private keys only ever reach the disk encrypted (scrypt + AES-256-GCM).
-  await writeEncryptedKeyFile(path, privateKey, passphrase);
+  await writeEncryptedKeyFile(path, privateKey, passphrase, keyFileCost(ctx, path));
   return { key, ref: `file:${path}` };
 }
 
