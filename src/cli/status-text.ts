@@ -1,5 +1,14 @@
 import { RESTAGE_ADVICE } from './plan-drift.js';
-import type { CeremonyStatus } from '../ceremony/status.js';
+import type { AuthorityCheck, CeremonyStatus } from '../ceremony/status.js';
+
+/** One authority's count, per holder: `new root v2: 1 of threshold 2 holders signed (...)`. */
+export function checkLine(check: AuthorityCheck): string {
+  const missing = check.met ? '' : `; missing: ${check.missingHolders.join(', ') || 'none'}`;
+  const keys = check.result.signed.length;
+  const once =
+    keys > check.holdersCounted ? `; ${keys} valid signatures, a holder's keys count once` : '';
+  return `${check.label}: ${check.holdersCounted} of threshold ${check.result.threshold} holders signed (signed: ${check.signedBy.join(', ') || 'nobody yet'}${missing}${once})`;
+}
 
 /** Lines saying the staged drafts no longer follow the plan (none when `drift` is empty). */
 export function driftLines(drift: readonly string[]): string[] {
@@ -19,15 +28,7 @@ export function renderStatus(status: CeremonyStatus, drift: readonly string[] = 
       `${role.role} v${role.version}  expires ${role.expires}  ${role.ready ? 'READY' : 'needs signatures'}`,
     );
     lines.push(`  sha256 of the bytes to sign: ${role.sha256}`);
-    for (const check of role.checks) {
-      const missing = check.met ? '' : `; missing: ${check.missingHolders.join(', ') || 'none'}`;
-      const keys = check.result.signed.length;
-      const once =
-        keys > check.holdersCounted ? `; ${keys} valid signatures, a holder's keys count once` : '';
-      lines.push(
-        `  ${check.label}: ${check.holdersCounted} of threshold ${check.result.threshold} holders signed (signed: ${check.signedBy.join(', ') || 'nobody yet'}${missing}${once})`,
-      );
-    }
+    for (const check of role.checks) lines.push(`  ${checkLine(check)}`);
     for (const s of role.stale) {
       lines.push(
         `  stale: ${s.holder}'s signature with key ${s.keyid.slice(0, 8)} was made over other bytes (sha256 ${s.signedSha256.slice(0, 16)}…) and does not count`,

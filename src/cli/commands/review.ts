@@ -8,10 +8,11 @@ import {
   ceremonyDir,
   loadCeremony,
   requireStaging,
+  statusOf,
   type LoadedCeremony,
 } from '../ceremony-context.js';
 import { planDrift } from '../plan-drift.js';
-import { driftLines } from '../status-text.js';
+import { checkLine, driftLines } from '../status-text.js';
 
 /** The published `signed` of a role, if any. */
 export function publishedSigned(loaded: LoadedCeremony, role: string): AnySigned | undefined {
@@ -48,9 +49,14 @@ export function reviewLines(loaded: LoadedCeremony, holder: string | undefined):
       return [`${holder} has nothing to sign in ceremony ${staging.ceremony.id}`];
   }
   const lines = [`ceremony ${staging.ceremony.id}`];
+  const status = statusOf(loaded);
   for (const role of roles) {
     const draft = staging.drafts.get(role);
-    if (draft) lines.push(...reviewDraft(draft, publishedSigned(loaded, role)));
+    if (!draft) continue;
+    lines.push(...reviewDraft(draft, publishedSigned(loaded, role)));
+    // Signatures so far, per holder (a holder's two signatures count once).
+    const checks = status.roles.find((r) => r.role === role)?.checks ?? [];
+    for (const check of checks) lines.push(`  ${checkLine(check)}`);
   }
   return lines;
 }

@@ -135,6 +135,10 @@ describe('signing only what the plan says', () => {
     expect(after.json).toMatchObject({ plan_changed: [] });
     const root = after.json.roles.find((r) => r.role === 'root');
     expect(root?.checks[0]).toMatchObject({ threshold: 3, valid: 1, signed_by: ['alice'] });
+    const counted =
+      'new root v1: 1 of threshold 3 holders signed (signed: alice; missing: bob, carol)';
+    expect((await ceremony.ok(['review'])).stdout).toContain(counted);
+    expect((await ceremony.run(['status'])).stdout).toContain(counted);
   });
 
   it('treats an unknown --role as a usage error', async () => {
