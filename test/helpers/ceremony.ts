@@ -76,8 +76,12 @@ export class CeremonyFixture {
     return variable;
   }
 
-  /** Generates and enrolls an ed25519 key for a holder. */
-  async addKey(holder: string, algorithm = 'ed25519'): Promise<void> {
+  /** Generates and enrolls an ed25519 key for a holder (`extra`: e.g. `--replace`). */
+  async addKey(
+    holder: string,
+    algorithm = 'ed25519',
+    extra: readonly string[] = [],
+  ): Promise<void> {
     await this.ok([
       'key',
       'add',
@@ -89,6 +93,7 @@ export class CeremonyFixture {
       join(this.keysDir, `${holder}-${Date.now()}.key`),
       '--passphrase-env',
       this.passphraseVar(holder),
+      ...extra,
     ]);
   }
 
