@@ -128,6 +128,8 @@ export class CeremonyFixture {
 export interface StatusJson {
   id: string;
   ready: boolean;
+  /** How the staged drafts differ from what the plan gives now (empty when they follow it). */
+  plan_changed: string[];
   roles: {
     role: string;
     version: number;
@@ -136,7 +138,9 @@ export interface StatusJson {
     checks: {
       authority: string;
       threshold: number;
+      /** Distinct holders whose signatures count; `valid_keys` counts keys. */
       valid: number;
+      valid_keys: number;
       signed_by: string[];
       missing: string[];
     }[];
