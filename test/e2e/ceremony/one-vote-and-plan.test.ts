@@ -58,6 +58,19 @@ describe('one holder, one vote', () => {
     expect(await treeDigest(ceremony.dir)).toEqual(before);
     expect(await readdir(ceremony.keysDir)).not.toContain('alice-second.key');
 
+    // A new key file needs a passphrase of 12 characters or more: refused with the reason.
+    const weak = await ceremony.run([...second.slice(0, -1), 'WEAK_PASS', '--replace'], {
+      WEAK_PASS: 'eleven char',
+    });
+    expect(weak.code).toBe(1);
+    oneLineError(weak.stderr);
+    expect(weak.stderr).toMatch(
+      /WEAK_PASS .*the passphrase has 11 character\(s\); a new key file needs at least 12/,
+    );
+    expect(weak.stderr).not.toContain('eleven char');
+    expect(await treeDigest(ceremony.dir)).toEqual(before);
+    expect(await readdir(ceremony.keysDir)).not.toContain('alice-second.key');
+
     const replaced = await ceremony.ok([...second, '--replace']);
     expect(replaced.stdout).toMatch(/retired alice's previous key [0-9a-f]{8}; the next/);
     const records = await enrolledRecords(ceremony, 'alice');
