@@ -63,6 +63,17 @@ export function oneVoteProblems(
   return problems;
 }
 
+/** Another holder's active key with the same public key as `candidate`, if any. */
+export function sameKeyElsewhere(
+  keys: readonly EnrolledKey[],
+  candidate: EnrolledKey,
+): EnrolledKey | undefined {
+  const identity = identityOf(candidate.key);
+  return activeKeys(keys).find(
+    (k) => k.holder !== candidate.holder && identityOf(k.key) === identity,
+  );
+}
+
 /** The holder behind a keyid: the key's own holder field, else the known holders, else the key. */
 export function holderOfKeyid(
   keyid: string,

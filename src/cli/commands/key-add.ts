@@ -3,7 +3,7 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { enrollKey, type EnrolledKey } from '../../ceremony/enrolled-key.js';
-import { activeKeys, oneVoteProblems } from '../../ceremony/one-vote.js';
+import { activeKeys, sameKeyElsewhere } from '../../ceremony/one-vote.js';
 import { CeremonyError } from '../../metadata/errors.js';
 import { keyFromPublicKeyObject } from '../../metadata/keys.js';
 import type { Key } from '../../metadata/model.js';
@@ -157,9 +157,13 @@ export const keyAddCommand: Command = {
       );
     }
     // One holder, one vote: the new key may not be another holder's key either.
-    const others = loaded.keys.filter((k) => !replaced.includes(k));
-    const [problem] = oneVoteProblems([...others, record], () => true);
-    if (problem !== undefined) throw new CeremonyError('STATE_INVALID', problem);
+    const twin = sameKeyElsewhere(loaded.keys, record);
+    if (twin !== undefined) {
+      throw new CeremonyError(
+        'STATE_INVALID',
+        `${twin.holder} already enrolled this public key (${twin.keyid.slice(0, 8)}): one key would count for two holders; each holder enrolls their own key; nothing was written`,
+      );
+    }
     const file = await saveEnrolledKey(loaded.paths, record);
     for (const old of replaced) {
       const reason = `replaced by ${record.keyid.slice(0, 8)}`;

@@ -79,6 +79,18 @@ describe('one holder, one vote', () => {
     const [current] = records.filter((r) => r.retired_at === undefined);
     expect(old?.retired_reason).toBe(`replaced by ${current?.keyid.slice(0, 8) ?? ''}`);
 
+    // Nor may a holder enroll another holder's key: one key would count for two people.
+    const bobFile = (await readdir(ceremony.keysDir)).find((n) => n.startsWith('bob-')) ?? '';
+    const beforeShared = await treeDigest(ceremony.dir);
+    const shared = await ceremony.run([
+      ...['key', 'add', '--holder', 'carol', '--replace'],
+      ...['--key-ref', `file:${join(ceremony.keysDir, bobFile)}`],
+    ]);
+    expect(shared.code).toBe(1);
+    oneLineError(shared.stderr);
+    expect(shared.stderr).toMatch(/bob already enrolled this public key \([0-9a-f]{8}\)/);
+    expect(await treeDigest(ceremony.dir)).toEqual(beforeShared);
+
     await ceremony.ok(['stage']);
     const review = await ceremony.ok(['review']);
     expect(review.stdout).toContain(

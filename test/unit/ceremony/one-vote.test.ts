@@ -2,7 +2,11 @@ import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { enrollKey, type EnrolledKey } from '../../../src/ceremony/enrolled-key.js';
 import { planNextVersions } from '../../../src/ceremony/next-versions.js';
-import { distinctHolders, oneVoteProblems } from '../../../src/ceremony/one-vote.js';
+import {
+  distinctHolders,
+  oneVoteProblems,
+  sameKeyElsewhere,
+} from '../../../src/ceremony/one-vote.js';
 import { parsePlan } from '../../../src/ceremony/plan.js';
 import { emptyPublishedRepo } from '../../../src/ceremony/published.js';
 import type { HolderSignatures } from '../../../src/ceremony/staging.js';
@@ -60,6 +64,8 @@ describe('one holder, one vote', () => {
     expect(oneVoteProblems([alice.record, retired], everyone)).toEqual([]);
     expect(oneVoteProblems([alice.record, alice2.record], (h) => h !== 'alice')).toEqual([]);
     const shared = enrollKey('carol', bob.record.key, 'file:/k/c', 'x');
+    expect(sameKeyElsewhere([alice.record, bob.record], shared)).toBe(bob.record);
+    expect(sameKeyElsewhere([alice.record, carol.record], shared)).toBeUndefined();
     expect(oneVoteProblems([bob.record, shared], everyone)).toEqual([
       `bob and carol enrolled the same public key (${bob.record.keyid.slice(0, 8)}, ${shared.keyid.slice(0, 8)}): one key would count for two holders; each holder enrolls their own key`,
     ]);
