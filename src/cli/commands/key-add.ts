@@ -5,7 +5,8 @@ import { join, resolve } from 'node:path';
 import { enrollKey, type EnrolledKey } from '../../ceremony/enrolled-key.js';
 import { activeKeys, sameKeyElsewhere } from '../../ceremony/one-vote.js';
 import { CeremonyError } from '../../metadata/errors.js';
-import { keyFromPublicKeyObject } from '../../metadata/keys.js';
+import { keyFingerprintDigest, keyFromPublicKeyObject } from '../../metadata/keys.js';
+import { keyPictureLines } from '../fingerprint-text.js';
 import type { Key } from '../../metadata/model.js';
 import { formatExpiry } from '../../metadata/time.js';
 import { saveEnrolledKey } from '../../repo/enrolled-keys-store.js';
@@ -206,6 +207,7 @@ export const keyAddCommand: Command = {
       ctx.out(`  keyid:       ${record.keyid}`);
       ctx.out(`  fingerprint: ${record.fingerprint}`);
       ctx.out(`  key ref:     ${record.key_ref}`);
+      ctx.out(keyPictureLines(holder, keyFingerprintDigest(record.key)).join('\n'));
       for (const old of replaced)
         ctx.out(
           `retired ${holder}'s previous key ${old.keyid.slice(0, 8)}; the next tuf-ceremony stage rotates it out (the old root's threshold still signs the rotation)`,

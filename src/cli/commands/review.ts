@@ -2,7 +2,8 @@ import { reviewDraft } from '../../ceremony/review.js';
 import { signingNeeds } from '../../ceremony/signing-needs.js';
 import type { AnySigned } from '../../metadata/model.js';
 import { CeremonyError } from '../../metadata/errors.js';
-import { stringFlag, type Command } from '../command.js';
+import { boolFlag, stringFlag, type Command } from '../command.js';
+import { hashPictureLines } from '../fingerprint-text.js';
 import {
   DIR_OPTION,
   ceremonyDir,
@@ -23,7 +24,11 @@ export function publishedSigned(loaded: LoadedCeremony, role: string): AnySigned
 }
 
 /** Review lines for the staged roles (all, or those a holder must sign). */
-export function reviewLines(loaded: LoadedCeremony, holder: string | undefined): string[] {
+export function reviewLines(
+  loaded: LoadedCeremony,
+  holder: string | undefined,
+  options: { qr?: boolean } = {},
+): string[] {
   const staging = requireStaging(loaded);
   let roles = staging.ceremony.roles;
   if (holder !== undefined) {
@@ -54,6 +59,13 @@ export function reviewLines(loaded: LoadedCeremony, holder: string | undefined):
     const draft = staging.drafts.get(role);
     if (!draft) continue;
     lines.push(...reviewDraft(draft, publishedSigned(loaded, role)));
+    lines.push(
+      ...hashPictureLines(
+        `${role} v${draft.metadata.signed.version}`,
+        draft.sha256,
+        options.qr === true,
+      ),
+    );
     // Signatures so far, per holder (a holder's two signatures count once).
     const checks = status.roles.find((r) => r.role === role)?.checks ?? [];
     for (const check of checks) lines.push(`  ${checkLine(check)}`);
@@ -65,11 +77,19 @@ export function reviewLines(loaded: LoadedCeremony, holder: string | undefined):
 export const reviewCommand: Command = {
   name: 'review',
   summary: 'show what each staged role changes and the sha256 of the exact bytes to be signed',
-  usage: 'tuf-ceremony review [--dir DIR] [--holder NAME]',
-  options: { ...DIR_OPTION, holder: { type: 'string' } },
+  usage: 'tuf-ceremony review [--dir DIR] [--holder NAME] [--qr]',
+  options: {
+    ...DIR_OPTION,
+    holder: { type: 'string' },
+    qr: {
+      type: 'boolean',
+      description: 'also print a QR code of each sha256, for viewers to scan from the screen',
+    },
+  },
   async run(ctx, args) {
     const loaded = await loadCeremony(ceremonyDir(ctx, args));
-    const lines = reviewLines(loaded, stringFlag(args, 'holder'));
+    const qr = boolFlag(args, 'qr');
+    const lines = reviewLines(loaded, stringFlag(args, 'holder'), { qr });
     // Holders review only what the plan says: a drifted draft is flagged before anything else.
     for (const line of [...driftLines(await planDrift(loaded)), ...lines]) ctx.out(line);
     return 0;

@@ -4,7 +4,7 @@ import { CeremonyError } from '../../metadata/errors.js';
 import { signAndCheck } from '../../metadata/sign.js';
 import { formatExpiry } from '../../metadata/time.js';
 import { writeHolderSignatures } from '../../repo/staging-store.js';
-import { stringFlag, stringList, type Command } from '../command.js';
+import { boolFlag, stringFlag, stringList, type Command } from '../command.js';
 import { DIR_OPTION, ceremonyDir, loadCeremony, requireStaging } from '../ceremony-context.js';
 import { crashPoint } from '../crash-points.js';
 import { driftMessage, planDrift } from '../plan-drift.js';
@@ -27,7 +27,7 @@ export const signCommand: Command = {
   summary:
     "sign every staged role the holder's keys are needed for (root rotations: under old and new root)",
   usage:
-    'tuf-ceremony sign --holder NAME [--dir DIR] [--key-ref REF] [--passphrase-env VAR | --pin-env VAR] [--expect-sha256 HASH]... [--yes]',
+    'tuf-ceremony sign --holder NAME [--dir DIR] [--key-ref REF] [--passphrase-env VAR | --pin-env VAR] [--expect-sha256 HASH]... [--yes] [--qr]',
   options: {
     ...DIR_OPTION,
     ...SECRET_OPTIONS,
@@ -35,6 +35,10 @@ export const signCommand: Command = {
     'key-ref': { type: 'string' },
     'expect-sha256': { type: 'string', multiple: true },
     yes: { type: 'boolean', short: 'y' },
+    qr: {
+      type: 'boolean',
+      description: 'also print a QR code of each sha256 in the review, for viewers to scan',
+    },
   },
   async run(ctx, args) {
     const holder = stringFlag(args, 'holder');
@@ -68,7 +72,7 @@ export const signCommand: Command = {
       return 0;
     }
     // Never sign bytes the holder did not see: the review is printed, and confirmed (or --yes).
-    for (const line of reviewLines(loaded, holder)) ctx.out(line);
+    for (const line of reviewLines(loaded, holder, { qr: boolFlag(args, 'qr') })) ctx.out(line);
     const expected = stringList(args, 'expect-sha256');
     for (const need of needs) {
       const sha = staging.drafts.get(need.role)?.sha256 ?? '';
