@@ -57,9 +57,9 @@ export const TRUSTED_ROOT_OPTIONS: OptionSpec = {
   ...DOCUMENT_OPTIONS,
   'media-type': {
     type: 'string',
-    valueName: 'VERSION',
+    valueName: '0.1|0.2',
     description:
-      'media type of a new trusted root: 0.1 (default, read by every client) or 0.2 (refused by sigstore-go, cosign and sigstore-python)',
+      'media type of a new trusted_root.json: 0.1 (default, read by every client) or 0.2 (refused by sigstore-go, cosign and sigstore-python); an existing file keeps its own',
   },
 };
 
