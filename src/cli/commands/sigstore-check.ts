@@ -33,6 +33,7 @@ export const sigstoreCheckCommand: Command = {
   summary:
     'lint trusted_root.json and signing_config as clients read them, and verify canary bundles against the trusted root with sigstore-js',
   usage: USAGE,
+  exitCodes: { 1: 'a lint rule failed or a canary did not verify (each is printed)' },
   description:
     'In a ceremony (no --file), checks its targets/trusted_root.json and signing_config.v0.2.json and every bundle in sigstore-canaries/ (NAME.sigstore.json, with the artifact NAME beside it for message signatures). Exit 1 when a lint rule fails or a canary does not verify; warnings are printed.',
   examples: [

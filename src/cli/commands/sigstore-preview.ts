@@ -16,6 +16,7 @@ export const sigstorePreviewCommand: Command = {
   summary:
     'show which Rekor, TSA and Fulcio sigstore-go/cosign, sigstore-python and sigstore-js would use at a time, and where they disagree',
   usage: USAGE,
+  exitCodes: { 1: 'the clients would use different services, or one refuses the signing config' },
   description:
     "Reads the ceremony's signing_config.v0.2.json and trusted_root.json (or --signing-config and --file). Exit 1 when the clients disagree or one refuses the signing config.",
   examples: [
