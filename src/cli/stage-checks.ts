@@ -28,7 +28,12 @@ export interface StageCheckResult {
 
 /** Lints the ceremony's trust material; throws on errors, returns the warnings (with the plan's). */
 export async function stageChecks(loaded: LoadedCeremony, now: number): Promise<StageCheckResult> {
-  const inputs = await readCeremonyTrustInputs(loaded.paths.root);
+  // Bytes already published are not re-judged: only what this ceremony would sign is.
+  const published = loaded.published.targets?.metadata.signed.targets ?? {};
+  const inputs = await readCeremonyTrustInputs(
+    loaded.paths.root,
+    (path) => published[path]?.hashes.sha256,
+  );
   const warnings = planClientWarnings(loaded);
   if (inputs.trustedRoot === undefined && inputs.signingConfig === undefined) {
     return { warnings, hasTrustMaterial: false };

@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import { sha256Hex } from '../../metadata/bytes.js';
 import { CeremonyError } from '../../metadata/errors.js';
 import { ceremonyPaths } from '../../repo/ceremony-paths.js';
 import { pathExists } from '../../repo/path-exists.js';
@@ -95,18 +96,30 @@ export async function readTrustInputs(ctx: CommandContext, args: ParsedArgs): Pr
   return readCeremonyTrustInputs(dir);
 }
 
-/** The ceremony's target inputs trusted_root.json and signing_config.v0.2.json that exist. */
-export async function readCeremonyTrustInputs(dir: string): Promise<TrustInputs> {
+/**
+ * The ceremony's target inputs trusted_root.json and signing_config.v0.2.json that exist, except
+ * those whose sha256 `skipSha256` names for their path (e.g. exactly the published bytes).
+ */
+export async function readCeremonyTrustInputs(
+  dir: string,
+  skipSha256: (path: string) => string | undefined = () => undefined,
+): Promise<TrustInputs> {
   const inputs = targetInputPaths(dir).dir;
-  const rootPath = join(inputs, SIGSTORE_TARGET_PATHS.trusted_root);
-  const configPath = join(inputs, SIGSTORE_TARGET_PATHS.signing_config);
+  const read = async <T>(
+    target: string,
+    decode: (bytes: Uint8Array, file: string) => T,
+  ): Promise<{ doc: T; file: string } | undefined> => {
+    const path = join(inputs, target);
+    if (!(await pathExists(path))) return undefined;
+    const bytes = await readBounded(path, MAX_DOCUMENT_BYTES);
+    if (skipSha256(target) === sha256Hex(bytes)) return undefined;
+    return { doc: decode(bytes, path), file: path };
+  };
+  const trustedRoot = await read(SIGSTORE_TARGET_PATHS.trusted_root, decodeTrustedRoot);
+  const signingConfig = await read(SIGSTORE_TARGET_PATHS.signing_config, decodeSigningConfig);
   return {
     ceremonyDir: dir,
-    ...((await pathExists(rootPath))
-      ? { trustedRoot: await readDocument(rootPath, decodeTrustedRoot) }
-      : {}),
-    ...((await pathExists(configPath))
-      ? { signingConfig: await readDocument(configPath, decodeSigningConfig) }
-      : {}),
+    ...(trustedRoot ? { trustedRoot } : {}),
+    ...(signingConfig ? { signingConfig } : {}),
   };
 }
