@@ -4,6 +4,7 @@ import { parseTime } from '../metadata/time.js';
 import { EXIT, type Command, type CommandContext } from './command.js';
 import { COMMAND_MODULES } from './commands/index.js';
 import { exitCodeFor } from './errors.js';
+import { namesSecretVariable } from './secrets.js';
 
 function words(name: string): string[] {
   return name.split(' ');
@@ -113,10 +114,10 @@ export async function runCli(
       );
     }
     if (!command.positionals && parsed.positionals.length > 0) {
-      throw new CeremonyError(
-        'USAGE',
-        `unexpected argument "${parsed.positionals[0] ?? ''}" (usage: ${command.usage})`,
-      );
+      const what = namesSecretVariable(rest)
+        ? 'unexpected argument (not repeated: it may be part of a secret)'
+        : `unexpected argument "${parsed.positionals[0] ?? ''}"`;
+      throw new CeremonyError('USAGE', `${what} (usage: ${command.usage})`);
     }
     return await command.run(ctx, { values: parsed.values, positionals: parsed.positionals });
   } catch (err) {

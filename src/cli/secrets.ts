@@ -13,6 +13,16 @@ export const SECRET_FLAGS: OptionSpec = {
   'pin-env': { type: 'string' },
 };
 
+/**
+ * True when argv names a secret variable: a stray word there may be a secret typed unquoted
+ * (`--passphrase-env my pass`), so messages must not quote it.
+ */
+export function namesSecretVariable(argv: readonly string[]): boolean {
+  return argv.some((arg) =>
+    Object.keys(SECRET_FLAGS).some((flag) => arg === `--${flag}` || arg.startsWith(`--${flag}=`)),
+  );
+}
+
 const FLAG_OF: Record<SecretKind, string> = { passphrase: '--passphrase-env', PIN: '--pin-env' };
 const VARIABLE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -38,7 +48,8 @@ export class EnvSecretSource implements RetryingSecretSource {
       return Promise.reject(
         new CeremonyError(
           'USAGE',
-          `environment variable ${this.variable} (named by ${this.flag}) is ${value === undefined ? 'not set' : 'empty'}; it should hold the ${kind} for ${label}`,
+          // The flag's value is not repeated: a secret typed in place of a name would be printed.
+          `the environment variable named by ${this.flag} is ${value === undefined ? 'not set' : 'empty'}; it should hold the ${kind} for ${label} (check the name given to ${this.flag})`,
         ),
       );
     }
