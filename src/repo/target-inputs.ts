@@ -5,6 +5,7 @@ import { targetFileFor, checkTargetPath } from '../metadata/build-targets.js';
 import { CeremonyError } from '../metadata/errors.js';
 import type { TargetFile } from '../metadata/model.js';
 import { writeFileAtomic } from './atomic-write.js';
+import { isTemporaryName } from './temporary-files.js';
 import { readTargetsCustom, targetsCustomFile } from './targets-custom.js';
 
 // The target files a ceremony publishes live in the ceremony repository: the top-level targets
@@ -29,6 +30,8 @@ export function roleInputDir(root: string, role: string): string {
 
 async function walk(dir: string, base: string, out: string[]): Promise<void> {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
+    // A killed write's temporary file is never an input (it would be published as a target).
+    if (isTemporaryName(entry.name)) continue;
     const path = join(dir, entry.name);
     if (entry.isDirectory()) await walk(path, base, out);
     else if (entry.isFile() && entry.name !== '.gitkeep')
@@ -90,7 +93,7 @@ export async function readDelegatedTargetInputs(
   }
   const custom = await readTargetsCustom(root);
   for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    if (entry.isFile() && entry.name === '.gitkeep') continue;
+    if ((entry.isFile() && entry.name === '.gitkeep') || isTemporaryName(entry.name)) continue;
     if (!entry.isDirectory() || !delegations.includes(entry.name)) {
       throw new CeremonyError(
         'STATE_INVALID',

@@ -26,7 +26,8 @@ import {
 import { crashPoint } from '../crash-points.js';
 import { SECRET_OPTIONS } from '../key-access.js';
 import { onlineSigners } from '../online-signers.js';
-import { recordEvent, writeSummary } from '../transcript.js';
+import { isFinalized, lastFinalizedCeremony, recordEvent, writeSummary } from '../transcript.js';
+import { repairSignatureEvents } from '../transcript-repair.js';
 
 /**
  * True when every staged role is already in the published repository at its staged version with
@@ -104,7 +105,16 @@ export const finalizeCommand: Command = {
   options: { ...DIR_OPTION, ...SECRET_OPTIONS },
   async run(ctx, args) {
     const loaded = await loadCeremony(ceremonyDir(ctx, args));
+    if (!loaded.staging) {
+      // A finalize killed while clearing staged/ had finished its work: nothing is left to do.
+      const done = await lastFinalizedCeremony(loaded.paths);
+      if (done !== undefined) {
+        ctx.out(`ceremony ${done} is finalized; nothing is staged`);
+        return 0;
+      }
+    }
     const staging = requireStaging(loaded);
+    await repairSignatureEvents(ctx, loaded);
     const repoDir = loaded.paths.repository;
     const now = ctx.now();
     if (await alreadyPublished(loaded)) {
@@ -115,14 +125,16 @@ export const finalizeCommand: Command = {
         now,
       });
       summarize(ctx, report);
-      await recordEvent(
-        loaded.paths,
-        'coordinator',
-        now,
-        'ceremony.finalized',
-        staging.ceremony.id,
-        { resumed: true },
-      );
+      if (!(await isFinalized(loaded.paths, staging.ceremony.id))) {
+        await recordEvent(
+          loaded.paths,
+          'coordinator',
+          now,
+          'ceremony.finalized',
+          staging.ceremony.id,
+          { resumed: true },
+        );
+      }
       await writeSummary(loaded.paths, staging.ceremony.id, loaded.plan);
       await clearStaging(loaded.paths);
       ctx.out(`ceremony ${staging.ceremony.id} was already published; staging cleared`);
@@ -168,6 +180,7 @@ export const finalizeCommand: Command = {
     await recordEvent(loaded.paths, 'coordinator', now, 'ceremony.finalized', staging.ceremony.id, {
       files,
     });
+    crashPoint('finalize:after-event');
     await writeSummary(loaded.paths, staging.ceremony.id, loaded.plan);
     await clearStaging(loaded.paths);
     summarize(ctx, report);

@@ -2,13 +2,14 @@ import type { JsonObject } from '../../metadata/json.js';
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { enrollKey } from '../../ceremony/enrolled-key.js';
-import { CeremonyError } from '../../metadata/errors.js';
+import { enrollKey, type EnrolledKey } from '../../ceremony/enrolled-key.js';
+import { CeremonyError, isCeremonyError } from '../../metadata/errors.js';
 import { keyFromPublicKeyObject } from '../../metadata/keys.js';
 import type { Key } from '../../metadata/model.js';
 import { formatExpiry } from '../../metadata/time.js';
-import { saveEnrolledKey } from '../../repo/enrolled-keys-store.js';
-import { fileRefPath } from '../../signing/file-key-resolver.js';
+import { enrolledKeyFile, saveEnrolledKey } from '../../repo/enrolled-keys-store.js';
+import { pathExists } from '../../repo/path-exists.js';
+import { FileKeyResolver, fileRefPath } from '../../signing/file-key-resolver.js';
 import { readKeyFilePublicKey, writeEncryptedKeyFile } from '../../signing/key-file.js';
 import { keyRefScheme } from '../../signing/key-ref.js';
 import { generatePrivateKey, type SoftwareAlgorithm } from '../../signing/software-signer.js';
@@ -19,11 +20,12 @@ import {
   type CommandContext,
   type ParsedArgs,
 } from '../command.js';
-import { DIR_OPTION, ceremonyDir, loadCeremony } from '../ceremony-context.js';
+import { DIR_OPTION, ceremonyDir, loadCeremony, type LoadedCeremony } from '../ceremony-context.js';
+import { crashPoint } from '../crash-points.js';
 import { SECRET_OPTIONS } from '../key-access.js';
 import { terminalPrompter } from '../prompt.js';
-import { askNewPassphrase } from '../secrets.js';
-import { recordEvent } from '../transcript.js';
+import { askNewPassphrase, secretSourceFor } from '../secrets.js';
+import { openCeremonyHasEvent, recordEvent } from '../transcript.js';
 import { enrollHardwareKey, HSM_OPTIONS } from '../hsm-enroll.js';
 
 const ALGORITHMS: Record<string, SoftwareAlgorithm> = {
@@ -36,12 +38,19 @@ function defaultKeyDir(ctx: CommandContext): string {
   return ctx.env.TUF_CEREMONY_KEY_DIR ?? join(homedir(), '.tuf-ceremony', 'keys');
 }
 
+/** A generated key file; `resumed` when an interrupted run had already written it. */
+interface GeneratedKey {
+  key: Key;
+  ref: string;
+  resumed: boolean;
+}
+
 async function generateSoftwareKey(
   ctx: CommandContext,
   args: ParsedArgs,
   holder: string,
   algorithm: SoftwareAlgorithm,
-): Promise<{ key: Key; ref: string }> {
+): Promise<GeneratedKey> {
   const privateKey: KeyObject = generatePrivateKey(algorithm);
   const key = keyFromPublicKeyObject(createPublicKey(privateKey));
   const stamp = formatExpiry(ctx.now()).replace(/[-:]/g, '').slice(0, 15);
@@ -49,6 +58,9 @@ async function generateSoftwareKey(
     ctx.cwd,
     stringFlag(args, 'key-file') ?? join(defaultKeyDir(ctx), `${holder}-${algorithm}-${stamp}.key`),
   );
+  if (stringFlag(args, 'key-file') !== undefined && (await pathExists(path))) {
+    return await continueWithKeyFile(ctx, args, holder, path);
+  }
   const passphrase = await askNewPassphrase(
     ctx,
     args,
@@ -57,7 +69,35 @@ async function generateSoftwareKey(
   );
   // Private keys only ever reach the disk encrypted (scrypt + AES-256-GCM).
   await writeEncryptedKeyFile(path, privateKey, passphrase);
-  return { key, ref: `file:${path}` };
+  crashPoint('key-add:after-key-file');
+  return { key, ref: `file:${path}`, resumed: false };
+}
+
+/**
+ * A rerun of `key add --generate --key-file PATH` after a run that wrote PATH and was stopped
+ * before enrolling it: the file opens with the holder's passphrase (so it is theirs and whole),
+ * and its key is enrolled instead of a new one. A file that does not open is never replaced.
+ */
+async function continueWithKeyFile(
+  ctx: CommandContext,
+  args: ParsedArgs,
+  holder: string,
+  path: string,
+): Promise<GeneratedKey> {
+  const secrets = secretSourceFor(ctx, args, terminalPrompter());
+  let signer;
+  try {
+    signer = await new FileKeyResolver(ctx.cwd).open(`file:${path}`, secrets);
+  } catch (err) {
+    if (!isCeremonyError(err, 'SECRET_INVALID')) throw err;
+    throw new CeremonyError(
+      'IO',
+      `${path}: already exists and does not open with ${holder}'s passphrase; refusing to overwrite it`,
+    );
+  }
+  await signer.close();
+  ctx.err(`${path} already exists (an earlier run was stopped): enrolling the key it holds`);
+  return { key: signer.key, ref: `file:${path}`, resumed: true };
 }
 
 async function existingKey(ctx: CommandContext, ref: string): Promise<{ key: Key; ref: string }> {
@@ -66,6 +106,20 @@ async function existingKey(ctx: CommandContext, ref: string): Promise<{ key: Key
   }
   const path = fileRefPath(ref, ctx.cwd);
   return { key: keyFromPublicKeyObject(await readKeyFilePublicKey(path)), ref: `file:${path}` };
+}
+
+/** Whether the open ceremony's transcript records the enrollment of this key. */
+async function enrollmentRecorded(
+  ctx: CommandContext,
+  loaded: LoadedCeremony,
+  record: EnrolledKey,
+): Promise<boolean> {
+  return openCeremonyHasEvent(
+    loaded.paths,
+    ctx.now(),
+    'key.enrolled',
+    (data) => data.keyid === record.keyid,
+  );
 }
 
 /** `tuf-ceremony key add`: generates or enrolls a holder's key and records its public part. */
@@ -103,7 +157,7 @@ export const keyAddCommand: Command = {
     }
     const generate = stringFlag(args, 'generate');
     const keyRef = stringFlag(args, 'key-ref');
-    let result: { key: Key; ref: string; attestation?: JsonObject };
+    let result: { key: Key; ref: string; attestation?: JsonObject; resumed?: boolean };
     if (boolFlag(args, 'hsm')) {
       result = await enrollHardwareKey(ctx, args, holder, generate);
     } else if (generate !== undefined) {
@@ -119,13 +173,20 @@ export const keyAddCommand: Command = {
     }
     const record = enrollKey(holder, result.key, result.ref, formatExpiry(ctx.now()));
     if (result.attestation !== undefined) record.attestation = result.attestation;
-    if (loaded.keys.some((k) => k.keyid === record.keyid)) {
+    const enrolled = loaded.keys.some((k) => k.keyid === record.keyid);
+    if (
+      enrolled &&
+      !(result.resumed === true && !(await enrollmentRecorded(ctx, loaded, record)))
+    ) {
       throw new CeremonyError(
         'STATE_INVALID',
         `key ${record.keyid.slice(0, 8)} is already enrolled for ${holder}`,
       );
     }
-    const file = await saveEnrolledKey(loaded.paths, record);
+    const file = enrolled
+      ? enrolledKeyFile(loaded.paths, record)
+      : await saveEnrolledKey(loaded.paths, record);
+    crashPoint('key-add:after-enroll');
     await recordEvent(loaded.paths, holder, ctx.now(), 'key.enrolled', undefined, {
       holder,
       keyid: record.keyid,

@@ -1,5 +1,6 @@
 import { boolFlag, stringList, type Command } from '../command.js';
 import { DIR_OPTION, ceremonyDir, loadCeremony } from '../ceremony-context.js';
+import { repairSignatureEvents } from '../transcript-repair.js';
 import { stageCeremony } from '../stage-ceremony.js';
 
 /** `tuf-ceremony stage`: computes the next versions that need signing into staged/. */
@@ -15,6 +16,7 @@ export const stageCommand: Command = {
   },
   async run(ctx, args) {
     const loaded = await loadCeremony(ceremonyDir(ctx, args));
+    await repairSignatureEvents(ctx, loaded);
     const outcome = await stageCeremony(loaded, ctx.now(), {
       force: stringList(args, 'role'),
       restage: boolFlag(args, 'restage'),
