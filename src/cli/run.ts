@@ -4,7 +4,8 @@ import { parseTime } from '../metadata/time.js';
 import { EXIT, type Command, type CommandContext } from './command.js';
 import { COMMAND_MODULES } from './commands/index.js';
 import { exitCodeFor } from './errors.js';
-import { namesSecretVariable } from './secrets.js';
+import { coreDumpWarning, disableCoreDumps } from './core-dumps.js';
+import { handlesSecrets, namesSecretVariable } from './secrets.js';
 
 function words(name: string): string[] {
   return name.split(' ');
@@ -76,6 +77,8 @@ export async function runCli(
 ): Promise<number> {
   try {
     if (argv.length === 0 && ctx.interactive) {
+      const warning = coreDumpWarning(disableCoreDumps());
+      if (warning !== undefined) ctx.err(warning);
       const { runGuided } = await import('./guided.js');
       const { terminalPrompter } = await import('./prompt.js');
       return await runGuided(ctx, terminalPrompter(), runCli);
@@ -118,6 +121,11 @@ export async function runCli(
         ? 'unexpected argument (not repeated: it may be part of a secret)'
         : `unexpected argument "${parsed.positionals[0] ?? ''}"`;
       throw new CeremonyError('USAGE', `${what} (usage: ${command.usage})`);
+    }
+    if (handlesSecrets(command)) {
+      // Before any passphrase or PIN is read: no core dump may ever hold one.
+      const warning = coreDumpWarning(disableCoreDumps());
+      if (warning !== undefined) ctx.err(warning);
     }
     return await command.run(ctx, { values: parsed.values, positionals: parsed.positionals });
   } catch (err) {

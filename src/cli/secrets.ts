@@ -1,7 +1,13 @@
 import { CeremonyError } from '../metadata/errors.js';
 import { MAX_SECRET_ATTEMPTS, type RetryingSecretSource } from '../signing/file-key-resolver.js';
 import type { SecretKind } from '../signing/key-ref.js';
-import { stringFlag, type CommandContext, type OptionSpec, type ParsedArgs } from './command.js';
+import {
+  stringFlag,
+  type Command,
+  type CommandContext,
+  type OptionSpec,
+  type ParsedArgs,
+} from './command.js';
 import type { Prompter } from './prompt.js';
 
 // Secrets (passphrases, PINs) come from a hidden prompt in a terminal, or from an environment
@@ -21,6 +27,11 @@ export function namesSecretVariable(argv: readonly string[]): boolean {
   return argv.some((arg) =>
     Object.keys(SECRET_FLAGS).some((flag) => arg === `--${flag}` || arg.startsWith(`--${flag}=`)),
   );
+}
+
+/** True for a command that may read a passphrase or PIN (it takes a secret flag, or is the demo). */
+export function handlesSecrets(command: Pick<Command, 'name' | 'options'>): boolean {
+  return command.name === 'demo' || Object.keys(SECRET_FLAGS).some((f) => f in command.options);
 }
 
 const FLAG_OF: Record<SecretKind, string> = { passphrase: '--passphrase-env', PIN: '--pin-env' };
