@@ -5,6 +5,7 @@ import { targetFileFor, checkTargetPath } from '../metadata/build-targets.js';
 import { CeremonyError } from '../metadata/errors.js';
 import type { TargetFile } from '../metadata/model.js';
 import { writeFileAtomic } from './atomic-write.js';
+import { targetFileOf } from './target-file-hash.js';
 import { isTemporaryName } from './temporary-files.js';
 import { readTargetsCustom, targetsCustomFile } from './targets-custom.js';
 
@@ -62,7 +63,7 @@ export async function readInputFolder(
   for (const path of paths) {
     checkTargetPath(path);
     const extra = hasOwn(custom, path) ? custom[path] : undefined;
-    setOwn(out, path, targetFileFor(await readFile(join(dir, path)), extra));
+    setOwn(out, path, await targetFileOf(join(dir, path), extra));
   }
   return out;
 }
