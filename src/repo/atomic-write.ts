@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { crashPoint } from './crash-hook.js';
@@ -40,19 +41,31 @@ export async function writeFileAtomic(
 /** Copy buffer: the only part of a copied file ever in memory. */
 const COPY_CHUNK = 1024 * 1024;
 
+/** Length and sha256 of a copied file, as copied. */
+export interface CopiedFile {
+  length: number;
+  sha256: string;
+}
+
 /**
  * Copies a file atomically (temporary file, fsync, rename, fsync of the directory) through one
  * reused buffer, so memory stays flat whatever the file's size; runs of zeros are skipped rather
- * than written, so a sparse file stays sparse. Returns the number of bytes copied.
+ * than written, so a sparse file stays sparse. The bytes are hashed as they are copied, and
+ * `check` (which may throw) sees the result before the rename: what is checked is what lands.
  */
-export async function copyFileAtomic(source: string, path: string, mode = 0o644): Promise<number> {
+export async function copyFileAtomic(
+  source: string,
+  path: string,
+  check: (copied: CopiedFile) => void = () => undefined,
+): Promise<CopiedFile> {
   const dir = dirname(path);
   await mkdir(dir, { recursive: true });
   const temp = temporaryPath(dir, path);
   const input = await open(source, 'r');
+  const hash = createHash('sha256');
   let length = 0;
   try {
-    const output = await open(temp, 'wx', mode);
+    const output = await open(temp, 'wx', 0o644);
     try {
       const buffer = Buffer.alloc(COPY_CHUNK);
       const zeros = Buffer.alloc(COPY_CHUNK);
@@ -60,6 +73,7 @@ export async function copyFileAtomic(source: string, path: string, mode = 0o644)
         const { bytesRead } = await input.read(buffer, 0, COPY_CHUNK, length);
         if (bytesRead === 0) break;
         const chunk = buffer.subarray(0, bytesRead);
+        hash.update(chunk);
         if (!chunk.equals(zeros.subarray(0, bytesRead))) {
           await output.write(chunk, 0, bytesRead, length);
         }
@@ -71,16 +85,18 @@ export async function copyFileAtomic(source: string, path: string, mode = 0o644)
     } finally {
       await output.close();
     }
+    const copied = { length, sha256: hash.digest('hex') };
+    check(copied);
     crashPoint('write:before-rename', basename(path));
     await rename(temp, path);
+    await syncDirectory(dir);
+    return copied;
   } catch (err) {
     await rm(temp, { force: true });
     throw err;
   } finally {
     await input.close();
   }
-  await syncDirectory(dir);
-  return length;
 }
 
 /** Fsyncs a directory, so a rename or removal in it survives a power cut. */

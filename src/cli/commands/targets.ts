@@ -131,7 +131,7 @@ export const targetsAddCommand: Command = {
     for (const { path, route, source } of inputs) {
       // Copied in the kernel, never read whole into memory (targets may be several GiB).
       const dest = join(roleInputDir(root, route.role), path);
-      const length = await copyFileAtomic(source, dest);
+      const { length } = await copyFileAtomic(source, dest);
       if (custom !== undefined) setOwn(customs, path, custom);
       ctx.out(`target ${path}: ${length} bytes, ${describe(route)}`);
     }
