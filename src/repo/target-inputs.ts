@@ -181,7 +181,9 @@ export async function publishTargetInput(
 ): Promise<void> {
   const file = join(roleInputDir(root, role), path);
   try {
-    await copyFileAtomic(file, dest, (c) => checkStaged(file, c.length, c.sha256, expected));
+    await copyFileAtomic(file, dest, (c) => {
+      checkStaged(file, c.length, c.sha256, expected);
+    });
   } catch (err) {
     if ((err as { code?: string }).code === 'ENOENT') throw missingInput(file);
     throw err;
