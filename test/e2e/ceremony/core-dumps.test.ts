@@ -21,7 +21,7 @@ describe('core dumps', () => {
     const { code, screen } = await inTerminal(
       ceremony.dir,
       [
-        { expect: 'New passphrase', send: 'first secret\r' },
+        { expect: 'New passphrase', send: 'correct horse battery staple\r' },
         { expect: 'Repeat the passphrase', send: '\u0003', proc: ['limits', 'coredump_filter'] },
       ],
       ceremony.env,
