@@ -4,6 +4,7 @@ import { allBinNames } from '../../metadata/delegation.js';
 import { CeremonyError } from '../../metadata/errors.js';
 import { boolFlag, stringList, type Command, JSON_OPTION } from '../command.js';
 import { DIR_OPTION, ceremonyDir, loadCeremony } from '../ceremony-context.js';
+import { repairSignatureEvents } from '../transcript-repair.js';
 import { stageCeremony } from '../stage-ceremony.js';
 import { stageChecks } from '../stage-checks.js';
 import { recordEvent } from '../transcript.js';
@@ -58,8 +59,10 @@ export const stageCommand: Command = {
   },
   async run(ctx, args) {
     const loaded = await loadCeremony(ceremonyDir(ctx, args));
+    // Trust material clients would reject stops staging before anything is written.
     const { warnings, hasTrustMaterial } = await stageChecks(loaded, ctx.now());
     for (const w of warnings) ctx.err(`warning: ${w}`);
+    await repairSignatureEvents(ctx, loaded);
     const outcome = await stageCeremony(loaded, ctx.now(), {
       force: checkForcedRoles(loaded.plan, stringList(args, 'role')),
       restage: boolFlag(args, 'restage'),
