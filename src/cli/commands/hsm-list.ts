@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { listTokens, type ListedToken } from '../../hsm/list.js';
 import { keyPictureLines } from '../fingerprint-text.js';
-import { boolFlag, EXIT, stringFlag, type Command } from '../command.js';
+import { boolFlag, EXIT, stringFlag, type Command, JSON_OPTION } from '../command.js';
 
 const USAGE = 'tuf-ceremony hsm list [--module PATH] [--json]';
 
@@ -32,9 +32,20 @@ export function renderTokens(tokens: readonly ListedToken[]): string[] {
 /** `hsm list`: PKCS#11 tokens and their keys, with fingerprints and key URIs. */
 export const hsmListCommand: Command = {
   name: 'hsm list',
+  examples: [
+    'tuf-ceremony hsm list',
+    'tuf-ceremony hsm list --module /usr/lib/softhsm/libsofthsm2.so --json',
+  ],
   summary: 'list PKCS#11 tokens and their keys (type, fingerprint, URI to enroll)',
   usage: USAGE,
-  options: { module: { type: 'string' }, json: { type: 'boolean' } },
+  options: {
+    module: {
+      type: 'string',
+      valueName: 'PATH',
+      description: 'PKCS#11 module to ask (default: every usual install path found)',
+    },
+    ...JSON_OPTION,
+  },
   async run(ctx, args) {
     const module = stringFlag(args, 'module');
     const tokens = await listTokens(

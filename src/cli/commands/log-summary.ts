@@ -66,16 +66,29 @@ async function pickLog(dir: string, id: string | undefined): Promise<TranscriptL
 /** `tuf-ceremony log summary [DIR]`: the Markdown summary of a ceremony transcript. */
 export const logSummaryCommand: Command = {
   name: 'log summary',
+  examples: [
+    'tuf-ceremony log summary',
+    'tuf-ceremony log summary --ceremony 2026-01-01-root-v1 --write',
+  ],
   summary:
     'print the Markdown summary of a ceremony transcript (--html: a self-contained page; --write: into its folder)',
   usage: 'tuf-ceremony log summary [DIR] [--ceremony ID] [--write] [--html]',
   options: {
-    ceremony: { type: 'string' },
-    write: { type: 'boolean' },
+    ceremony: {
+      type: 'string',
+      valueName: 'ID',
+      description:
+        'the ceremony to summarize (default: the only one, or the one with the latest event)',
+    },
+    write: {
+      type: 'boolean',
+      description:
+        'write the summary into ceremony-logs/ID/summary.md (with --html: summary.html) instead of printing it',
+    },
     html: {
       type: 'boolean',
       description:
-        'a self-contained HTML page instead: the summary with the fingerprint and QR code of every signed hash (with --write: summary.html)',
+        'a self-contained HTML page instead: the summary with the fingerprint and QR code of every signed hash',
     },
   },
   positionals: true,

@@ -1,8 +1,7 @@
 import { reviewDraft } from '../../ceremony/review.js';
 import { signingNeeds } from '../../ceremony/signing-needs.js';
 import type { AnySigned } from '../../metadata/model.js';
-import { CeremonyError } from '../../metadata/errors.js';
-import { boolFlag, stringFlag, type Command } from '../command.js';
+import { boolFlag, stringFlag, type Command, JSON_OPTION } from '../command.js';
 import { hashPictureLines } from '../fingerprint-text.js';
 import {
   DIR_OPTION,
@@ -11,6 +10,7 @@ import {
   requireStaging,
   statusOf,
   type LoadedCeremony,
+  unknownHolder,
 } from '../ceremony-context.js';
 import { planDrift } from '../plan-drift.js';
 import { checkLine, driftLines } from '../status-text.js';
@@ -36,10 +36,7 @@ export function reviewLines(
       Object.prototype.hasOwnProperty.call(loaded.plan.holders, holder) ||
       loaded.keys.some((k) => k.holder === holder);
     if (!known) {
-      throw new CeremonyError(
-        'USAGE',
-        `${loaded.plan.file}: no holder named "${holder}" (holders: ${Object.keys(loaded.plan.holders).join(', ')})`,
-      );
+      throw unknownHolder(loaded.plan, holder);
     }
     const needs = signingNeeds(
       holder,
@@ -76,15 +73,21 @@ export function reviewLines(
 /** `tuf-ceremony review`: what changes, and the sha256 of the exact bytes to sign. */
 export const reviewCommand: Command = {
   name: 'review',
+  examples: ['tuf-ceremony review --holder alice', 'tuf-ceremony review --json'],
   summary: 'show what each staged role changes and the sha256 of the exact bytes to be signed',
   usage: 'tuf-ceremony review [--dir DIR] [--holder NAME] [--qr]',
   options: {
     ...DIR_OPTION,
-    holder: { type: 'string' },
+    holder: {
+      type: 'string',
+      valueName: 'NAME',
+      description: 'show only the roles this holder signs (default: every staged role)',
+    },
     qr: {
       type: 'boolean',
       description: 'also print a QR code of each sha256, for viewers to scan from the screen',
     },
+    ...JSON_OPTION,
   },
   async run(ctx, args) {
     const loaded = await loadCeremony(ceremonyDir(ctx, args));

@@ -2,7 +2,7 @@ import type { Plan } from '../../ceremony/plan.js';
 import { succinctRolesOf } from '../../ceremony/target-routing.js';
 import { allBinNames } from '../../metadata/delegation.js';
 import { CeremonyError } from '../../metadata/errors.js';
-import { boolFlag, stringList, type Command } from '../command.js';
+import { boolFlag, stringList, type Command, JSON_OPTION } from '../command.js';
 import { DIR_OPTION, ceremonyDir, loadCeremony } from '../ceremony-context.js';
 import { stageCeremony } from '../stage-ceremony.js';
 
@@ -36,6 +36,7 @@ export function checkForcedRoles(plan: Plan, roles: readonly string[]): string[]
 /** `tuf-ceremony stage`: computes the next versions that need signing into staged/. */
 export const stageCommand: Command = {
   name: 'stage',
+  examples: ['tuf-ceremony stage', 'tuf-ceremony stage --role targets --json'],
   summary: 'compute the next version of every role that needs one, unsigned, into staged/',
   usage: 'tuf-ceremony stage [--dir DIR] [--role ROLE]... [--restage] [--json]',
   options: {
@@ -43,12 +44,15 @@ export const stageCommand: Command = {
     role: {
       type: 'string',
       multiple: true,
-      description:
-        'give this role a new version even when nothing changed (root, targets, a delegation or bin)',
       valueName: 'ROLE',
+      description:
+        'give this role a new version even when nothing requires one (root, targets, a delegation or bin)',
     },
-    restage: { type: 'boolean' },
-    json: { type: 'boolean' },
+    restage: {
+      type: 'boolean',
+      description: 'recompute a staged ceremony from the current plan and inputs',
+    },
+    ...JSON_OPTION,
   },
   async run(ctx, args) {
     const loaded = await loadCeremony(ceremonyDir(ctx, args));
