@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { Plan } from '../../ceremony/plan.js';
 import {
@@ -12,11 +11,16 @@ import { filterMap, hasOwn, setOwn } from '../../metadata/build-own.js';
 import { checkTargetPath } from '../../metadata/build-targets.js';
 import { CeremonyError } from '../../metadata/errors.js';
 import { isJsonObject } from '../../metadata/json.js';
-import { writeFileAtomic } from '../../repo/atomic-write.js';
+import { writeFilesAtomic } from '../../repo/atomic-write.js';
+import { mapBounded } from '../../repo/parallel.js';
+import { readUserFile } from '../fs-errors.js';
 import { removeTargetInput, roleInputDir, rolesWithInput } from '../../repo/target-inputs.js';
 import { readTargetsCustom, writeTargetsCustom } from '../../repo/targets-custom.js';
 import { stringFlag, type Command, JSON_OPTION } from '../command.js';
 import { DIR_OPTION, ceremonyDir, loadCeremony } from '../ceremony-context.js';
+
+/** How many target files are read and checked at once. */
+const READ_PARALLELISM = 16;
 
 const NEXT =
   'run tuf-ceremony stage (stage --restage while a ceremony is staged) to stage the new targets version';
@@ -114,9 +118,8 @@ export const targetsAddCommand: Command = {
       throw new CeremonyError('USAGE', '--path names one target: give one FILE with it');
     const roleFlag = stringFlag(args, 'role');
     const custom = parseCustom(stringFlag(args, 'custom'));
-    // Read and check everything first: bad input writes nothing.
-    const inputs = [];
-    for (const file of files) {
+    // Read and check everything first (a bounded number of files at once): bad input writes nothing.
+    const inputs = await mapBounded(files, READ_PARALLELISM, async (file) => {
       const path = checkTargetPath(pathFlag ?? basename(file));
       const route =
         roleFlag === undefined ? routeTarget(plan, path) : chosenRoute(plan, roleFlag, path);
@@ -129,15 +132,21 @@ export const targetsAddCommand: Command = {
           `${join(roleInputDir(root, elsewhere), path)}: ${path} is already a target of role ${elsewhere} (spec 5.6.7: clients use only the first role listing a path); run tuf-ceremony targets remove ${path} first`,
         );
       }
-      inputs.push({ path, route, bytes: await readFile(resolve(ctx.cwd, file)) });
-    }
+      return { path, route, bytes: await readUserFile(resolve(ctx.cwd, file), file) };
+    });
     const customs = await readTargetsCustom(root);
+    await writeFilesAtomic(
+      inputs.map(({ path, route, bytes }) => ({
+        path: join(roleInputDir(root, route.role), path),
+        data: bytes,
+      })),
+    );
+    if (custom !== undefined) for (const { path } of inputs) setOwn(customs, path, custom);
+    if (custom !== undefined) await writeTargetsCustom(root, customs);
+    // Reported once every file is written: a reader that goes away cannot stop the batch halfway.
     for (const { path, route, bytes } of inputs) {
-      await writeFileAtomic(join(roleInputDir(root, route.role), path), bytes);
-      if (custom !== undefined) setOwn(customs, path, custom);
       ctx.out(`target ${path}: ${bytes.length} bytes, ${describe(route)}`);
     }
-    if (custom !== undefined) await writeTargetsCustom(root, customs);
     ctx.out(NEXT);
     return 0;
   },
@@ -193,10 +202,7 @@ export const targetsRemoveCommand: Command = {
       removals.push({ path, role });
     }
     const customs = await readTargetsCustom(root);
-    for (const { path, role } of removals) {
-      await removeTargetInput(root, role, path);
-      ctx.out(`target ${path} removed from role ${role}`);
-    }
+    for (const { path, role } of removals) await removeTargetInput(root, role, path);
     if (removals.some(({ path }) => hasOwn(customs, path))) {
       const removed = new Set(removals.map(({ path }) => path));
       await writeTargetsCustom(
@@ -204,6 +210,7 @@ export const targetsRemoveCommand: Command = {
         filterMap(customs, (path) => !removed.has(path)),
       );
     }
+    for (const { path, role } of removals) ctx.out(`target ${path} removed from role ${role}`);
     ctx.out(NEXT);
     return 0;
   },
