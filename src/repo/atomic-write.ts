@@ -58,7 +58,9 @@ export async function writeFilesAtomic(
       temps[i] = await writeTemp(file.path, file.data, mode);
     });
   } catch (err) {
-    await Promise.all(temps.map((t) => (t === undefined ? undefined : rm(t, { force: true }))));
+    await Promise.all(
+      temps.filter((t): t is string => t !== undefined).map((t) => rm(t, { force: true })),
+    );
     throw err;
   }
   for (const [i, file] of files.entries()) await rename(temps[i] as string, file.path);

@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CeremonyFixture } from '../../helpers/ceremony.js';
-import { CLI } from '../../helpers/cli.js';
+import { CLI, runProcess } from '../../helpers/cli.js';
 import { PROJECT_ROOT } from '../../helpers/fixtures.js';
 
 // Output into a pipe whose reader has gone (`| head -1`): the command ends quietly (no EPIPE
@@ -12,25 +12,17 @@ import { PROJECT_ROOT } from '../../helpers/fixtures.js';
 const FILES = 5000;
 
 /** Runs `node CLI ARGS... | head -1` in bash; the CLI's exit status, stderr and head's output. */
-function throughHead(
+async function throughHead(
   args: readonly string[],
   cwd: string,
-): Promise<{ code: number; first: string; stderr: string }> {
+): Promise<{ code: number | null; first: string; stderr: string }> {
   const script =
     'node "$0" "$@" 2>"$ERR_FILE" | head -1; status=${PIPESTATUS[0]}; cat "$ERR_FILE" >&2; exit $status';
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-c', script, CLI, ...args], {
-      cwd,
-      env: { ...process.env, ERR_FILE: join(cwd, '..', 'stderr.txt') },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let first = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (first += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, first, stderr }));
+  const result = await runProcess('bash', ['-c', script, CLI, ...args], {
+    cwd,
+    env: { ERR_FILE: join(await mkdtemp(join(tmpdir(), 'tuf-ceremony-pipe-')), 'stderr.txt') },
   });
+  return { code: result.code, first: result.stdout, stderr: result.stderr };
 }
 
 describe('output into a closed pipe', () => {
