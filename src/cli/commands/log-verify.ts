@@ -1,7 +1,7 @@
 import { relative, resolve } from 'node:path';
 import { CeremonyError } from '../../metadata/errors.js';
 import { verifyTranscript } from '../../repo/transcript-store.js';
-import { EXIT, type Command } from '../command.js';
+import { boolFlag, EXIT, JSON_OPTION, type Command } from '../command.js';
 
 /** `tuf-ceremony log verify [DIR]`: checks every hash chain of the ceremony transcripts. */
 export const logVerifyCommand: Command = {
@@ -13,7 +13,7 @@ export const logVerifyCommand: Command = {
   exitCodes: { 1: 'a hash chain is broken (each place is printed)' },
   summary: 'check the hash chains of ceremony transcripts (exit 1 and the place where one breaks)',
   usage: 'tuf-ceremony log verify [DIR]   (DIR: a ceremony repository or ceremony-logs/<id>)',
-  options: {},
+  options: { ...JSON_OPTION },
   positionals: true,
   async run(ctx, args) {
     if (args.positionals.length > 1) {
@@ -24,6 +24,17 @@ export const logVerifyCommand: Command = {
     }
     const dir = resolve(ctx.cwd, args.positionals[0] ?? '.');
     const result = await verifyTranscript(dir, ctx.cwd);
+    if (boolFlag(args, 'json')) {
+      const logs = result.logs.map((log) => ({
+        dir: relative(ctx.cwd, log.dir) || '.',
+        intact: log.problems.length === 0,
+        actors: log.actors.length,
+        events: log.events.length,
+        problems: log.problems,
+      }));
+      ctx.out(JSON.stringify({ intact: result.ok, logs }, null, 2));
+      return result.ok ? EXIT.ok : EXIT.failed;
+    }
     for (const log of result.logs) {
       const shown = relative(ctx.cwd, log.dir) || '.';
       const events = log.events.length;

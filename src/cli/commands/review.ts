@@ -1,7 +1,7 @@
 import { reviewDraft } from '../../ceremony/review.js';
 import { signingNeeds } from '../../ceremony/signing-needs.js';
 import type { AnySigned } from '../../metadata/model.js';
-import { stringFlag, type Command, JSON_OPTION } from '../command.js';
+import { boolFlag, EXIT, stringFlag, type Command, JSON_OPTION } from '../command.js';
 import {
   DIR_OPTION,
   ceremonyDir,
@@ -19,8 +19,15 @@ export function publishedSigned(loaded: LoadedCeremony, role: string): AnySigned
   return p.delegated.get(role)?.metadata.signed;
 }
 
-/** Review lines for the staged roles (all, or those a holder must sign). */
-export function reviewLines(loaded: LoadedCeremony, holder: string | undefined): string[] {
+/** What `review` shows: per staged role (all, or those a holder must sign), its review lines. */
+export interface ReviewSections {
+  ceremony: string;
+  holder: string | null;
+  roles: { role: string; lines: string[] }[];
+}
+
+/** The review of the staged roles (all, or those a holder must sign). */
+export function reviewSections(loaded: LoadedCeremony, holder: string | undefined): ReviewSections {
   const staging = requireStaging(loaded);
   let roles = staging.ceremony.roles;
   if (holder !== undefined) {
@@ -39,15 +46,21 @@ export function reviewLines(loaded: LoadedCeremony, holder: string | undefined):
       loaded.published,
     );
     roles = roles.filter((r) => needs.some((n) => n.role === r));
-    if (roles.length === 0)
-      return [`${holder} has nothing to sign in ceremony ${staging.ceremony.id}`];
   }
-  const lines = [`ceremony ${staging.ceremony.id}`];
+  const sections: ReviewSections['roles'] = [];
   for (const role of roles) {
     const draft = staging.drafts.get(role);
-    if (draft) lines.push(...reviewDraft(draft, publishedSigned(loaded, role)));
+    if (draft) sections.push({ role, lines: reviewDraft(draft, publishedSigned(loaded, role)) });
   }
-  return lines;
+  return { ceremony: staging.ceremony.id, holder: holder ?? null, roles: sections };
+}
+
+/** Review lines for the staged roles (all, or those a holder must sign). */
+export function reviewLines(loaded: LoadedCeremony, holder: string | undefined): string[] {
+  const review = reviewSections(loaded, holder);
+  if (holder !== undefined && review.roles.length === 0)
+    return [`${holder} has nothing to sign in ceremony ${review.ceremony}`];
+  return [`ceremony ${review.ceremony}`, ...review.roles.flatMap((r) => r.lines)];
 }
 
 /** `tuf-ceremony review`: what changes, and the sha256 of the exact bytes to sign. */
@@ -67,7 +80,9 @@ export const reviewCommand: Command = {
   },
   async run(ctx, args) {
     const loaded = await loadCeremony(ceremonyDir(ctx, args));
-    for (const line of reviewLines(loaded, stringFlag(args, 'holder'))) ctx.out(line);
-    return 0;
+    const holder = stringFlag(args, 'holder');
+    if (boolFlag(args, 'json')) ctx.out(JSON.stringify(reviewSections(loaded, holder), null, 2));
+    else for (const line of reviewLines(loaded, holder)) ctx.out(line);
+    return EXIT.ok;
   },
 };

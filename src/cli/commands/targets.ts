@@ -16,7 +16,7 @@ import { mapBounded } from '../../repo/parallel.js';
 import { readUserFile } from '../fs-errors.js';
 import { removeTargetInput, roleInputDir, rolesWithInput } from '../../repo/target-inputs.js';
 import { readTargetsCustom, writeTargetsCustom } from '../../repo/targets-custom.js';
-import { stringFlag, type Command, JSON_OPTION } from '../command.js';
+import { boolFlag, EXIT, stringFlag, type Command, JSON_OPTION } from '../command.js';
 import { DIR_OPTION, ceremonyDir, loadCeremony } from '../ceremony-context.js';
 
 /** How many target files are read and checked at once. */
@@ -144,6 +144,16 @@ export const targetsAddCommand: Command = {
     if (custom !== undefined) for (const { path } of inputs) setOwn(customs, path, custom);
     if (custom !== undefined) await writeTargetsCustom(root, customs);
     // Reported once every file is written: a reader that goes away cannot stop the batch halfway.
+    if (boolFlag(args, 'json')) {
+      const added = inputs.map(({ path, route, bytes }) => ({
+        path,
+        length: bytes.length,
+        role: route.role,
+        bin: route.bin ?? null,
+      }));
+      ctx.out(JSON.stringify({ added, next: NEXT }, null, 2));
+      return EXIT.ok;
+    }
     for (const { path, route, bytes } of inputs) {
       ctx.out(`target ${path}: ${bytes.length} bytes, ${describe(route)}`);
     }
@@ -209,6 +219,10 @@ export const targetsRemoveCommand: Command = {
         root,
         filterMap(customs, (path) => !removed.has(path)),
       );
+    }
+    if (boolFlag(args, 'json')) {
+      ctx.out(JSON.stringify({ removed: removals, next: NEXT }, null, 2));
+      return EXIT.ok;
     }
     for (const { path, role } of removals) ctx.out(`target ${path} removed from role ${role}`);
     ctx.out(NEXT);
