@@ -88,7 +88,28 @@ const CASES: JsonCase[] = [
     ok: () => ['targets', 'remove', '--json', '--dir', dir, 'app.txt'],
     fail: () => ['targets', 'remove', '--json', '--dir', dir, 'never-added.txt'],
   },
+  {
+    schema: 'key-retire',
+    ok: () => [
+      'key',
+      'retire',
+      '--json',
+      '--dir',
+      dir,
+      '--holder',
+      'carol',
+      '--keyid',
+      carolKeyid(),
+    ],
+    fail: () => ['key', 'retire', '--json', '--dir', dir, '--holder', 'carol', '--keyid', 'ffff'],
+  },
 ];
+
+/** The keyid of carol's enrolled key (keys/carol/<keyid>.json). */
+function carolKeyid(): string {
+  const [file] = readdirSync(join(dir, 'keys', 'carol'));
+  return (file ?? '').replace(/\.json$/, '');
+}
 
 describe('--json output', () => {
   it('validates every data command against its schema, on success and on failure', async () => {
