@@ -46,6 +46,11 @@ interface JsonCase {
 
 const CASES: JsonCase[] = [
   {
+    schema: 'init',
+    ok: () => ['init', '--json', '--github', join(outside, 'fresh')],
+    fail: () => ['init', '--json', '--threshold', 'two', join(outside, 'other')],
+  },
+  {
     schema: 'expiry',
     ok: () => ['expiry', '--json', '--dir', dir],
     fail: () => ['expiry', '--json', '--within', 'soon', '--dir', dir],
