@@ -26,6 +26,7 @@ import {
 import { crashPoint } from '../crash-points.js';
 import { SECRET_OPTIONS } from '../key-access.js';
 import { onlineSigners } from '../online-signers.js';
+import { signerLines } from '../status-text.js';
 import { recordEvent, writeSummary } from '../transcript.js';
 
 /**
@@ -138,6 +139,7 @@ export const finalizeCommand: Command = {
       RootSigned | undefined;
     if (!root) throw new CeremonyError('STATE_INVALID', 'no root is staged or published');
     assertReady(status);
+    for (const line of signerLines(status)) ctx.out(line);
     const signers = await onlineSigners(ctx, args, loaded, root);
     let release: Release;
     try {

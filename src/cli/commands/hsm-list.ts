@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { listTokens, type ListedToken } from '../../hsm/list.js';
+import { keyPictureLines } from '../fingerprint-text.js';
 import { boolFlag, EXIT, stringFlag, type Command, JSON_OPTION } from '../command.js';
 
 const USAGE = 'tuf-ceremony hsm list [--module PATH] [--json]';
@@ -21,6 +22,8 @@ export function renderTokens(tokens: readonly ListedToken[]): string[] {
         : `unsupported: ${k.unsupported ?? ''}`;
       lines.push(`  ${what}  ${name || '(no label or id)'}  (${k.source})`);
       lines.push(`    ${k.uri}`);
+      if (k.fingerprintDigest)
+        lines.push(...keyPictureLines(k.keytype ?? 'key', k.fingerprintDigest));
     }
   }
   return lines;

@@ -2,14 +2,18 @@ import { reviewDraft } from '../../ceremony/review.js';
 import { signingNeeds } from '../../ceremony/signing-needs.js';
 import type { AnySigned } from '../../metadata/model.js';
 import { boolFlag, EXIT, stringFlag, type Command, JSON_OPTION } from '../command.js';
+import { hashPictureLines } from '../fingerprint-text.js';
 import {
   DIR_OPTION,
   ceremonyDir,
   loadCeremony,
   requireStaging,
+  statusOf,
   type LoadedCeremony,
   unknownHolder,
 } from '../ceremony-context.js';
+import { planDrift } from '../plan-drift.js';
+import { checkLine, driftLines } from '../status-text.js';
 
 /** The published `signed` of a role, if any. */
 export function publishedSigned(loaded: LoadedCeremony, role: string): AnySigned | undefined {
@@ -27,7 +31,11 @@ export interface ReviewSections {
 }
 
 /** The review of the staged roles (all, or those a holder must sign). */
-export function reviewSections(loaded: LoadedCeremony, holder: string | undefined): ReviewSections {
+export function reviewSections(
+  loaded: LoadedCeremony,
+  holder: string | undefined,
+  options: { qr?: boolean } = {},
+): ReviewSections {
   const staging = requireStaging(loaded);
   let roles = staging.ceremony.roles;
   if (holder !== undefined) {
@@ -48,16 +56,33 @@ export function reviewSections(loaded: LoadedCeremony, holder: string | undefine
     roles = roles.filter((r) => needs.some((n) => n.role === r));
   }
   const sections: ReviewSections['roles'] = [];
+  const status = statusOf(loaded);
   for (const role of roles) {
     const draft = staging.drafts.get(role);
-    if (draft) sections.push({ role, lines: reviewDraft(draft, publishedSigned(loaded, role)) });
+    if (!draft) continue;
+    const lines = reviewDraft(draft, publishedSigned(loaded, role));
+    lines.push(
+      ...hashPictureLines(
+        `${role} v${draft.metadata.signed.version}`,
+        draft.sha256,
+        options.qr === true,
+      ),
+    );
+    // Signatures so far, per holder (a holder's two signatures count once).
+    const checks = status.roles.find((r) => r.role === role)?.checks ?? [];
+    for (const check of checks) lines.push(`  ${checkLine(check)}`);
+    sections.push({ role, lines });
   }
   return { ceremony: staging.ceremony.id, holder: holder ?? null, roles: sections };
 }
 
 /** Review lines for the staged roles (all, or those a holder must sign). */
-export function reviewLines(loaded: LoadedCeremony, holder: string | undefined): string[] {
-  const review = reviewSections(loaded, holder);
+export function reviewLines(
+  loaded: LoadedCeremony,
+  holder: string | undefined,
+  options: { qr?: boolean } = {},
+): string[] {
+  const review = reviewSections(loaded, holder, options);
   if (holder !== undefined && review.roles.length === 0)
     return [`${holder} has nothing to sign in ceremony ${review.ceremony}`];
   return [`ceremony ${review.ceremony}`, ...review.roles.flatMap((r) => r.lines)];
@@ -68,7 +93,7 @@ export const reviewCommand: Command = {
   name: 'review',
   examples: ['tuf-ceremony review --holder alice', 'tuf-ceremony review --json'],
   summary: 'show what each staged role changes and the sha256 of the exact bytes to be signed',
-  usage: 'tuf-ceremony review [--dir DIR] [--holder NAME]',
+  usage: 'tuf-ceremony review [--dir DIR] [--holder NAME] [--qr]',
   options: {
     ...DIR_OPTION,
     holder: {
@@ -76,13 +101,24 @@ export const reviewCommand: Command = {
       valueName: 'NAME',
       description: 'show only the roles this holder signs (default: every staged role)',
     },
+    qr: {
+      type: 'boolean',
+      description: 'also print a QR code of each sha256, for viewers to scan from the screen',
+    },
     ...JSON_OPTION,
   },
   async run(ctx, args) {
     const loaded = await loadCeremony(ceremonyDir(ctx, args));
+    const qr = boolFlag(args, 'qr');
     const holder = stringFlag(args, 'holder');
-    if (boolFlag(args, 'json')) ctx.out(JSON.stringify(reviewSections(loaded, holder), null, 2));
-    else for (const line of reviewLines(loaded, holder)) ctx.out(line);
+    // Holders review only what the plan says: a drifted draft is flagged before anything else.
+    const drift = driftLines(await planDrift(loaded));
+    if (boolFlag(args, 'json')) {
+      const review = reviewSections(loaded, holder, { qr });
+      ctx.out(JSON.stringify({ ...review, drift }, null, 2));
+      return EXIT.ok;
+    }
+    for (const line of [...drift, ...reviewLines(loaded, holder, { qr })]) ctx.out(line);
     return EXIT.ok;
   },
 };

@@ -4,7 +4,7 @@ import { CeremonyError } from '../../metadata/errors.js';
 import { signAndCheck } from '../../metadata/sign.js';
 import { formatExpiry } from '../../metadata/time.js';
 import { writeHolderSignatures } from '../../repo/staging-store.js';
-import { stringFlag, stringList, type Command } from '../command.js';
+import { boolFlag, stringFlag, stringList, type Command } from '../command.js';
 import {
   DIR_OPTION,
   ceremonyDir,
@@ -13,6 +13,7 @@ import {
   unknownHolder,
 } from '../ceremony-context.js';
 import { crashPoint } from '../crash-points.js';
+import { driftMessage, planDrift } from '../plan-drift.js';
 import { SECRET_OPTIONS, openEnrolledSigner } from '../key-access.js';
 import { confirmOrRefuse } from '../confirm.js';
 import { smokeTestStagedTrustedRoot } from '../sigstore-gate.js';
@@ -36,7 +37,7 @@ export const signCommand: Command = {
   summary:
     "sign every staged role the holder's keys are needed for (root rotations: under old and new root)",
   usage:
-    'tuf-ceremony sign --holder NAME [--dir DIR] [--key-ref REF] [--passphrase-env VAR | --pin-env VAR] [--expect-sha256 HASH]... [--yes]',
+    'tuf-ceremony sign --holder NAME [--dir DIR] [--key-ref REF] [--passphrase-env VAR | --pin-env VAR] [--expect-sha256 HASH]... [--yes] [--qr]',
   options: {
     ...DIR_OPTION,
     ...SECRET_OPTIONS,
@@ -62,6 +63,10 @@ export const signCommand: Command = {
       short: 'y',
       description: 'sign without asking for confirmation (after printing the review)',
     },
+    qr: {
+      type: 'boolean',
+      description: 'also print a QR code of each sha256 in the review, for viewers to scan',
+    },
   },
   async run(ctx, args) {
     const holder = stringFlag(args, 'holder');
@@ -75,6 +80,10 @@ export const signCommand: Command = {
     ) {
       throw unknownHolder(loaded.plan, holder);
     }
+    // Never sign drafts that no longer follow the plan (ceremony.yaml, keys/, target inputs).
+    const refusal = driftMessage(await planDrift(loaded));
+    if (refusal !== undefined)
+      throw new CeremonyError('STATE_INVALID', `${refusal}; nothing was signed`);
     const needs = signingNeeds(
       holder,
       holderKeys,
@@ -88,7 +97,7 @@ export const signCommand: Command = {
       return 0;
     }
     // Never sign bytes the holder did not see: the review is printed, and confirmed (or --yes).
-    for (const line of reviewLines(loaded, holder)) ctx.out(line);
+    for (const line of reviewLines(loaded, holder, { qr: boolFlag(args, 'qr') })) ctx.out(line);
     const expected = stringList(args, 'expect-sha256');
     for (const need of needs) {
       const sha = staging.drafts.get(need.role)?.sha256 ?? '';
