@@ -1,7 +1,7 @@
 import { reviewDraft } from '../../ceremony/review.js';
 import { signingNeeds } from '../../ceremony/signing-needs.js';
 import type { AnySigned } from '../../metadata/model.js';
-import { boolFlag, stringFlag, type Command, JSON_OPTION } from '../command.js';
+import { boolFlag, EXIT, stringFlag, type Command, JSON_OPTION } from '../command.js';
 import { hashPictureLines } from '../fingerprint-text.js';
 import { stagedTrustOperations } from '../trust-review.js';
 import {
@@ -24,12 +24,19 @@ export function publishedSigned(loaded: LoadedCeremony, role: string): AnySigned
   return p.delegated.get(role)?.metadata.signed;
 }
 
-/** Review lines for the staged roles (all, or those a holder must sign). */
-export function reviewLines(
+/** What `review` shows: per staged role (all, or those a holder must sign), its review lines. */
+export interface ReviewSections {
+  ceremony: string;
+  holder: string | null;
+  roles: { role: string; lines: string[] }[];
+}
+
+/** The review of the staged roles (all, or those a holder must sign). */
+export function reviewSections(
   loaded: LoadedCeremony,
   holder: string | undefined,
   options: { qr?: boolean } = {},
-): string[] {
+): ReviewSections {
   const staging = requireStaging(loaded);
   let roles = staging.ceremony.roles;
   if (holder !== undefined) {
@@ -48,15 +55,13 @@ export function reviewLines(
       loaded.published,
     );
     roles = roles.filter((r) => needs.some((n) => n.role === r));
-    if (roles.length === 0)
-      return [`${holder} has nothing to sign in ceremony ${staging.ceremony.id}`];
   }
-  const lines = [`ceremony ${staging.ceremony.id}`];
+  const sections: ReviewSections['roles'] = [];
   const status = statusOf(loaded);
   for (const role of roles) {
     const draft = staging.drafts.get(role);
     if (!draft) continue;
-    lines.push(...reviewDraft(draft, publishedSigned(loaded, role)));
+    const lines = reviewDraft(draft, publishedSigned(loaded, role));
     lines.push(
       ...hashPictureLines(
         `${role} v${draft.metadata.signed.version}`,
@@ -67,8 +72,21 @@ export function reviewLines(
     // Signatures so far, per holder (a holder's two signatures count once).
     const checks = status.roles.find((r) => r.role === role)?.checks ?? [];
     for (const check of checks) lines.push(`  ${checkLine(check)}`);
+    sections.push({ role, lines });
   }
-  return lines;
+  return { ceremony: staging.ceremony.id, holder: holder ?? null, roles: sections };
+}
+
+/** Review lines for the staged roles (all, or those a holder must sign). */
+export function reviewLines(
+  loaded: LoadedCeremony,
+  holder: string | undefined,
+  options: { qr?: boolean } = {},
+): string[] {
+  const review = reviewSections(loaded, holder, options);
+  if (holder !== undefined && review.roles.length === 0)
+    return [`${holder} has nothing to sign in ceremony ${review.ceremony}`];
+  return [`ceremony ${review.ceremony}`, ...review.roles.flatMap((r) => r.lines)];
 }
 
 /** `tuf-ceremony review`: what changes, and the sha256 of the exact bytes to sign. */
@@ -94,32 +112,21 @@ export const reviewCommand: Command = {
     const loaded = await loadCeremony(ceremonyDir(ctx, args));
     const qr = boolFlag(args, 'qr');
     const holder = stringFlag(args, 'holder');
-    const lines = reviewLines(loaded, holder, { qr });
-    const staging = requireStaging(loaded);
-    // Trust material is reviewed by whoever signs targets (everyone without --holder).
-    const signsTargets = holder === undefined || lines.some((l) => l.startsWith('targets v'));
-    const operations = signsTargets ? ((await stagedTrustOperations(loaded)) ?? []) : [];
-    const drift = driftLines(await planDrift(loaded));
-    if (boolFlag(args, 'json')) {
-      const roles = staging.ceremony.roles.map((role) => {
-        const draft = staging.drafts.get(role);
-        return { role, version: draft?.metadata.signed.version, sha256: draft?.sha256 };
-      });
-      ctx.out(
-        JSON.stringify(
-          { ceremony: staging.ceremony.id, roles, plan_drift: drift, sigstore: operations },
-          null,
-          2,
-        ),
-      );
-      return 0;
-    }
     // Holders review only what the plan says: a drifted draft is flagged before anything else.
-    for (const line of [...drift, ...lines]) ctx.out(line);
-    if (operations.length > 0) {
-      ctx.out('Sigstore trust material changes:');
-      for (const op of operations) ctx.out(`  ${op.text}`);
+    const drift = driftLines(await planDrift(loaded));
+    const review = reviewSections(loaded, holder, { qr });
+    // Trust material is reviewed by whoever signs targets (everyone without --holder).
+    const signsTargets = holder === undefined || review.roles.some((r) => r.role === 'targets');
+    const sigstore = signsTargets ? ((await stagedTrustOperations(loaded)) ?? []) : [];
+    if (boolFlag(args, 'json')) {
+      ctx.out(JSON.stringify({ ...review, drift, sigstore }, null, 2));
+      return EXIT.ok;
     }
-    return 0;
+    for (const line of [...drift, ...reviewLines(loaded, holder, { qr })]) ctx.out(line);
+    if (sigstore.length > 0) {
+      ctx.out('Sigstore trust material changes:');
+      for (const op of sigstore) ctx.out(`  ${op.text}`);
+    }
+    return EXIT.ok;
   },
 };
