@@ -24,6 +24,16 @@ export function exitCodeFor(err: unknown, printErr: (line: string) => void): num
   return EXIT.internal;
 }
 
+/** Longest error line printed: a last guard should a message ever carry a long untrusted value. */
+const MAX_ERROR_LINE = 4096;
+
 function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ');
+  // C0/C1 controls and bidi overrides could rewrite the terminal or hide text: shown escaped.
+  const line = text
+    .replace(/\s*\n\s*/g, ' ')
+    .replace(
+      /\p{Cc}|[\u202a-\u202e\u2066-\u2069]/gu,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    );
+  return line.length > MAX_ERROR_LINE ? `${line.slice(0, MAX_ERROR_LINE)}…` : line;
 }
