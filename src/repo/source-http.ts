@@ -1,6 +1,7 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { CeremonyError } from '../metadata/errors.js';
+import { escapeUntrusted } from '../metadata/quote.js';
 import type { MetadataSource } from '../metadata/client/index.js';
 
 /** Timeouts of the HTTP source. */
@@ -9,6 +10,8 @@ export interface HttpSourceOptions {
   idleTimeoutMs?: number;
   /** Longest time one download may take in total (default 5 min). */
   totalTimeoutMs?: number;
+  /** Follow redirects to another scheme, host or port (default: only to the same origin). */
+  allowCrossOriginRedirects?: boolean;
 }
 
 const MAX_REDIRECTS = 5;
@@ -18,6 +21,7 @@ export class HttpSource implements MetadataSource {
   private readonly base: URL;
   private readonly idle: number;
   private readonly total: number;
+  private readonly crossOrigin: boolean;
 
   constructor(baseUrl: string, options: HttpSourceOptions = {}) {
     const base = new URL(baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
@@ -27,6 +31,21 @@ export class HttpSource implements MetadataSource {
     this.base = base;
     this.idle = options.idleTimeoutMs ?? 30_000;
     this.total = options.totalTimeoutMs ?? 300_000;
+    this.crossOrigin = options.allowCrossOriginRedirects ?? false;
+  }
+
+  /**
+   * Why a redirect from `from` to `to` is refused, or undefined to follow it: never from https to
+   * http, and only to the same origin (scheme, host, port) unless cross-origin ones are allowed.
+   */
+  private redirectRefusal(from: URL, to: URL, redirects: number): string | undefined {
+    if (redirects >= MAX_REDIRECTS) return `more than ${MAX_REDIRECTS} redirects`;
+    if (from.protocol === 'https:' && to.protocol !== 'https:')
+      return 'a redirect from https to http';
+    if (to.origin !== from.origin && !this.crossOrigin) {
+      return 'a redirect to another origin (--allow-cross-origin-redirects follows it)';
+    }
+    return undefined;
   }
 
   fetchMetadata(name: string, maxLength: number): Promise<Uint8Array | undefined> {
@@ -38,27 +57,37 @@ export class HttpSource implements MetadataSource {
     return this.get(new URL(`targets/${encoded}`, this.base), maxLength);
   }
 
-  private get(url: URL, maxLength: number, redirects = 0): Promise<Uint8Array | undefined> {
+  /**
+   * GETs `url` into a buffer of at most `maxLength` bytes: chunks are kept as they arrive and the
+   * download is aborted as soon as one more byte than allowed arrives, whatever Content-Length
+   * says. Messages name the URL this source asked for (`asked`), never what the server answered.
+   */
+  private get(
+    url: URL,
+    maxLength: number,
+    redirects = 0,
+    asked: URL = url,
+  ): Promise<Uint8Array | undefined> {
     return new Promise((resolve, reject) => {
       const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
       const req = request(url, { method: 'GET', headers: { accept: '*/*' } });
       const deadline = setTimeout(() => {
         req.destroy(
-          new CeremonyError('IO', `${url.href}: no complete answer within ${this.total} ms`),
+          new CeremonyError('IO', `${asked.href}: no complete answer within ${this.total} ms`),
         );
       }, this.total);
       const done = (): void => {
         clearTimeout(deadline);
       };
       req.setTimeout(this.idle, () => {
-        req.destroy(new CeremonyError('IO', `${url.href}: no data for ${this.idle} ms`));
+        req.destroy(new CeremonyError('IO', `${asked.href}: no data for ${this.idle} ms`));
       });
       req.on('error', (err) => {
         done();
         reject(
           err instanceof CeremonyError
             ? err
-            : new CeremonyError('IO', `${url.href}: ${err.message}`),
+            : new CeremonyError('IO', `${asked.href}: ${escapeUntrusted(err.message, 200)}`),
         );
       });
       req.on('response', (res: IncomingMessage) => {
@@ -68,15 +97,19 @@ export class HttpSource implements MetadataSource {
           res.resume();
           done();
           req.destroy();
-          const next = new URL(location, url);
-          if (
-            redirects >= MAX_REDIRECTS ||
-            (url.protocol === 'https:' && next.protocol !== 'https:')
-          ) {
-            reject(new CeremonyError('IO', `${url.href}: refused redirect to ${next.href}`));
+          let next: URL;
+          try {
+            next = new URL(location, url);
+          } catch {
+            reject(new CeremonyError('IO', `${asked.href}: refused a redirect to an invalid URL`));
             return;
           }
-          this.get(next, maxLength, redirects + 1).then(resolve, reject);
+          const refusal = this.redirectRefusal(url, next, redirects);
+          if (refusal !== undefined) {
+            reject(new CeremonyError('IO', `${asked.href}: refused ${refusal}`));
+            return;
+          }
+          this.get(next, maxLength, redirects + 1, asked).then(resolve, reject);
           return;
         }
         if (status === 404 || status === 403 || status === 410) {
@@ -87,12 +120,12 @@ export class HttpSource implements MetadataSource {
         }
         if (status !== 200) {
           res.resume();
-          req.destroy(new CeremonyError('IO', `${url.href}: HTTP status ${status}`));
+          req.destroy(new CeremonyError('IO', `${asked.href}: HTTP status ${status}`));
           return;
         }
         const declared = Number(res.headers['content-length']);
         if (Number.isFinite(declared) && declared > maxLength) {
-          req.destroy(tooLarge(url, maxLength));
+          req.destroy(tooLarge(asked, maxLength));
           return;
         }
         const chunks: Buffer[] = [];
@@ -100,14 +133,14 @@ export class HttpSource implements MetadataSource {
         res.on('data', (chunk: Buffer) => {
           received += chunk.length;
           // Abort as soon as the limit is passed: no endless-data downloads.
-          if (received > maxLength) req.destroy(tooLarge(url, maxLength));
+          if (received > maxLength) req.destroy(tooLarge(asked, maxLength));
           else chunks.push(chunk);
         });
         res.on('error', (err) => req.destroy(err));
         res.on('end', () => {
           done();
           if (!res.complete) {
-            reject(new CeremonyError('IO', `${url.href}: connection closed before the end`));
+            reject(new CeremonyError('IO', `${asked.href}: connection closed before the end`));
             return;
           }
           resolve(new Uint8Array(Buffer.concat(chunks, received)));

@@ -48,6 +48,29 @@ export async function guarded<T>(
   }
 }
 
+/**
+ * The most bytes to download of a metadata file: its listed length, or `fallback` when none is
+ * listed, never more than `cap` (spec 5.5.1 / 5.6.1 let a client bound a listed length; a listed
+ * length above the cap is refused before any byte is fetched).
+ */
+export function metadataLimit(
+  listed: number | undefined,
+  limits: { fallback: number; cap: number },
+  role: string,
+  file: string,
+): number {
+  if (listed !== undefined && listed > limits.cap) {
+    fail(
+      'FILE_TOO_LARGE',
+      role,
+      file,
+      `listed as ${listed} bytes, more than the limit of ${limits.cap} bytes for any metadata file`,
+      '5: download at most the listed or default length',
+    );
+  }
+  return Math.min(listed ?? limits.fallback, limits.cap);
+}
+
 /** Throws FILE_TOO_LARGE for a file that passed its size limit. */
 export function tooLarge(role: string, file: string, maxLength: number): never {
   fail(

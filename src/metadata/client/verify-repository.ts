@@ -63,7 +63,7 @@ export async function verifyRepository(options: VerifyOptions): Promise<VerifyRe
     snapshotFile: snapshot.parsed.file,
     consistentSnapshot,
     now,
-    defaultMaxLength: limits.metadata,
+    sizeLimit: { fallback: limits.metadata, cap: limits.maxMetadata },
   };
   const targets = await loadListedRole(source, {
     ...base,

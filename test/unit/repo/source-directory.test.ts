@@ -71,7 +71,28 @@ describe('DirectorySource', () => {
     expect(isCeremonyError(await error(source.fetchTarget('sub', 100)), 'IO')).toBe(true);
   });
 
-  it('reads through a symbolic link and keeps the limit', async () => {
+  it('refuses a symbolic link inside the repository without reading or naming its target', async () => {
+    const repo = join(dir, 'linked');
+    await mkdir(join(repo, 'targets'), { recursive: true });
+    await writeFile(join(dir, 'passwd'), 'root:x:0:0:root:/root:/bin/bash\n');
+    await symlink(join(dir, 'passwd'), join(repo, 'timestamp.json'));
+    await symlink(dir, join(repo, 'targets', 'out'));
+    const source = new DirectorySource(repo);
+    const err = await error(source.fetchMetadata('timestamp.json', 1000));
+    expect(isCeremonyError(err, 'IO')).toBe(true);
+    const message = (err as Error).message;
+    expect(message).toBe(
+      `${join(repo, 'timestamp.json')} is a symbolic link; repository files are read without following links`,
+    );
+    const viaDir = await error(source.fetchTarget('out/passwd', 1000));
+    expect(isCeremonyError(viaDir, 'IO')).toBe(true);
+    for (const m of [message, (viaDir as Error).message]) {
+      expect(m).not.toContain('root:x');
+      expect(m).not.toContain(join(dir, 'passwd'));
+    }
+  });
+
+  it('reads through a symbolic link the user names and keeps the limit', async () => {
     const link = join(dir, 'link.json');
     await symlink(join(dir, 'repo', 'timestamp.json'), link);
     expect((await readLimited(link, 100))?.length).toBe(100);
