@@ -1,4 +1,5 @@
 import { CancelledError, CeremonyError, type ErrorCode } from '../metadata/errors.js';
+import { printableCapped } from '../metadata/quote.js';
 import { EXIT } from './command.js';
 
 const USAGE_CODES = new Set<ErrorCode>(['USAGE']);
@@ -28,12 +29,6 @@ export function exitCodeFor(err: unknown, printErr: (line: string) => void): num
 const MAX_ERROR_LINE = 4096;
 
 function oneLine(text: string): string {
-  // C0/C1 controls and bidi overrides could rewrite the terminal or hide text: shown escaped.
-  const line = text
-    .replace(/\s*\n\s*/g, ' ')
-    .replace(
-      /\p{Cc}|[\u202a-\u202e\u2066-\u2069]/gu,
-      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-    );
-  return line.length > MAX_ERROR_LINE ? `${line.slice(0, MAX_ERROR_LINE)}…` : line;
+  // Control and bidi characters could rewrite the terminal or hide text: shown escaped.
+  return printableCapped(text.replace(/\s*\n\s*/g, ' '), MAX_ERROR_LINE);
 }

@@ -49,3 +49,15 @@ export function pathStep(key: string): string {
 export function printablePrefix(text: string, n: number): string {
   return text.slice(0, n).replace(/[^\x20-\x7e]/g, '?');
 }
+
+/**
+ * Text built from untrusted parts, made safe to print: control and bidi characters \u-escaped,
+ * capped at `max` characters (other non-ASCII text, such as "…", is kept).
+ */
+export function printableCapped(text: string, max: number): string {
+  const safe = text.replace(
+    /\p{Cc}|[\u202a-\u202e\u2066-\u2069]/gu,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  return safe.length > max ? `${safe.slice(0, max)}…` : safe;
+}

@@ -1,6 +1,7 @@
 import { digestHex, hexEquals, SUPPORTED_HASHES } from '../bytes.js';
 import { CeremonyError, isCeremonyError, type ErrorCode } from '../errors.js';
 import type { MetaFile } from '../model.js';
+import { escapeUntrusted, printableCapped } from '../quote.js';
 import { formatExpiry, parseTime } from '../time.js';
 import { describeResult, type VerificationResult } from '../verify.js';
 import type { MetadataSource } from './source.js';
@@ -8,7 +9,10 @@ import type { MetadataSource } from './source.js';
 // The checks of the client workflow (spec section 5), each throwing a CeremonyError whose one-line
 // message names the role, the file and the rule.
 
-/** Throws a client-workflow error: `<role> (<file>): <problem> (spec <rule>)`. */
+/**
+ * Throws a client-workflow error: `<role> (<file>): <problem> (spec <rule>)`. Role and file names
+ * come from metadata (delegated role names): capped and escaped.
+ */
 export function fail(
   code: ErrorCode,
   role: string,
@@ -16,8 +20,15 @@ export function fail(
   problem: string,
   rule: string,
 ): never {
-  throw new CeremonyError(code, `${role} (${file}): ${problem} (spec ${rule})`);
+  const where = `${escapeUntrusted(role, MAX_NAME)} (${escapeUntrusted(file, MAX_NAME)})`;
+  const what = printableCapped(problem, MAX_PROBLEM);
+  throw new CeremonyError(code, `${where}: ${what} (spec ${printableCapped(rule, MAX_NAME * 2)})`);
 }
+
+/** Longest role or file name quoted in a message. */
+const MAX_NAME = 128;
+/** Longest problem description (it may name roles and files of the metadata). */
+const MAX_PROBLEM = 600;
 
 /** Fetches a metadata file, refusing a missing file or one longer than `maxLength`. */
 export async function fetchMetadataFile(
