@@ -13,33 +13,64 @@ const CLOSE_ARRAY = 0x5d;
 const CLOSE_OBJECT = 0x7d;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const SPACE = 0x20;
+
+/** What a pre-scan found: the deepest nesting, and the entries of one top-level array. */
+export interface JsonScan {
+  depth: number;
+  /** Entries of the array under `countKey` in the top-level object (0 if absent). */
+  entries: number;
+}
 
 /**
- * Deepest nesting of `[`/`{` in JSON text, strings skipped; stops counting once past `limit`.
- * Linear in the length; malformed text gets some number and is refused by JSON.parse after.
+ * Deepest nesting of `[`/`{` in JSON text (strings skipped), stopping once past `limit`, and the
+ * number of entries of the top-level array under `countKey` (e.g. "signatures"). Linear in the
+ * length; malformed text gets some numbers and is refused by JSON.parse after.
  */
-export function jsonNestingDepth(text: string, limit = MAX_JSON_DEPTH): number {
+export function scanJson(text: string, limit = MAX_JSON_DEPTH, countKey?: string): JsonScan {
   let depth = 0;
   let deepest = 0;
   let inString = false;
+  let stringStart = 0;
+  let lastKey = '';
+  let counting = false;
+  let entries = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
       if (c === BACKSLASH) i++;
-      else if (c === QUOTE) inString = false;
+      else if (c === QUOTE) {
+        inString = false;
+        if (depth === 1 && countKey !== undefined) lastKey = text.slice(stringStart, i);
+      }
     } else if (c === QUOTE) {
       inString = true;
+      stringStart = i + 1;
+      if (counting && depth === 2 && entries === 0) entries = 1;
     } else if (c === OPEN_ARRAY || c === OPEN_OBJECT) {
+      if (counting && depth === 2 && entries === 0) entries = 1;
       depth++;
+      if (depth === 2 && c === OPEN_ARRAY && lastKey === countKey) counting = true;
       if (depth > deepest) {
         deepest = depth;
-        if (deepest > limit) return deepest;
+        if (deepest > limit) break;
       }
     } else if (c === CLOSE_ARRAY || c === CLOSE_OBJECT) {
       depth--;
+      if (depth === 1) counting = false;
+    } else if (counting && depth === 2 && c === COMMA) {
+      entries++;
+    } else if (counting && depth === 2 && entries === 0 && c > SPACE) {
+      entries = 1;
     }
   }
-  return deepest;
+  return { depth: deepest, entries };
+}
+
+/** Deepest nesting of `[`/`{` in JSON text, strings skipped; stops counting once past `limit`. */
+export function jsonNestingDepth(text: string, limit = MAX_JSON_DEPTH): number {
+  return scanJson(text, limit).depth;
 }
 
 /** Where JSON.parse stopped, as `at character N` when its message says, never the text itself. */
@@ -50,15 +81,31 @@ function syntaxPosition(err: unknown): string {
   return /end of (JSON|data) input/i.test(message) ? ' (cut short)' : '';
 }
 
+/** A cap on the entries of one top-level array, checked by the pre-scan before JSON.parse. */
+export interface EntryLimit {
+  key: string;
+  max: number;
+  /** Why the cap exists, for the error (e.g. "more than any threshold needs"). */
+  reason: string;
+}
+
 /**
- * JSON.parse with a nesting limit and an error that names the file and the rule, never quoting
- * the text (a file that failed to parse may be anything: a password file, a token).
+ * JSON.parse with a nesting limit (and optionally a cap on one top-level array, so a padded file is
+ * refused before its entries are built) and an error that names the file and the rule, never
+ * quoting the text (a file that failed to parse may be anything: a password file, a token).
  */
-export function parseJsonBounded(text: string, file: string): unknown {
-  if (jsonNestingDepth(text) > MAX_JSON_DEPTH) {
+export function parseJsonBounded(text: string, file: string, entryLimit?: EntryLimit): unknown {
+  const scan = scanJson(text, MAX_JSON_DEPTH, entryLimit?.key);
+  if (scan.depth > MAX_JSON_DEPTH) {
     throw new CeremonyError(
       'METADATA_INVALID',
       `${file}: not valid JSON for this tool: nested deeper than ${MAX_JSON_DEPTH} levels`,
+    );
+  }
+  if (entryLimit && scan.entries > entryLimit.max) {
+    throw new CeremonyError(
+      'METADATA_INVALID',
+      `${file}: ${entryLimit.key}: ${scan.entries} entries, more than the limit of ${entryLimit.max} (${entryLimit.reason})`,
     );
   }
   try {

@@ -1,6 +1,6 @@
 import { CeremonyError } from './errors.js';
 import { decodeUtf8, isJsonObject } from './json.js';
-import { parseJsonBounded } from './json-depth.js';
+import { parseJsonBounded, type EntryLimit } from './json-depth.js';
 import type {
   AnySigned,
   Delegations,
@@ -210,6 +210,15 @@ function checkMetaRole<T extends SnapshotSigned | TimestampSigned>(
 /** Most signatures one metadata file may carry (far above any threshold of holders). */
 export const MAX_SIGNATURES = 1024;
 
+const SIGNATURE_RULE = 'a mirror can pad a file with signatures under unknown keyids';
+
+/** The cap on signatures, checked by the pre-scan of the text before JSON.parse builds them. */
+const SIGNATURE_LIMIT: EntryLimit = {
+  key: 'signatures',
+  max: MAX_SIGNATURES,
+  reason: SIGNATURE_RULE,
+};
+
 /** Role type names a file can hold. */
 export type RoleType = AnySigned['_type'];
 
@@ -220,15 +229,15 @@ const CHECKS: { [K in RoleType]: (c: Checker, s: Obj) => Extract<AnySigned, { _t
   timestamp: (c, s) => checkMetaRole<TimestampSigned>(c, s, 'timestamp'),
 };
 
-/** Parses UTF-8 JSON bytes; the shape is checked separately. */
-export function parseJson(bytes: Uint8Array, file: string): unknown {
+/** Parses UTF-8 JSON bytes (optionally capping one top-level array); the shape is checked separately. */
+export function parseJson(bytes: Uint8Array, file: string, entryLimit?: EntryLimit): unknown {
   let text: string;
   try {
     text = decodeUtf8(bytes);
   } catch {
     throw new CeremonyError('METADATA_INVALID', `${file}: not valid UTF-8`);
   }
-  return parseJsonBounded(text, file);
+  return parseJsonBounded(text, file, entryLimit);
 }
 
 /** Checks a parsed envelope of the expected type; returns it typed, unknown fields intact. */
@@ -244,7 +253,10 @@ export function checkMetadata<K extends RoleType>(
   // A mirror can pad a file with signatures under unknown keyids (spec 5: they are ignored);
   // refuse more than any threshold needs before anything is done per signature.
   if (signatures.length > MAX_SIGNATURES) {
-    c.fail('signatures', `${signatures.length} entries, more than the limit of ${MAX_SIGNATURES}`);
+    c.fail(
+      'signatures',
+      `${signatures.length} entries, more than the limit of ${MAX_SIGNATURES} (${SIGNATURE_RULE})`,
+    );
   }
   signatures.forEach((sig: unknown, i: number) => {
     const o = c.obj(sig, `signatures[${i}]`);
@@ -262,5 +274,5 @@ export function parseMetadata<K extends RoleType>(
   type: K,
   file: string,
 ): Metadata<Extract<AnySigned, { _type: K }>> {
-  return checkMetadata(parseJson(bytes, file), type, file);
+  return checkMetadata(parseJson(bytes, file, SIGNATURE_LIMIT), type, file);
 }

@@ -127,7 +127,7 @@ describe('signatures padded by a mirror', () => {
     elapsed += performance.now();
     expect(outcome).toBeInstanceOf(CeremonyError);
     expect((outcome as CeremonyError).message).toContain(
-      `signatures: 300001 entries, more than the limit of ${MAX_SIGNATURES}`,
+      `signatures: 300001 entries, more than the limit of ${MAX_SIGNATURES} (a mirror can pad`,
     );
     expect(elapsed).toBeLessThan(2000);
   });
@@ -161,5 +161,32 @@ describe('signatures padded by a mirror', () => {
     expect(performance.now() - start).toBeLessThan(2000);
     expect(result.unknown).toHaveLength(100_000);
     expect(result.verified).toBe(false);
+  });
+});
+
+describe('the pre-scan of signatures', () => {
+  const envelope = (sigs: string) =>
+    enc.encode(
+      `{"signed":{"_type":"timestamp","spec_version":"1.0.31","version":1,"expires":"2031-01-01T00:00:00Z","meta":{"snapshot.json":{"version":1}}},"signatures":${sigs}}`,
+    );
+  const entries = (n: number) =>
+    `[${Array.from({ length: n }, (_, i) => `{"keyid":"${i}","sig":"[,]"}`).join(' , ')}]`;
+
+  it('counts entries the way JSON.parse sees them (commas in strings and objects do not count)', () => {
+    expect(
+      parseMetadata(envelope(entries(MAX_SIGNATURES)), 'timestamp', 't').signatures,
+    ).toHaveLength(MAX_SIGNATURES);
+    expect(parseMetadata(envelope('[ ]'), 'timestamp', 't').signatures).toHaveLength(0);
+    const err = failure(() =>
+      parseMetadata(envelope(entries(MAX_SIGNATURES + 1)), 'timestamp', 't'),
+    );
+    expect(err.message).toContain(`t: signatures: ${MAX_SIGNATURES + 1} entries`);
+  });
+
+  it('refuses non-object entries beyond the cap too', () => {
+    const err = failure(() =>
+      parseMetadata(envelope(`[${'1,'.repeat(MAX_SIGNATURES)}1]`), 'timestamp', 't'),
+    );
+    expect(err.message).toContain(`${MAX_SIGNATURES + 1} entries`);
   });
 });
