@@ -1,7 +1,8 @@
 import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
-import { DEFAULT_LIMITS } from '../metadata/client/source.js';
+import { open, type FileHandle } from 'node:fs/promises';
+import { DEFAULT_LIMITS, type MeasuredFile } from '../metadata/client/source.js';
 import { CeremonyError } from '../metadata/errors.js';
+import { StreamDigest } from './stream-digest.js';
 
 // Files of directories the tool does not control (a repository served by a mirror, a pull
 // request's checkout) are opened with O_NOFOLLOW: a symbolic link planted as `timestamp.json`
@@ -30,15 +31,12 @@ export function readFileNoFollow(
   return readBounded(file, maxLength, constants.O_RDONLY | constants.O_NOFOLLOW);
 }
 
-/**
- * Reads a regular file of at most `maxLength` bytes (opened with `flags`); undefined when it does
- * not exist. The buffer is sized from fstat, never beyond the limit.
- */
-export async function readBounded(
+/** Opens a regular file of at most `maxLength` bytes; undefined when it does not exist. */
+async function openBounded(
   file: string,
   maxLength: number,
-  flags: number = constants.O_RDONLY,
-): Promise<Uint8Array | undefined> {
+  flags: number,
+): Promise<{ handle: FileHandle; size: number } | undefined> {
   let handle;
   try {
     handle = await open(file, flags);
@@ -52,8 +50,28 @@ export async function readBounded(
     const info = await handle.stat();
     if (!info.isFile()) throw new CeremonyError('IO', `${file} is not a regular file`);
     if (info.size > maxLength) throw tooLarge(file, maxLength);
+    return { handle, size: info.size };
+  } catch (err) {
+    await handle.close();
+    throw err;
+  }
+}
+
+/**
+ * Reads a regular file of at most `maxLength` bytes (opened with `flags`); undefined when it does
+ * not exist. The buffer is sized from fstat, never beyond the limit.
+ */
+export async function readBounded(
+  file: string,
+  maxLength: number,
+  flags: number = constants.O_RDONLY,
+): Promise<Uint8Array | undefined> {
+  const opened = await openBounded(file, maxLength, flags);
+  if (opened === undefined) return undefined;
+  const { handle, size } = opened;
+  try {
     // Read one byte more than allowed: a file that grew since stat is caught too.
-    const buffer = Buffer.alloc(Math.min(info.size, maxLength) + 1);
+    const buffer = Buffer.alloc(Math.min(size, maxLength) + 1);
     let filled = 0;
     while (filled < buffer.length) {
       const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, filled);
@@ -62,6 +80,36 @@ export async function readBounded(
     }
     if (filled > maxLength) throw tooLarge(file, maxLength);
     return buffer.subarray(0, filled);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Bytes read at a time when a file is hashed as a stream. */
+const CHUNK = 1 << 20;
+
+/**
+ * Length and digests of a regular file (no symbolic link followed) of at most `maxLength` bytes,
+ * read 1 MiB at a time: memory stays flat whatever the size.
+ */
+export async function digestFileNoFollow(
+  file: string,
+  maxLength: number,
+  algorithms: readonly string[],
+): Promise<MeasuredFile | undefined> {
+  const opened = await openBounded(file, maxLength, constants.O_RDONLY | constants.O_NOFOLLOW);
+  if (opened === undefined) return undefined;
+  const { handle } = opened;
+  try {
+    const digest = new StreamDigest(algorithms);
+    const buffer = Buffer.alloc(CHUNK);
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, CHUNK, null);
+      if (bytesRead === 0) break;
+      digest.update(buffer.subarray(0, bytesRead));
+      if (digest.length > maxLength) throw tooLarge(file, maxLength);
+    }
+    return digest.result();
   } finally {
     await handle.close();
   }

@@ -2,7 +2,13 @@ import { realpath } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { CeremonyError } from '../metadata/errors.js';
 import type { MetadataSource } from '../metadata/client/index.js';
-import { readBounded, readFileNoFollow, symlinkRefused } from './read-no-follow.js';
+import type { MeasuredFile } from '../metadata/client/source.js';
+import {
+  digestFileNoFollow,
+  readBounded,
+  readFileNoFollow,
+  symlinkRefused,
+} from './read-no-follow.js';
 
 /** Reads at most `maxLength` bytes of a file the user named (links followed); undefined if absent. */
 export function readLimited(file: string, maxLength: number): Promise<Uint8Array | undefined> {
@@ -34,19 +40,35 @@ export class DirectorySource implements MetadataSource {
     return this.read(inside(this.targetsBase, path), maxLength);
   }
 
+  async digestTarget(
+    path: string,
+    maxLength: number,
+    algorithms: readonly string[],
+  ): Promise<MeasuredFile | undefined> {
+    const file = inside(this.targetsBase, path);
+    if (!(await this.realDirectoryInside(file))) return undefined;
+    return digestFileNoFollow(file, maxLength, algorithms);
+  }
+
   /**
    * Reads a file of the repository: no symbolic link as the file itself (O_NOFOLLOW), and none
    * among its directories that leads out of the repository (the real directory must be inside).
    */
   private async read(file: string, maxLength: number): Promise<Uint8Array | undefined> {
+    if (!(await this.realDirectoryInside(file))) return undefined;
+    return readFileNoFollow(file, maxLength);
+  }
+
+  /** False when the file's directory does not exist; throws when it resolves out of the repository. */
+  private async realDirectoryInside(file: string): Promise<boolean> {
     const [realBase, realDir] = await Promise.all([
       realpath(this.base),
       realpath(dirname(file)).catch(() => undefined),
     ]);
-    if (realDir === undefined) return undefined;
+    if (realDir === undefined) return false;
     const rel = relative(realBase, realDir);
     if (rel.startsWith('..') || isAbsolute(rel)) throw symlinkRefused(dirname(file));
-    return readFileNoFollow(file, maxLength);
+    return true;
   }
 }
 

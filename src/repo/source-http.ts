@@ -3,6 +3,8 @@ import { request as httpsRequest } from 'node:https';
 import { CeremonyError } from '../metadata/errors.js';
 import { escapeUntrusted } from '../metadata/quote.js';
 import type { MetadataSource } from '../metadata/client/index.js';
+import type { MeasuredFile } from '../metadata/client/source.js';
+import { StreamDigest } from './stream-digest.js';
 
 /** Timeouts of the HTTP source. */
 export interface HttpSourceOptions {
@@ -53,21 +55,55 @@ export class HttpSource implements MetadataSource {
   }
 
   fetchTarget(path: string, maxLength: number): Promise<Uint8Array | undefined> {
+    return this.get(this.targetUrl(path), maxLength);
+  }
+
+  digestTarget(
+    path: string,
+    maxLength: number,
+    algorithms: readonly string[],
+  ): Promise<MeasuredFile | undefined> {
+    const digest = new StreamDigest(algorithms);
+    const sink = {
+      add: (chunk: Buffer) => {
+        digest.update(chunk);
+      },
+      end: () => digest.result(),
+    };
+    return this.download(this.targetUrl(path), maxLength, sink);
+  }
+
+  private targetUrl(path: string): URL {
     const encoded = path.split('/').map(encodeURIComponent).join('/');
-    return this.get(new URL(`targets/${encoded}`, this.base), maxLength);
+    return new URL(`targets/${encoded}`, this.base);
+  }
+
+  /** GETs `url` into memory (see download), at most `maxLength` bytes. */
+  private get(url: URL, maxLength: number): Promise<Uint8Array | undefined> {
+    const chunks: Buffer[] = [];
+    let received = 0;
+    const sink = {
+      add: (chunk: Buffer) => {
+        chunks.push(chunk);
+        received += chunk.length;
+      },
+      end: () => new Uint8Array(Buffer.concat(chunks, received)),
+    };
+    return this.download(url, maxLength, sink);
   }
 
   /**
-   * GETs `url` into a buffer of at most `maxLength` bytes: chunks are kept as they arrive and the
-   * download is aborted as soon as one more byte than allowed arrives, whatever Content-Length
-   * says. Messages name the URL this source asked for (`asked`), never what the server answered.
+   * GETs `url`, handing chunks to `sink` as they arrive (at most `maxLength` bytes): the download
+   * is aborted as soon as one more byte than allowed arrives, whatever Content-Length says.
+   * Messages name the URL this source asked for (`asked`), never what the server answered.
    */
-  private get(
+  private download<T>(
     url: URL,
     maxLength: number,
+    sink: { add: (chunk: Buffer) => void; end: () => T },
     redirects = 0,
     asked: URL = url,
-  ): Promise<Uint8Array | undefined> {
+  ): Promise<T | undefined> {
     return new Promise((resolve, reject) => {
       const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
       const req = request(url, { method: 'GET', headers: { accept: '*/*' } });
@@ -109,7 +145,7 @@ export class HttpSource implements MetadataSource {
             reject(new CeremonyError('IO', `${asked.href}: refused ${refusal}`));
             return;
           }
-          this.get(next, maxLength, redirects + 1, asked).then(resolve, reject);
+          this.download(next, maxLength, sink, redirects + 1, asked).then(resolve, reject);
           return;
         }
         if (status === 404 || status === 403 || status === 410) {
@@ -128,13 +164,12 @@ export class HttpSource implements MetadataSource {
           req.destroy(tooLarge(asked, maxLength));
           return;
         }
-        const chunks: Buffer[] = [];
         let received = 0;
         res.on('data', (chunk: Buffer) => {
           received += chunk.length;
           // Abort as soon as the limit is passed: no endless-data downloads.
           if (received > maxLength) req.destroy(tooLarge(asked, maxLength));
-          else chunks.push(chunk);
+          else sink.add(chunk);
         });
         res.on('error', (err) => req.destroy(err));
         res.on('end', () => {
@@ -143,7 +178,7 @@ export class HttpSource implements MetadataSource {
             reject(new CeremonyError('IO', `${asked.href}: connection closed before the end`));
             return;
           }
-          resolve(new Uint8Array(Buffer.concat(chunks, received)));
+          resolve(sink.end());
         });
       });
       req.end();

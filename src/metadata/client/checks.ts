@@ -93,24 +93,46 @@ export function tooLarge(role: string, file: string, maxLength: number): never {
   );
 }
 
+/** What a file is checked against: the length and hashes its listing gives. */
+export interface ListedFile {
+  length?: number | undefined;
+  hashes?: Record<string, string> | undefined;
+}
+
 /**
  * Spec 5.5.2 / 5.6.2 / 5.7.3: the bytes must match the length and every listed hash (hashes this
  * client cannot compute are skipped, but at least one listed hash must be checked).
  */
 export function checkLengthAndHashes(
   bytes: Uint8Array,
-  expected: { length?: number | undefined; hashes?: Record<string, string> | undefined },
+  expected: ListedFile,
   role: string,
   file: string,
   rule: string,
   listedBy: string,
 ): void {
-  if (expected.length !== undefined && bytes.length !== expected.length) {
+  const measured = { length: bytes.length, digest: (alg: string) => digestHex(alg, bytes) };
+  checkMeasured(measured, expected, { role, file, rule, listedBy });
+}
+
+/** Hash algorithms of a listing this client can check (spec 5.7.3). */
+export function checkableHashes(expected: ListedFile): string[] {
+  return Object.keys(expected.hashes ?? {}).filter((alg) => SUPPORTED_HASHES.has(alg));
+}
+
+/** The same checks as checkLengthAndHashes on a file measured as a stream. */
+export function checkMeasured(
+  measured: { length: number; digest: (algorithm: string) => string | undefined },
+  expected: ListedFile,
+  at: { role: string; file: string; rule: string; listedBy: string },
+): void {
+  const { role, file, rule, listedBy } = at;
+  if (expected.length !== undefined && measured.length !== expected.length) {
     fail(
       'LENGTH_MISMATCH',
       role,
       file,
-      `${bytes.length} bytes, ${listedBy} lists ${expected.length}`,
+      `${measured.length} bytes, ${listedBy} lists ${expected.length}`,
       rule,
     );
   }
@@ -119,7 +141,7 @@ export function checkLengthAndHashes(
   for (const [algorithm, digest] of Object.entries(expected.hashes)) {
     if (!SUPPORTED_HASHES.has(algorithm)) continue;
     checked++;
-    const actual = digestHex(algorithm, bytes);
+    const actual = measured.digest(algorithm) ?? '';
     if (!hexEquals(actual, digest)) {
       fail(
         'HASH_MISMATCH',

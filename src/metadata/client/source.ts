@@ -8,6 +8,21 @@ export interface MetadataSource {
   fetchMetadata(name: string, maxLength: number): Promise<Uint8Array | undefined>;
   /** Bytes of a target file by its path under `targets/`, with the same contract. */
   fetchTarget(path: string, maxLength: number): Promise<Uint8Array | undefined>;
+  /**
+   * Optional: the length and hex digests (`algorithms`) of a target file, hashed as its bytes
+   * arrive so that a large target is never held in memory; same limits and errors as fetchTarget.
+   */
+  digestTarget?(
+    path: string,
+    maxLength: number,
+    algorithms: readonly string[],
+  ): Promise<MeasuredFile | undefined>;
+}
+
+/** A file measured as a stream: its length and hex digest per algorithm. */
+export interface MeasuredFile {
+  length: number;
+  digests: Readonly<Record<string, string>>;
 }
 
 /** Size limits a client applies to files whose length no trusted metadata lists. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -90,6 +91,24 @@ describe('DirectorySource', () => {
       expect(m).not.toContain('root:x');
       expect(m).not.toContain(join(dir, 'passwd'));
     }
+  });
+
+  it('hashes a target as a stream, with the same limits and link refusal', async () => {
+    const source = new DirectorySource(join(dir, 'repo'));
+    const sha256 = createHash('sha256').update('target').digest('hex');
+    expect(await source.digestTarget('sub/file.txt', 6, ['sha256', 'sha512'])).toEqual({
+      length: 6,
+      digests: {
+        sha256,
+        sha512: createHash('sha512').update('target').digest('hex'),
+      },
+    });
+    expect(await source.digestTarget('sub/none.txt', 6, ['sha256'])).toBeUndefined();
+    const big = await error(source.digestTarget('sub/file.txt', 5, ['sha256']));
+    expect(isCeremonyError(big, 'FILE_TOO_LARGE')).toBe(true);
+    const linked = new DirectorySource(join(dir, 'linked'));
+    const out = await error(linked.digestTarget('out/passwd', 1000, ['sha256']));
+    expect(isCeremonyError(out, 'IO')).toBe(true);
   });
 
   it('reads through a symbolic link the user names and keeps the limit', async () => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -85,6 +86,17 @@ describe('HttpSource', () => {
     );
     expect(await source.fetchMetadata('2.root.json', 100)).toBeUndefined();
     expect(files.requests).toContain('/targets/sub dir/a+b.txt');
+  });
+
+  it('hashes a target as it arrives and stops an endless one at the limit', async () => {
+    const source = new HttpSource(files.url);
+    expect(await source.digestTarget('sub dir/a+b.txt', 6, ['sha256'])).toEqual({
+      length: 6,
+      digests: { sha256: createHash('sha256').update('target').digest('hex') },
+    });
+    const endless = new HttpSource(trickyUrl);
+    const err = await error(endless.digestTarget('../endless.json', 32 * 1024, ['sha256']));
+    expect(isCeremonyError(err, 'FILE_TOO_LARGE')).toBe(true);
   });
 
   it('refuses a response over the limit', async () => {
