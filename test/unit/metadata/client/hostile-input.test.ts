@@ -106,6 +106,14 @@ describe('parsing hostile metadata', () => {
     }
   });
 
+  it('refuses a listed length of 2^53 (not a safe integer) before any download', () => {
+    const text = `{"signatures":[],"signed":{"_type":"snapshot","spec_version":"1.0.31","version":1,"expires":"2031-01-01T00:00:00Z","meta":{"targets.json":{"version":1,"length":9007199254740992}}}}`;
+    const err = failure(() => parseMetadata(enc.encode(text), 'snapshot', 'snapshot.json'));
+    expect(err.message).toBe(
+      'snapshot.json: signed.meta.targets.json.length: must be an integer >= 0',
+    );
+  });
+
   it('refuses a keyid that exists only on Object.prototype (toString is not a listed key)', () => {
     const text = `{"signatures":[],"signed":{"_type":"root","spec_version":"1.0.31","version":1,"expires":"2031-01-01T00:00:00Z","keys":{},"roles":{"root":{"keyids":["toString"],"threshold":1},"targets":{"keyids":[],"threshold":1},"snapshot":{"keyids":[],"threshold":1},"timestamp":{"keyids":[],"threshold":1}}}}`;
     const err = failure(() => parseMetadata(enc.encode(text), 'root', 'root.json'));
