@@ -119,8 +119,9 @@ function mutateJson(rng: Rng, value: unknown): unknown {
         const n = rng.int(50);
         for (let i = 0; i < n; i++) sigs.push({ keyid: `${i}`, sig: 'ab'.repeat(rng.int(70)) });
         if (first && rng.next() < 0.5) sigs.push({ ...first });
-        if (first && rng.next() < 0.5)
-          sigs.push({ ...first, keyid: String(first.keyid).toUpperCase() });
+        // A mutated keyid may be anything (an object whose toString is a string): no String().
+        const keyid = typeof first?.keyid === 'string' ? first.keyid.toUpperCase() : 'AB';
+        if (first && rng.next() < 0.5) sigs.push({ ...first, keyid });
         if (rng.next() < 0.5) sigs.reverse();
       }
       break;
