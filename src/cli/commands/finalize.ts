@@ -4,7 +4,7 @@ import { inputRoleOf } from '../../ceremony/target-routing.js';
 import { verifyRepository, type VerifyReport } from '../../metadata/client/index.js';
 import { sha256Hex } from '../../metadata/bytes.js';
 import { CeremonyError } from '../../metadata/errors.js';
-import type { RootSigned } from '../../metadata/model.js';
+import type { RootSigned, TargetFile } from '../../metadata/model.js';
 import { hasOwn } from '../../metadata/build-own.js';
 import { canonicalBytes } from '../../metadata/canonical.js';
 import { loadPublishedRepo } from '../../repo/published-loader.js';
@@ -12,6 +12,9 @@ import { writeFileAtomic } from '../../repo/atomic-write.js';
 import { OverlaySource } from '../../repo/overlay-source.js';
 import { plannedWrites, type TargetFileWrite } from '../../repo/repository-writer.js';
 import { readTargetInput } from '../../repo/target-inputs.js';
+import { readListing } from '../../repo/target-listings.js';
+import { writeFilesDurably } from '../../repo/durable-batch.js';
+import { count, seconds, startProgress } from '../progress.js';
 import { DirectorySource } from '../../repo/source-directory.js';
 import { clearStaging } from '../../repo/staging-store.js';
 import { type Command, type CommandContext } from '../command.js';
@@ -57,9 +60,17 @@ async function alreadyPublished(loaded: LoadedCeremony): Promise<boolean> {
  * Bytes of every target each staged targets-type role (top-level, delegated, bins) adds or
  * changes, read from that role's input folder and checked against its draft.
  */
-async function newTargetFiles(loaded: LoadedCeremony): Promise<TargetFileWrite[]> {
+async function newTargetFiles(
+  loaded: LoadedCeremony,
+): Promise<{ files: TargetFileWrite[]; listedOnly: number }> {
   const out: TargetFileWrite[] = [];
   const seen = new Set<string>();
+  const listings = new Map<string, Map<string, TargetFile> | undefined>();
+  const listingOf = async (role: string): Promise<Map<string, TargetFile> | undefined> => {
+    if (!listings.has(role)) listings.set(role, await readListing(loaded.paths.root, role));
+    return listings.get(role);
+  };
+  let listedOnly = 0;
   for (const [role, draft] of requireStaging(loaded).drafts) {
     if (draft.metadata.signed._type !== 'targets') continue;
     const published =
@@ -68,18 +79,60 @@ async function newTargetFiles(loaded: LoadedCeremony): Promise<TargetFileWrite[]
     const inputRole = inputRoleOf(loaded.plan, role);
     for (const [path, info] of Object.entries(draft.metadata.signed.targets)) {
       if (hasOwn(before, path) && before[path]?.hashes.sha256 === info.hashes.sha256) continue;
-      const key = `${path}\0${info.hashes.sha256 ?? ''}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
       if (inputRole === undefined)
         throw new CeremonyError(
           'STATE_INVALID',
           `staged/${role}.json: lists new target ${path} but ${loaded.plan.file} has no role ${role} to read it from`,
         );
+      // A target known only by listing is published in metadata only: no bytes to copy.
+      if ((await listingOf(inputRole))?.get(path)?.hashes.sha256 === info.hashes.sha256) {
+        listedOnly++;
+        continue;
+      }
+      const key = `${path}\0${info.hashes.sha256 ?? ''}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
       out.push({ path, bytes: await readTargetInput(loaded.paths.root, path, info, inputRole) });
     }
   }
-  return out;
+  return { files: out, listedOnly };
+}
+
+/** Names written last, after everything else is durable: they point at the rest. */
+const POINTERS = new Set(['root.json', 'timestamp.json']);
+
+/**
+ * Writes the release: every target file and metadata file first (renamed into place, then one
+ * sync of the file system), then root.json and timestamp.json (each atomic and synced), so a
+ * client never sees a timestamp pointing at files that are not on disk; killed at any moment,
+ * the repository is the old one as clients see it and a rerun publishes again.
+ */
+async function writeRelease(
+  ctx: CommandContext,
+  repoDir: string,
+  writes: readonly [string, Uint8Array][],
+): Promise<number> {
+  const progress = startProgress(ctx, 'finalize', writes.length, 'files');
+  const batch = writes.filter(([name]) => !POINTERS.has(name));
+  const crashAt = Math.min(Math.floor(writes.length / 2), batch.length - 1);
+  await writeFilesDurably(
+    repoDir,
+    batch.map(([name, bytes]) => [join(repoDir, name), bytes] as const),
+    {
+      onFile: () => {
+        progress.tick();
+      },
+      afterFile: (i) => {
+        if (i === crashAt) crashPoint('finalize:mid-write');
+      },
+    },
+  );
+  for (const [name, bytes] of writes) {
+    if (!POINTERS.has(name)) continue;
+    await writeFileAtomic(join(repoDir, name), bytes);
+    progress.tick();
+  }
+  return progress.finish();
 }
 
 function firstRootBytes(loaded: LoadedCeremony, release: Release | undefined): Uint8Array {
@@ -150,7 +203,7 @@ export const finalizeCommand: Command = {
     } finally {
       for (const s of signers.all) await s.close();
     }
-    const targetFiles = await newTargetFiles(loaded);
+    const { files: targetFiles, listedOnly } = await newTargetFiles(loaded);
     const writes = plannedWrites({ ...release, targetFiles });
     // Check the release with the client workflow before a byte of it is published.
     const report = await verifyRepository({
@@ -159,10 +212,7 @@ export const finalizeCommand: Command = {
       source: new OverlaySource(new Map(writes), new DirectorySource(repoDir)),
       now,
     });
-    for (const [i, [name, bytes]] of writes.entries()) {
-      await writeFileAtomic(join(repoDir, name), bytes);
-      if (i === Math.floor(writes.length / 2)) crashPoint('finalize:mid-write');
-    }
+    const ms = await writeRelease(ctx, repoDir, writes);
     crashPoint('finalize:after-write');
     const files = Object.fromEntries(writes.map(([name, bytes]) => [name, sha256Hex(bytes)]));
     await recordEvent(loaded.paths, 'coordinator', now, 'ceremony.finalized', staging.ceremony.id, {
@@ -171,7 +221,13 @@ export const finalizeCommand: Command = {
     await writeSummary(loaded.paths, staging.ceremony.id, loaded.plan);
     await clearStaging(loaded.paths);
     summarize(ctx, report);
-    ctx.out(`published ${writes.length} file(s) into ${repoDir}`);
+    const metadataOnly =
+      listedOnly > 0
+        ? ` (${count(listedOnly)} target(s) known only by listing: metadata only)`
+        : '';
+    ctx.out(
+      `published ${count(writes.length)} file(s) into ${repoDir} in ${seconds(ms)}${metadataOnly}`,
+    );
     return 0;
   },
 };

@@ -1,8 +1,12 @@
-import { reviewDraft } from '../../ceremony/review.js';
+import { BIN_DETAIL, reviewBins, reviewDraft, type ReviewOptions } from '../../ceremony/review.js';
+import type { StagedDraft } from '../../ceremony/staging.js';
+import { inputRoleOf } from '../../ceremony/target-routing.js';
+import type { TargetFile } from '../../metadata/model.js';
+import { readListing } from '../../repo/target-listings.js';
 import { signingNeeds } from '../../ceremony/signing-needs.js';
 import type { AnySigned } from '../../metadata/model.js';
 import { CeremonyError } from '../../metadata/errors.js';
-import { stringFlag, type Command } from '../command.js';
+import { boolFlag, stringFlag, type Command, type OptionSpec } from '../command.js';
 import {
   DIR_OPTION,
   ceremonyDir,
@@ -10,6 +14,14 @@ import {
   requireStaging,
   type LoadedCeremony,
 } from '../ceremony-context.js';
+
+/** `--full`: every changed target and every bin, not a summary of large changes. */
+export const FULL_OPTION: OptionSpec = {
+  full: {
+    type: 'boolean',
+    description: 'show every changed target and every hash bin, not a summary of large changes',
+  },
+};
 
 /** The published `signed` of a role, if any. */
 export function publishedSigned(loaded: LoadedCeremony, role: string): AnySigned | undefined {
@@ -19,8 +31,40 @@ export function publishedSigned(loaded: LoadedCeremony, role: string): AnySigned
   return p.delegated.get(role)?.metadata.signed;
 }
 
+/** Which staged targets are known only by listing, read from the listings of the input roles. */
+async function listedTargets(
+  loaded: LoadedCeremony,
+  roles: readonly string[],
+): Promise<(role: string, path: string) => boolean> {
+  const listings = new Map<string, ReadonlyMap<string, TargetFile> | undefined>();
+  for (const role of roles) {
+    const input = inputRoleOf(loaded.plan, role);
+    if (input === undefined || listings.has(input)) continue;
+    if (staged(loaded, role)?._type !== 'targets') continue;
+    listings.set(input, await readListing(loaded.paths.root, input));
+  }
+  return (role, path) => {
+    const input = inputRoleOf(loaded.plan, role);
+    return input !== undefined && listings.get(input)?.has(path) === true;
+  };
+}
+
+function staged(loaded: LoadedCeremony, role: string): AnySigned | undefined {
+  return loaded.staging?.drafts.get(role)?.metadata.signed;
+}
+
+/** The bins delegation a staged role is a bin of, if it is one. */
+function binsOf(loaded: LoadedCeremony, role: string): string | undefined {
+  const input = inputRoleOf(loaded.plan, role);
+  return input !== undefined && input !== role && input !== 'targets' ? input : undefined;
+}
+
 /** Review lines for the staged roles (all, or those a holder must sign). */
-export function reviewLines(loaded: LoadedCeremony, holder: string | undefined): string[] {
+export async function reviewLines(
+  loaded: LoadedCeremony,
+  holder: string | undefined,
+  options: { full?: boolean } = {},
+): Promise<string[]> {
   const staging = requireStaging(loaded);
   let roles = staging.ceremony.roles;
   if (holder !== undefined) {
@@ -46,9 +90,32 @@ export function reviewLines(loaded: LoadedCeremony, holder: string | undefined):
       return [`${holder} has nothing to sign in ceremony ${staging.ceremony.id}`];
   }
   const lines = [`ceremony ${staging.ceremony.id}`];
+  const review: ReviewOptions = {
+    full: options.full === true,
+    listed: await listedTargets(loaded, roles),
+  };
+  const bins = new Map<string, StagedDraft[]>();
   for (const role of roles) {
     const draft = staging.drafts.get(role);
-    if (draft) lines.push(...reviewDraft(draft, publishedSigned(loaded, role)));
+    const delegation = binsOf(loaded, role);
+    if (!draft || delegation === undefined) continue;
+    const group = bins.get(delegation) ?? [];
+    group.push(draft);
+    bins.set(delegation, group);
+  }
+  const summarized = new Set<string>();
+  for (const role of roles) {
+    const draft = staging.drafts.get(role);
+    if (!draft) continue;
+    const delegation = binsOf(loaded, role);
+    const group = delegation === undefined ? undefined : bins.get(delegation);
+    if (delegation !== undefined && group && group.length > BIN_DETAIL && !review.full) {
+      if (summarized.has(delegation)) continue;
+      summarized.add(delegation);
+      lines.push(...reviewBins(delegation, group, (r) => publishedSigned(loaded, r), review));
+      continue;
+    }
+    lines.push(...reviewDraft(draft, publishedSigned(loaded, role), review));
   }
   return lines;
 }
@@ -57,11 +124,14 @@ export function reviewLines(loaded: LoadedCeremony, holder: string | undefined):
 export const reviewCommand: Command = {
   name: 'review',
   summary: 'show what each staged role changes and the sha256 of the exact bytes to be signed',
-  usage: 'tuf-ceremony review [--dir DIR] [--holder NAME]',
-  options: { ...DIR_OPTION, holder: { type: 'string' } },
+  usage: 'tuf-ceremony review [--dir DIR] [--holder NAME] [--full]',
+  options: { ...DIR_OPTION, holder: { type: 'string' }, ...FULL_OPTION },
   async run(ctx, args) {
     const loaded = await loadCeremony(ceremonyDir(ctx, args));
-    for (const line of reviewLines(loaded, stringFlag(args, 'holder'))) ctx.out(line);
+    const lines = await reviewLines(loaded, stringFlag(args, 'holder'), {
+      full: boolFlag(args, 'full'),
+    });
+    for (const line of lines) ctx.out(line);
     return 0;
   },
 };
