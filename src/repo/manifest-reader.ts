@@ -32,7 +32,7 @@ export class ManifestProblems {
     const more =
       this.count > this.listed.length ? `; and ${this.count - this.listed.length} more` : '';
     throw new CeremonyError(
-      'USAGE',
+      'MANIFEST_INVALID',
       `${this.file}: ${this.count} bad line(s), ${what}: ${this.listed.join('; ')}${more}`,
     );
   }
@@ -47,10 +47,16 @@ export async function forEachLine(
   const decoder = new StringDecoder('utf8');
   let pending = '';
   let line = 0;
+  const tooLong = (n: number): CeremonyError =>
+    new CeremonyError(
+      'FILE_TOO_LARGE',
+      `${file}: line ${n} is longer than ${MAX_MANIFEST_LINE} bytes`,
+    );
   const emit = (text: string): void => {
     line++;
     if (line > MAX_MANIFEST_LINES)
       throw new CeremonyError('FILE_TOO_LARGE', `${file}: more than ${MAX_MANIFEST_LINES} lines`);
+    if (text.length > MAX_MANIFEST_LINE) throw tooLong(line);
     onLine(text.endsWith('\r') ? text.slice(0, -1) : text, line);
   };
   const stream = createReadStream(file, { highWaterMark: 1 << 20 });
@@ -63,11 +69,7 @@ export async function forEachLine(
       start = end + 1;
     }
     pending = text.slice(start);
-    if (pending.length > MAX_MANIFEST_LINE)
-      throw new CeremonyError(
-        'FILE_TOO_LARGE',
-        `${file}: line ${line + 1} is longer than ${MAX_MANIFEST_LINE} bytes`,
-      );
+    if (pending.length > MAX_MANIFEST_LINE) throw tooLong(line + 1);
   }
   pending += decoder.end();
   if (pending !== '') emit(pending);
