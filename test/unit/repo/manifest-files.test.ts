@@ -52,7 +52,9 @@ describe('manifest files', () => {
       () => undefined,
     );
     expect(problems.count).toBe(MAX_LISTED_PROBLEMS + 5);
-    expect(() => problems.throwIfAny('nothing was imported')).toThrow(
+    expect(() => {
+      problems.throwIfAny('nothing was imported');
+    }).toThrow(
       /25 bad line\(s\), nothing was imported: line 1: not a JSON object \(bad JSON\);.*; and 5 more$/,
     );
   });
