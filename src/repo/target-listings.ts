@@ -61,6 +61,36 @@ export async function readListing(
   return out;
 }
 
+/**
+ * The sha256 of each listed target of a role, read with a light parse (JSON only, no field
+ * checks): for deciding which staged targets need no bytes, where the signed draft is the
+ * authority and the listing is only compared with it. Undefined without a listing file.
+ */
+export async function readListedHashes(
+  root: string,
+  role: string,
+): Promise<Map<string, string> | undefined> {
+  const out = new Map<string, string>();
+  try {
+    await forEachLine(listingFile(root, role), (text) => {
+      if (text === '') return;
+      let value: unknown;
+      try {
+        value = JSON.parse(text) as unknown;
+      } catch {
+        return;
+      }
+      const entry = value as { path?: unknown; hashes?: { sha256?: unknown } } | null;
+      if (typeof entry?.path === 'string' && typeof entry.hashes?.sha256 === 'string')
+        out.set(entry.path, entry.hashes.sha256);
+    });
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ENOENT') return undefined;
+    throw err;
+  }
+  return out;
+}
+
 function* listingChunks(targets: ReadonlyMap<string, TargetFile>): Generator<string> {
   const paths = [...targets.keys()].sort();
   let chunk = '';

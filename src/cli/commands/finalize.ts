@@ -2,9 +2,11 @@ import { join } from 'node:path';
 import { assembleRelease, assertReady, type Release } from '../../ceremony/release.js';
 import { inputRoleOf } from '../../ceremony/target-routing.js';
 import { verifyRepository, type VerifyReport } from '../../metadata/client/index.js';
+import type { KnownMetadata } from '../../metadata/client/source.js';
+import type { StagedDraft } from '../../ceremony/staging.js';
 import { sha256Hex } from '../../metadata/bytes.js';
 import { CeremonyError } from '../../metadata/errors.js';
-import type { RootSigned, TargetFile } from '../../metadata/model.js';
+import type { RootSigned } from '../../metadata/model.js';
 import { hasOwn } from '../../metadata/build-own.js';
 import { canonicalBytes } from '../../metadata/canonical.js';
 import { loadPublishedRepo } from '../../repo/published-loader.js';
@@ -12,7 +14,7 @@ import { writeFileAtomic } from '../../repo/atomic-write.js';
 import { OverlaySource } from '../../repo/overlay-source.js';
 import { plannedWrites, type TargetFileWrite } from '../../repo/repository-writer.js';
 import { readTargetInput } from '../../repo/target-inputs.js';
-import { readListing } from '../../repo/target-listings.js';
+import { readListedHashes } from '../../repo/target-listings.js';
 import { writeFilesDurably } from '../../repo/durable-batch.js';
 import { count, seconds, startProgress } from '../progress.js';
 import { DirectorySource } from '../../repo/source-directory.js';
@@ -65,9 +67,9 @@ async function newTargetFiles(
 ): Promise<{ files: TargetFileWrite[]; listedOnly: number }> {
   const out: TargetFileWrite[] = [];
   const seen = new Set<string>();
-  const listings = new Map<string, Map<string, TargetFile> | undefined>();
-  const listingOf = async (role: string): Promise<Map<string, TargetFile> | undefined> => {
-    if (!listings.has(role)) listings.set(role, await readListing(loaded.paths.root, role));
+  const listings = new Map<string, Map<string, string> | undefined>();
+  const listingOf = async (role: string): Promise<Map<string, string> | undefined> => {
+    if (!listings.has(role)) listings.set(role, await readListedHashes(loaded.paths.root, role));
     return listings.get(role);
   };
   let listedOnly = 0;
@@ -85,7 +87,7 @@ async function newTargetFiles(
           `staged/${role}.json: lists new target ${path} but ${loaded.plan.file} has no role ${role} to read it from`,
         );
       // A target known only by listing is published in metadata only: no bytes to copy.
-      if ((await listingOf(inputRole))?.get(path)?.hashes.sha256 === info.hashes.sha256) {
+      if ((await listingOf(inputRole))?.get(path) === info.hashes.sha256) {
         listedOnly++;
         continue;
       }
@@ -96,6 +98,24 @@ async function newTargetFiles(
     }
   }
   return { files: out, listedOnly };
+}
+
+/**
+ * The staged targets-type roles of a release with the metadata and canonical bytes they were
+ * serialized from (canonicalized once, at load): the client check of the release then verifies
+ * their signatures, versions, hashes and expiry without parsing and canonicalizing them again.
+ */
+function knownForms(
+  release: Release,
+  drafts: ReadonlyMap<string, StagedDraft>,
+): Map<Uint8Array, KnownMetadata> {
+  const out = new Map<Uint8Array, KnownMetadata>();
+  for (const role of [...(release.targets ? [release.targets] : []), ...release.delegated]) {
+    const draft = drafts.get(role.name);
+    if (draft && role.metadata?.signed === draft.metadata.signed)
+      out.set(role.file.bytes, { metadata: role.metadata, canonical: draft.canonical });
+  }
+  return out;
 }
 
 /** Names written last, after everything else is durable: they point at the rest. */
@@ -209,7 +229,11 @@ export const finalizeCommand: Command = {
     const report = await verifyRepository({
       trustedRoot: firstRootBytes(loaded, release),
       trustedRootName: '1.root.json',
-      source: new OverlaySource(new Map(writes), new DirectorySource(repoDir)),
+      source: new OverlaySource(
+        new Map(writes),
+        new DirectorySource(repoDir),
+        knownForms(release, staging.drafts),
+      ),
       now,
     });
     const ms = await writeRelease(ctx, repoDir, writes);

@@ -1,8 +1,7 @@
 import { BIN_DETAIL, reviewBins, reviewDraft, type ReviewOptions } from '../../ceremony/review.js';
 import type { StagedDraft } from '../../ceremony/staging.js';
 import { inputRoleOf } from '../../ceremony/target-routing.js';
-import type { TargetFile } from '../../metadata/model.js';
-import { readListing } from '../../repo/target-listings.js';
+import { readListedHashes } from '../../repo/target-listings.js';
 import { signingNeeds } from '../../ceremony/signing-needs.js';
 import type { AnySigned } from '../../metadata/model.js';
 import { CeremonyError } from '../../metadata/errors.js';
@@ -35,17 +34,17 @@ export function publishedSigned(loaded: LoadedCeremony, role: string): AnySigned
 async function listedTargets(
   loaded: LoadedCeremony,
   roles: readonly string[],
-): Promise<(role: string, path: string) => boolean> {
-  const listings = new Map<string, ReadonlyMap<string, TargetFile> | undefined>();
+): Promise<(role: string, path: string, sha256: string | undefined) => boolean> {
+  const listings = new Map<string, ReadonlyMap<string, string> | undefined>();
   for (const role of roles) {
     const input = inputRoleOf(loaded.plan, role);
     if (input === undefined || listings.has(input)) continue;
     if (staged(loaded, role)?._type !== 'targets') continue;
-    listings.set(input, await readListing(loaded.paths.root, input));
+    listings.set(input, await readListedHashes(loaded.paths.root, input));
   }
-  return (role, path) => {
+  return (role, path, sha256) => {
     const input = inputRoleOf(loaded.plan, role);
-    return input !== undefined && listings.get(input)?.has(path) === true;
+    return input !== undefined && listings.get(input)?.get(path) === sha256;
   };
 }
 
