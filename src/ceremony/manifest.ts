@@ -51,7 +51,7 @@ function checkPath(value: unknown): string {
   try {
     return checkTargetPath(value);
   } catch (err) {
-    if (isCeremonyError(err)) throw new Error(err.message);
+    if (isCeremonyError(err)) throw new Error(err.message, { cause: err });
     throw err;
   }
 }
@@ -118,7 +118,7 @@ function parseJsonLine(line: string): ManifestEntry {
     try {
       canonicalString(value.custom);
     } catch (err) {
-      throw new Error(`"custom": ${(err as Error).message}`);
+      throw new Error(`"custom": ${(err as Error).message}`, { cause: err });
     }
   }
   return { path, file: targetFile(length, hashes, value.custom) };

@@ -10,10 +10,30 @@ import { ceremonyPaths, type CeremonyPaths } from '../repo/ceremony-paths.js';
 import { loadEnrolledKeys } from '../repo/enrolled-keys-store.js';
 import { loadPublishedRepo } from '../repo/published-loader.js';
 import { loadStaging, type StagingArea } from '../repo/staging-store.js';
+import { removeTemporaryFiles } from '../repo/temporary-files.js';
+import { printable } from './fs-errors.js';
+import { didYouMean } from './suggest.js';
 import { stringFlag, type CommandContext, type OptionSpec, type ParsedArgs } from './command.js';
 
 /** The `--dir` option every ceremony command takes. */
-export const DIR_OPTION: OptionSpec = { dir: { type: 'string', short: 'C' } };
+export const DIR_OPTION: OptionSpec = {
+  dir: {
+    type: 'string',
+    short: 'C',
+    valueName: 'DIR',
+    description: 'the ceremony repository to work in (default: the working directory)',
+  },
+};
+
+/** Bad input naming a holder the plan does not list (exit 1), with the closest name. */
+export function unknownHolder(plan: Plan, holder: string): CeremonyError {
+  const names = Object.keys(plan.holders);
+  return new CeremonyError(
+    'PLAN_INVALID',
+    `${plan.file}: no holder named "${printable(holder)}"${didYouMean(holder, names)} (holders: ${names.join(', ')})`,
+    { file: plan.file },
+  );
+}
 
 /** A ceremony repository as read from disk, ready for a command. */
 export interface LoadedCeremony {
@@ -46,7 +66,10 @@ export async function loadPlan(dir: string): Promise<{ paths: CeremonyPaths; pla
     }
     throw err;
   }
-  return { paths, plan: parsePlan(text, paths.plan) };
+  const plan = parsePlan(text, paths.plan);
+  // Leftovers of killed runs go first, so that no scan after this ever sees one.
+  await removeTemporaryFiles(dir);
+  return { paths, plan };
 }
 
 /** Reads the plan (one error listing every mistake), keys, published repository and staging area. */

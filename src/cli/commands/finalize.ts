@@ -6,14 +6,14 @@ import type { KnownMetadata } from '../../metadata/client/source.js';
 import type { StagedDraft } from '../../ceremony/staging.js';
 import { sha256Hex } from '../../metadata/bytes.js';
 import { CeremonyError } from '../../metadata/errors.js';
-import type { RootSigned } from '../../metadata/model.js';
+import type { RootSigned, TargetFile } from '../../metadata/model.js';
 import { hasOwn } from '../../metadata/build-own.js';
 import { canonicalBytes } from '../../metadata/canonical.js';
 import { loadPublishedRepo } from '../../repo/published-loader.js';
 import { writeFileAtomic } from '../../repo/atomic-write.js';
 import { OverlaySource } from '../../repo/overlay-source.js';
-import { plannedWrites, type TargetFileWrite } from '../../repo/repository-writer.js';
-import { readTargetInput } from '../../repo/target-inputs.js';
+import { plannedWrites, targetFileNameFor } from '../../repo/repository-writer.js';
+import { checkTargetInput, publishTargetInput } from '../../repo/target-inputs.js';
 import { readListedHashes } from '../../repo/target-listings.js';
 import { writeFilesDurably } from '../../repo/durable-batch.js';
 import { count, seconds, startProgress } from '../progress.js';
@@ -31,7 +31,9 @@ import {
 import { crashPoint } from '../crash-points.js';
 import { SECRET_OPTIONS } from '../key-access.js';
 import { onlineSigners } from '../online-signers.js';
-import { recordEvent, writeSummary } from '../transcript.js';
+import { signerLines } from '../status-text.js';
+import { isFinalized, lastFinalizedCeremony, recordEvent, writeSummary } from '../transcript.js';
+import { repairSignatureEvents } from '../transcript-repair.js';
 
 /**
  * True when every staged role is already in the published repository at its staged version with
@@ -58,14 +60,21 @@ async function alreadyPublished(loaded: LoadedCeremony): Promise<boolean> {
   });
 }
 
+/** A target file a staged role adds or changes: its path, listing and input role. */
+interface NewTarget {
+  path: string;
+  info: TargetFile;
+  inputRole: string;
+}
+
 /**
- * Bytes of every target each staged targets-type role (top-level, delegated, bins) adds or
- * changes, read from that role's input folder and checked against its draft.
+ * Every target each staged targets-type role (top-level, delegated, bins) adds or changes, to be
+ * copied from that role's input folder (and checked against its draft) as it is published.
  */
 async function newTargetFiles(
   loaded: LoadedCeremony,
-): Promise<{ files: TargetFileWrite[]; listedOnly: number }> {
-  const out: TargetFileWrite[] = [];
+): Promise<{ files: NewTarget[]; listedOnly: number }> {
+  const out: NewTarget[] = [];
   const seen = new Set<string>();
   const listings = new Map<string, Map<string, string> | undefined>();
   const listingOf = async (role: string): Promise<Map<string, string> | undefined> => {
@@ -94,7 +103,7 @@ async function newTargetFiles(
       const key = `${path}\0${info.hashes.sha256 ?? ''}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      out.push({ path, bytes: await readTargetInput(loaded.paths.root, path, info, inputRole) });
+      out.push({ path, info, inputRole });
     }
   }
   return { files: out, listedOnly };
@@ -171,13 +180,26 @@ function summarize(ctx: CommandContext, report: VerifyReport): void {
 /** `tuf-ceremony finalize`: publishes the staged roles once every threshold is met. */
 export const finalizeCommand: Command = {
   name: 'finalize',
+  examples: [
+    'tuf-ceremony finalize --passphrase-env ONLINE_PASS',
+    'tuf-ceremony finalize --json --passphrase-env ONLINE_PASS',
+  ],
   summary:
     'publish the staged roles into repository/ (refuses below threshold), sign snapshot and timestamp online, verify',
   usage: 'tuf-ceremony finalize [--dir DIR] [--passphrase-env VAR | --pin-env VAR]',
   options: { ...DIR_OPTION, ...SECRET_OPTIONS },
   async run(ctx, args) {
     const loaded = await loadCeremony(ceremonyDir(ctx, args));
+    if (!loaded.staging) {
+      // A finalize killed while clearing staged/ had finished its work: nothing is left to do.
+      const done = await lastFinalizedCeremony(loaded.paths);
+      if (done !== undefined) {
+        ctx.out(`ceremony ${done} is finalized; nothing is staged`);
+        return 0;
+      }
+    }
     const staging = requireStaging(loaded);
+    await repairSignatureEvents(ctx, loaded);
     const repoDir = loaded.paths.repository;
     const now = ctx.now();
     if (await alreadyPublished(loaded)) {
@@ -188,14 +210,16 @@ export const finalizeCommand: Command = {
         now,
       });
       summarize(ctx, report);
-      await recordEvent(
-        loaded.paths,
-        'coordinator',
-        now,
-        'ceremony.finalized',
-        staging.ceremony.id,
-        { resumed: true },
-      );
+      if (!(await isFinalized(loaded.paths, staging.ceremony.id))) {
+        await recordEvent(
+          loaded.paths,
+          'coordinator',
+          now,
+          'ceremony.finalized',
+          staging.ceremony.id,
+          { resumed: true },
+        );
+      }
       await writeSummary(loaded.paths, staging.ceremony.id, loaded.plan);
       await clearStaging(loaded.paths);
       ctx.out(`ceremony ${staging.ceremony.id} was already published; staging cleared`);
@@ -207,6 +231,7 @@ export const finalizeCommand: Command = {
       RootSigned | undefined;
     if (!root) throw new CeremonyError('STATE_INVALID', 'no root is staged or published');
     assertReady(status);
+    for (const line of signerLines(status)) ctx.out(line);
     const signers = await onlineSigners(ctx, args, loaded, root);
     let release: Release;
     try {
@@ -224,7 +249,10 @@ export const finalizeCommand: Command = {
       for (const s of signers.all) await s.close();
     }
     const { files: targetFiles, listedOnly } = await newTargetFiles(loaded);
-    const writes = plannedWrites({ ...release, targetFiles });
+    // Every input checked before a byte is published: a changed one writes nothing.
+    for (const t of targetFiles)
+      await checkTargetInput(loaded.paths.root, t.path, t.info, t.inputRole);
+    const writes = plannedWrites(release);
     // Check the release with the client workflow before a byte of it is published.
     const report = await verifyRepository({
       trustedRoot: firstRootBytes(loaded, release),
@@ -236,12 +264,21 @@ export const finalizeCommand: Command = {
       ),
       now,
     });
+    // Targets first (metadata that lists a target never lands before it), copied as streams.
+    const files: Record<string, string> = {};
+    for (const t of targetFiles) {
+      const sha256 = t.info.hashes.sha256 ?? '';
+      const name = targetFileNameFor(t.path, sha256, release.consistentSnapshot);
+      await publishTargetInput(loaded.paths.root, t.path, t.info, t.inputRole, join(repoDir, name));
+      files[name] = sha256;
+    }
     const ms = await writeRelease(ctx, repoDir, writes);
     crashPoint('finalize:after-write');
-    const files = Object.fromEntries(writes.map(([name, bytes]) => [name, sha256Hex(bytes)]));
+    for (const [name, bytes] of writes) files[name] = sha256Hex(bytes);
     await recordEvent(loaded.paths, 'coordinator', now, 'ceremony.finalized', staging.ceremony.id, {
       files,
     });
+    crashPoint('finalize:after-event');
     await writeSummary(loaded.paths, staging.ceremony.id, loaded.plan);
     await clearStaging(loaded.paths);
     summarize(ctx, report);
@@ -250,7 +287,7 @@ export const finalizeCommand: Command = {
         ? ` (${count(listedOnly)} target(s) known only by listing: metadata only)`
         : '';
     ctx.out(
-      `published ${count(writes.length)} file(s) into ${repoDir} in ${seconds(ms)}${metadataOnly}`,
+      `published ${count(writes.length + targetFiles.length)} file(s) into ${repoDir} in ${seconds(ms)}${metadataOnly}`,
     );
     return 0;
   },

@@ -4,15 +4,19 @@ import { inputRoleOf } from '../../ceremony/target-routing.js';
 import { readListedHashes } from '../../repo/target-listings.js';
 import { signingNeeds } from '../../ceremony/signing-needs.js';
 import type { AnySigned } from '../../metadata/model.js';
-import { CeremonyError } from '../../metadata/errors.js';
-import { boolFlag, stringFlag, type Command, type OptionSpec } from '../command.js';
+import { boolFlag, stringFlag, type Command, JSON_OPTION, type OptionSpec } from '../command.js';
+import { hashPictureLines } from '../fingerprint-text.js';
 import {
   DIR_OPTION,
   ceremonyDir,
   loadCeremony,
   requireStaging,
+  statusOf,
   type LoadedCeremony,
+  unknownHolder,
 } from '../ceremony-context.js';
+import { planDrift } from '../plan-drift.js';
+import { checkLine, driftLines } from '../status-text.js';
 
 /** `--full`: every changed target and every bin, not a summary of large changes. */
 export const FULL_OPTION: OptionSpec = {
@@ -21,14 +25,6 @@ export const FULL_OPTION: OptionSpec = {
     description: 'show every changed target and every hash bin, not a summary of large changes',
   },
 };
-
-/** The published `signed` of a role, if any. */
-export function publishedSigned(loaded: LoadedCeremony, role: string): AnySigned | undefined {
-  const p = loaded.published;
-  if (role === 'root') return p.root?.metadata.signed;
-  if (role === 'targets') return p.targets?.metadata.signed;
-  return p.delegated.get(role)?.metadata.signed;
-}
 
 /** Which staged targets are known only by listing, read from the listings of the input roles. */
 async function listedTargets(
@@ -39,7 +35,7 @@ async function listedTargets(
   for (const role of roles) {
     const input = inputRoleOf(loaded.plan, role);
     if (input === undefined || listings.has(input)) continue;
-    if (staged(loaded, role)?._type !== 'targets') continue;
+    if (loaded.staging?.drafts.get(role)?.metadata.signed._type !== 'targets') continue;
     listings.set(input, await readListedHashes(loaded.paths.root, input));
   }
   return (role, path, sha256) => {
@@ -48,21 +44,39 @@ async function listedTargets(
   };
 }
 
-function staged(loaded: LoadedCeremony, role: string): AnySigned | undefined {
-  return loaded.staging?.drafts.get(role)?.metadata.signed;
-}
-
 /** The bins delegation a staged role is a bin of, if it is one. */
 function binsOf(loaded: LoadedCeremony, role: string): string | undefined {
   const input = inputRoleOf(loaded.plan, role);
   return input !== undefined && input !== role && input !== 'targets' ? input : undefined;
 }
 
+/** Staged bins grouped by their delegation, in staging order. */
+function binGroups(loaded: LoadedCeremony, roles: readonly string[]): Map<string, StagedDraft[]> {
+  const bins = new Map<string, StagedDraft[]>();
+  for (const role of roles) {
+    const draft = loaded.staging?.drafts.get(role);
+    const delegation = binsOf(loaded, role);
+    if (!draft || delegation === undefined) continue;
+    const group = bins.get(delegation) ?? [];
+    group.push(draft);
+    bins.set(delegation, group);
+  }
+  return bins;
+}
+
+/** The published `signed` of a role, if any. */
+export function publishedSigned(loaded: LoadedCeremony, role: string): AnySigned | undefined {
+  const p = loaded.published;
+  if (role === 'root') return p.root?.metadata.signed;
+  if (role === 'targets') return p.targets?.metadata.signed;
+  return p.delegated.get(role)?.metadata.signed;
+}
+
 /** Review lines for the staged roles (all, or those a holder must sign). */
 export async function reviewLines(
   loaded: LoadedCeremony,
   holder: string | undefined,
-  options: { full?: boolean } = {},
+  options: { qr?: boolean; full?: boolean } = {},
 ): Promise<string[]> {
   const staging = requireStaging(loaded);
   let roles = staging.ceremony.roles;
@@ -71,10 +85,7 @@ export async function reviewLines(
       Object.prototype.hasOwnProperty.call(loaded.plan.holders, holder) ||
       loaded.keys.some((k) => k.holder === holder);
     if (!known) {
-      throw new CeremonyError(
-        'USAGE',
-        `${loaded.plan.file}: no holder named "${holder}" (holders: ${Object.keys(loaded.plan.holders).join(', ')})`,
-      );
+      throw unknownHolder(loaded.plan, holder);
     }
     const needs = signingNeeds(
       holder,
@@ -84,24 +95,19 @@ export async function reviewLines(
       staging.holders,
       loaded.published,
     );
-    roles = roles.filter((r) => needs.some((n) => n.role === r));
+    const needed = new Set(needs.map((n) => n.role));
+    roles = roles.filter((r) => needed.has(r));
     if (roles.length === 0)
       return [`${holder} has nothing to sign in ceremony ${staging.ceremony.id}`];
   }
   const lines = [`ceremony ${staging.ceremony.id}`];
+  const status = statusOf(loaded);
+  const checksOf = new Map(status.roles.map((r) => [r.role, r.checks]));
   const review: ReviewOptions = {
     full: options.full === true,
     listed: await listedTargets(loaded, roles),
   };
-  const bins = new Map<string, StagedDraft[]>();
-  for (const role of roles) {
-    const draft = staging.drafts.get(role);
-    const delegation = binsOf(loaded, role);
-    if (!draft || delegation === undefined) continue;
-    const group = bins.get(delegation) ?? [];
-    group.push(draft);
-    bins.set(delegation, group);
-  }
+  const bins = binGroups(loaded, roles);
   const summarized = new Set<string>();
   for (const role of roles) {
     const draft = staging.drafts.get(role);
@@ -109,12 +115,23 @@ export async function reviewLines(
     const delegation = binsOf(loaded, role);
     const group = delegation === undefined ? undefined : bins.get(delegation);
     if (delegation !== undefined && group && group.length > BIN_DETAIL && !review.full) {
+      // Thousands of bins: one summary (counts, first paths); --full reviews each bin.
       if (summarized.has(delegation)) continue;
       summarized.add(delegation);
       lines.push(...reviewBins(delegation, group, (r) => publishedSigned(loaded, r), review));
       continue;
     }
     lines.push(...reviewDraft(draft, publishedSigned(loaded, role), review));
+    lines.push(
+      ...hashPictureLines(
+        `${role} v${draft.metadata.signed.version}`,
+        draft.sha256,
+        options.qr === true,
+      ),
+    );
+    // Signatures so far, per holder (a holder's two signatures count once).
+    const checks = checksOf.get(role) ?? [];
+    for (const check of checks) lines.push(`  ${checkLine(check)}`);
   }
   return lines;
 }
@@ -122,15 +139,32 @@ export async function reviewLines(
 /** `tuf-ceremony review`: what changes, and the sha256 of the exact bytes to sign. */
 export const reviewCommand: Command = {
   name: 'review',
+  examples: ['tuf-ceremony review --holder alice', 'tuf-ceremony review --json'],
   summary: 'show what each staged role changes and the sha256 of the exact bytes to be signed',
-  usage: 'tuf-ceremony review [--dir DIR] [--holder NAME] [--full]',
-  options: { ...DIR_OPTION, holder: { type: 'string' }, ...FULL_OPTION },
+  usage: 'tuf-ceremony review [--dir DIR] [--holder NAME] [--qr] [--full]',
+  options: {
+    ...DIR_OPTION,
+    holder: {
+      type: 'string',
+      valueName: 'NAME',
+      description: 'show only the roles this holder signs (default: every staged role)',
+    },
+    qr: {
+      type: 'boolean',
+      description: 'also print a QR code of each sha256, for viewers to scan from the screen',
+    },
+    ...FULL_OPTION,
+    ...JSON_OPTION,
+  },
   async run(ctx, args) {
     const loaded = await loadCeremony(ceremonyDir(ctx, args));
+    const qr = boolFlag(args, 'qr');
     const lines = await reviewLines(loaded, stringFlag(args, 'holder'), {
+      qr,
       full: boolFlag(args, 'full'),
     });
-    for (const line of lines) ctx.out(line);
+    // Holders review only what the plan says: a drifted draft is flagged before anything else.
+    for (const line of [...driftLines(await planDrift(loaded)), ...lines]) ctx.out(line);
     return 0;
   },
 };

@@ -5,14 +5,22 @@ import { signAndCheck } from '../../metadata/sign.js';
 import { formatExpiry } from '../../metadata/time.js';
 import { writeHolderSignatures } from '../../repo/staging-store.js';
 import { boolFlag, stringFlag, stringList, type Command } from '../command.js';
-import { DIR_OPTION, ceremonyDir, loadCeremony, requireStaging } from '../ceremony-context.js';
+import {
+  DIR_OPTION,
+  ceremonyDir,
+  loadCeremony,
+  requireStaging,
+  unknownHolder,
+} from '../ceremony-context.js';
 import { crashPoint } from '../crash-points.js';
+import { driftMessage, planDrift } from '../plan-drift.js';
 import { SECRET_OPTIONS, openEnrolledSigner } from '../key-access.js';
 import { confirmOrRefuse } from '../confirm.js';
 import { smokeTestStagedTrustedRoot } from '../sigstore-gate.js';
 import { recordEvent, recordEvents } from '../transcript.js';
 import { seconds, startProgress } from '../progress.js';
 import type { JsonObject } from '../../metadata/json.js';
+import { repairSignatureEvents } from '../transcript-repair.js';
 import { FULL_OPTION, reviewLines } from './review.js';
 
 /** Signatures reported one line each; more get a progress bar and one summary line. */
@@ -33,17 +41,43 @@ function groupByKey(needs: readonly SigningNeed[]): Map<string, SigningNeed[]> {
 /** `tuf-ceremony sign --holder NAME`: signs every staged role the holder's keys are needed for. */
 export const signCommand: Command = {
   name: 'sign',
+  examples: [
+    'tuf-ceremony sign --holder alice',
+    'tuf-ceremony sign --holder bob --passphrase-env BOB_PASS --expect-sha256 HASH --yes',
+  ],
   summary:
     "sign every staged role the holder's keys are needed for (root rotations: under old and new root)",
   usage:
-    'tuf-ceremony sign --holder NAME [--dir DIR] [--key-ref REF] [--passphrase-env VAR | --pin-env VAR] [--expect-sha256 HASH]... [--yes]',
+    'tuf-ceremony sign --holder NAME [--dir DIR] [--key-ref REF] [--passphrase-env VAR | --pin-env VAR] [--expect-sha256 HASH]... [--yes] [--qr]',
   options: {
     ...DIR_OPTION,
     ...SECRET_OPTIONS,
-    holder: { type: 'string' },
-    'key-ref': { type: 'string' },
-    'expect-sha256': { type: 'string', multiple: true },
-    yes: { type: 'boolean', short: 'y' },
+    holder: {
+      type: 'string',
+      valueName: 'NAME',
+      description: 'the holder who signs (required)',
+    },
+    'key-ref': {
+      type: 'string',
+      valueName: 'REF',
+      description:
+        "where the holder's key is on this machine (file:..., pkcs11:...; default: as enrolled)",
+    },
+    'expect-sha256': {
+      type: 'string',
+      multiple: true,
+      valueName: 'HASH',
+      description: "refuse to sign unless each staged role's bytes have one of these sha256 hashes",
+    },
+    yes: {
+      type: 'boolean',
+      short: 'y',
+      description: 'sign without asking for confirmation (after printing the review)',
+    },
+    qr: {
+      type: 'boolean',
+      description: 'also print a QR code of each sha256 in the review, for viewers to scan',
+    },
     ...FULL_OPTION,
   },
   async run(ctx, args) {
@@ -51,16 +85,18 @@ export const signCommand: Command = {
     if (!holder) throw new CeremonyError('USAGE', 'sign needs --holder NAME');
     const loaded = await loadCeremony(ceremonyDir(ctx, args));
     const staging = requireStaging(loaded);
+    await repairSignatureEvents(ctx, loaded);
     const holderKeys = loaded.keys.filter((k) => k.holder === holder);
     if (
       holderKeys.length === 0 &&
       !Object.prototype.hasOwnProperty.call(loaded.plan.holders, holder)
     ) {
-      throw new CeremonyError(
-        'USAGE',
-        `${loaded.plan.file}: no holder named "${holder}" (holders: ${Object.keys(loaded.plan.holders).join(', ')})`,
-      );
+      throw unknownHolder(loaded.plan, holder);
     }
+    // Never sign drafts that no longer follow the plan (ceremony.yaml, keys/, target inputs).
+    const refusal = driftMessage(await planDrift(loaded));
+    if (refusal !== undefined)
+      throw new CeremonyError('STATE_INVALID', `${refusal}; nothing was signed`);
     const needs = signingNeeds(
       holder,
       holderKeys,
@@ -74,7 +110,10 @@ export const signCommand: Command = {
       return 0;
     }
     // Never sign bytes the holder did not see: the review is printed, and confirmed (or --yes).
-    const review = await reviewLines(loaded, holder, { full: boolFlag(args, 'full') });
+    const review = await reviewLines(loaded, holder, {
+      qr: boolFlag(args, 'qr'),
+      full: boolFlag(args, 'full'),
+    });
     for (const line of review) ctx.out(line);
     const expected = stringList(args, 'expect-sha256');
     for (const need of needs) {
@@ -119,6 +158,7 @@ export const signCommand: Command = {
     const flush = async (): Promise<void> => {
       if (pending.length === 0) return;
       await writeHolderSignatures(loaded.paths, file);
+      crashPoint('sign:before-event');
       await recordEvents(loaded.paths, holder, ctx.now(), staging.ceremony.id, pending);
       pending = [];
       flushed = Date.now();

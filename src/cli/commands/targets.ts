@@ -1,19 +1,19 @@
-import { readFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
+import { manifestFormatOf } from '../../ceremony/manifest.js';
 import { routeTarget } from '../../ceremony/target-routing.js';
 import { filterMap, hasOwn, setOwn } from '../../metadata/build-own.js';
 import { checkTargetPath } from '../../metadata/build-targets.js';
 import { CeremonyError } from '../../metadata/errors.js';
 import { isJsonObject } from '../../metadata/json.js';
-import { writeFileAtomic } from '../../repo/atomic-write.js';
+import { copyFileAtomic } from '../../repo/atomic-write.js';
 import { roleInputDir, rolesWithInput } from '../../repo/target-inputs.js';
-import { manifestFormatOf } from '../../ceremony/manifest.js';
-import { readTargetsCustom, writeTargetsCustom } from '../../repo/targets-custom.js';
-import { stringFlag, type Command } from '../command.js';
-import { DIR_OPTION, ceremonyDir, loadCeremony, loadPlan } from '../ceremony-context.js';
-import { readRemovalManifest, removalFor } from './targets-import.js';
 import { readTargetOwners } from '../../repo/target-owners.js';
+import { readTargetsCustom, writeTargetsCustom } from '../../repo/targets-custom.js';
+import { stringFlag, type Command, JSON_OPTION } from '../command.js';
+import { DIR_OPTION, ceremonyDir, loadCeremony, loadPlan } from '../ceremony-context.js';
 import { chosenRoute, describeRoute, inputRoles, MANIFEST_FORMAT_OPTION } from '../target-roles.js';
+import { readRemovalManifest, removalFor } from './targets-import.js';
 
 const NEXT =
   'run tuf-ceremony stage (stage --restage while a ceremony is staged) to stage the new targets version';
@@ -33,9 +33,26 @@ function parseCustom(text: string | undefined): unknown {
   return value;
 }
 
+/** `file` when it is a regular file that can be read, else a one-line error naming it. */
+async function regularFile(file: string): Promise<string> {
+  let info;
+  try {
+    info = await stat(file);
+  } catch (err) {
+    const code = (err as { code?: string }).code ?? 'unreadable';
+    throw new CeremonyError('FILE_MISSING', `${file}: cannot read it (${code})`);
+  }
+  if (!info.isFile()) throw new CeremonyError('USAGE', `${file}: not a regular file`);
+  return file;
+}
+
 /** `tuf-ceremony targets add FILE...`: adds files to the inputs of the role clients search. */
 export const targetsAddCommand: Command = {
   name: 'targets add',
+  examples: [
+    'tuf-ceremony targets add dist/app-1.0.tgz',
+    'tuf-ceremony targets add trusted_root.json --custom \'{"sigstore":{"usage":"Unknown"}}\'',
+  ],
   summary:
     'add (or replace) target files, routed to the delegated role clients search (or --role), with optional custom metadata; then stage',
   usage:
@@ -43,9 +60,22 @@ export const targetsAddCommand: Command = {
   positionals: true,
   options: {
     ...DIR_OPTION,
-    path: { type: 'string' },
-    role: { type: 'string' },
-    custom: { type: 'string' },
+    path: {
+      type: 'string',
+      valueName: 'TARGET_PATH',
+      description: 'the target path clients ask for (one FILE only; default: the file name)',
+    },
+    role: {
+      type: 'string',
+      valueName: 'ROLE',
+      description: 'the targets role to add to (default: the role clients search for the path)',
+    },
+    custom: {
+      type: 'string',
+      valueName: 'JSON',
+      description: 'custom metadata (a JSON object) for these targets',
+    },
+    ...JSON_OPTION,
   },
   async run(ctx, args) {
     const loaded = await loadCeremony(ceremonyDir(ctx, args));
@@ -84,13 +114,15 @@ export const targetsAddCommand: Command = {
           'USAGE',
           `${path}: a target of role ${listedIn} known by listing (targets import); run tuf-ceremony targets remove ${path} first`,
         );
-      inputs.push({ path, route, bytes: await readFile(resolve(ctx.cwd, file)) });
+      inputs.push({ path, route, source: await regularFile(resolve(ctx.cwd, file)) });
     }
     const customs = await readTargetsCustom(root);
-    for (const { path, route, bytes } of inputs) {
-      await writeFileAtomic(join(roleInputDir(root, route.role), path), bytes);
+    for (const { path, route, source } of inputs) {
+      // Copied in the kernel, never read whole into memory (targets may be several GiB).
+      const dest = join(roleInputDir(root, route.role), path);
+      const { length } = await copyFileAtomic(source, dest);
       if (custom !== undefined) setOwn(customs, path, custom);
-      ctx.out(`target ${path}: ${bytes.length} bytes, ${describeRoute(route)}`);
+      ctx.out(`target ${path}: ${length} bytes, ${describeRoute(route)}`);
     }
     if (custom !== undefined) await writeTargetsCustom(root, customs);
     ctx.out(NEXT);
@@ -101,6 +133,11 @@ export const targetsAddCommand: Command = {
 /** `tuf-ceremony targets remove PATH...`: removes target paths from whichever role lists them. */
 export const targetsRemoveCommand: Command = {
   name: 'targets remove',
+  examples: [
+    'tuf-ceremony targets remove app-0.9.tgz',
+    'tuf-ceremony targets remove packages/a.tgz --role packages',
+    'tuf-ceremony targets remove --manifest retired.jsonl',
+  ],
   summary:
     'remove target paths (or every path of a manifest) from the role that holds them (or --role); then stage',
   usage:
@@ -108,7 +145,11 @@ export const targetsRemoveCommand: Command = {
   positionals: true,
   options: {
     ...DIR_OPTION,
-    role: { type: 'string' },
+    role: {
+      type: 'string',
+      valueName: 'ROLE',
+      description: 'remove only from this targets role (default: whichever role holds the path)',
+    },
     manifest: {
       type: 'string',
       description:
@@ -116,6 +157,7 @@ export const targetsRemoveCommand: Command = {
       valueName: 'FILE',
     },
     format: MANIFEST_FORMAT_OPTION,
+    ...JSON_OPTION,
   },
   async run(ctx, args) {
     const { paths, plan } = await loadPlan(ceremonyDir(ctx, args));
