@@ -1,6 +1,6 @@
 import { CeremonyError } from '../metadata/errors.js';
-import type { Key, RoleKeys, RootSigned, TargetsSigned } from '../metadata/model.js';
-import { allBinNames } from '../metadata/delegation.js';
+import type { Key, RoleKeys, RootSigned, SuccinctRoles, TargetsSigned } from '../metadata/model.js';
+import { isBinName } from '../metadata/delegation.js';
 import type { PublishedRepo } from './published.js';
 import type { StagedDraft } from './staging.js';
 
@@ -39,25 +39,66 @@ function delegatorsOf(
   return out;
 }
 
-function findDelegation(
-  role: string,
-  delegators: Iterable<TargetsSigned>,
-): RoleAuthority | undefined {
+/** Delegations of every delegator, indexed once: roles by name, succinct bins in order. */
+interface DelegationIndex {
+  byName: Map<string, { at: number; authority: RoleAuthority }>;
+  succinct: { at: number; succinct: SuccinctRoles; authority: RoleAuthority }[];
+}
+
+function indexDelegations(delegators: Iterable<TargetsSigned>): DelegationIndex {
+  const index: DelegationIndex = { byName: new Map(), succinct: [] };
+  let at = 0;
   for (const signed of delegators) {
     const d = signed.delegations;
+    at++;
     if (!d) continue;
-    const match = d.roles?.find((r) => r.name === role);
-    if (match)
-      return { label: `delegation in ${roleLabel(signed)}`, keys: d.keys, roleKeys: match };
-    if (d.succinct_roles && allBinNames(d.succinct_roles).includes(role)) {
-      return {
-        label: `succinct bins in ${roleLabel(signed)}`,
-        keys: d.keys,
-        roleKeys: d.succinct_roles,
-      };
-    }
+    for (const r of d.roles ?? [])
+      if (!index.byName.has(r.name))
+        index.byName.set(r.name, {
+          at,
+          authority: { label: `delegation in ${roleLabel(signed)}`, keys: d.keys, roleKeys: r },
+        });
+    if (d.succinct_roles)
+      index.succinct.push({
+        at,
+        succinct: d.succinct_roles,
+        authority: {
+          label: `succinct bins in ${roleLabel(signed)}`,
+          keys: d.keys,
+          roleKeys: d.succinct_roles,
+        },
+      });
   }
-  return undefined;
+  return index;
+}
+
+// One index per (drafts, published) pair: status and signing needs ask for every staged role,
+// and thousands of bins must not each scan every delegator (quadratic in the number of bins).
+const indexes = new WeakMap<object, WeakMap<object, DelegationIndex>>();
+
+function delegationIndex(
+  drafts: ReadonlyMap<string, StagedDraft>,
+  published: PublishedRepo,
+): DelegationIndex {
+  let byPublished = indexes.get(drafts);
+  if (!byPublished) {
+    byPublished = new WeakMap();
+    indexes.set(drafts, byPublished);
+  }
+  let index = byPublished.get(published);
+  if (!index) {
+    index = indexDelegations(delegatorsOf(drafts, published));
+    byPublished.set(published, index);
+  }
+  return index;
+}
+
+/** The first delegator (in delegatorsOf order) that delegates `role` by name or as a bin. */
+function findDelegation(role: string, index: DelegationIndex): RoleAuthority | undefined {
+  const named = index.byName.get(role);
+  const bins = index.succinct.find((s) => isBinName(s.succinct, role));
+  if (named && (!bins || named.at <= bins.at)) return named.authority;
+  return bins?.authority;
 }
 
 function roleLabel(signed: TargetsSigned): string {
@@ -98,7 +139,7 @@ export function authoritiesFor(
       { label: root.label, keys: root.signed.keys, roleKeys: requireRole(root.signed, role) },
     ];
   }
-  const delegation = findDelegation(role, delegatorsOf(drafts, published));
+  const delegation = findDelegation(role, delegationIndex(drafts, published));
   if (!delegation) throw new CeremonyError('STATE_INVALID', `no targets role delegates to ${role}`);
   return [delegation];
 }

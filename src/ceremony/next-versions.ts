@@ -2,7 +2,7 @@ import { setRoleKeys } from '../metadata/build-keys.js';
 import { addDelegation, setSuccinctDelegation } from '../metadata/build-delegations.js';
 import { newRoot, newTargets, setVersion } from '../metadata/build-roles.js';
 import { canonicalString } from '../metadata/canonical.js';
-import { allBinNames } from '../metadata/delegation.js';
+import { allBinNames, isBinName } from '../metadata/delegation.js';
 import { CeremonyError } from '../metadata/errors.js';
 import type {
   AnySigned,
@@ -123,7 +123,7 @@ function delegationAuthority(parent: TargetsSigned | undefined, role: string): s
   if (!d) return '';
   const match = d.roles?.find((r) => r.name === role);
   if (match) return authorityKey(d.keys, match);
-  if (d.succinct_roles && allBinNames(d.succinct_roles).includes(role))
+  if (d.succinct_roles && isBinName(d.succinct_roles, role))
     return authorityKey(d.keys, d.succinct_roles);
   return '';
 }

@@ -4,8 +4,10 @@ import type {
   DelegatedRole,
   Key,
   RootSigned,
+  TargetFile,
   TargetsSigned,
 } from '../metadata/model.js';
+import { hasOwn } from '../metadata/build-own.js';
 import { holderOfKey } from './enrolled-key.js';
 import { distinctHolders } from './one-vote.js';
 import type { StagedDraft } from './staging.js';
@@ -86,23 +88,103 @@ function describeDelegation(role: DelegatedRole): string {
   return `${role.name}: ${role.threshold} of ${role.keyids.length}, ${scope}${role.terminating ? ', terminating' : ''}`;
 }
 
+/** How a review shows target changes: all of them, or counts and the first few paths. */
+export interface ReviewOptions {
+  /** Show every changed target (`--full`), not only the first few of a large change. */
+  full?: boolean;
+  /** True for a target known only by listing (published in metadata only, no bytes). */
+  listed?: (role: string, path: string, sha256: string | undefined) => boolean;
+}
+
+/** Target changes shown one by one; a larger change is summarized (counts, first paths). */
+export const TARGET_DETAIL = 20;
+/** Paths shown of a summarized change. */
+export const FIRST_PATHS = 5;
+
+/** Targets a role adds, changes and removes against its published version. */
+export interface TargetChanges {
+  added: string[];
+  changed: string[];
+  removed: string[];
+  /** Added or changed targets known only by listing. */
+  listedOnly: number;
+}
+
+function sameTarget(a: TargetFile, b: TargetFile): boolean {
+  if (a.length !== b.length || a.custom !== undefined || b.custom !== undefined)
+    return canonicalString(a) === canonicalString(b);
+  return canonicalString(a.hashes) === canonicalString(b.hashes);
+}
+
+/** The target changes of a targets-type draft (linear in the number of targets). */
+export function targetChanges(
+  role: string,
+  before: TargetsSigned | undefined,
+  after: TargetsSigned,
+  listed: ReviewOptions['listed'],
+): TargetChanges {
+  const oldTargets = before?.targets ?? {};
+  const out: TargetChanges = { added: [], changed: [], removed: [], listedOnly: 0 };
+  for (const path of Object.keys(after.targets)) {
+    const info = after.targets[path] as TargetFile;
+    const old = hasOwn(oldTargets, path) ? oldTargets[path] : undefined;
+    if (old && sameTarget(old, info)) continue;
+    (old ? out.changed : out.added).push(path);
+    if (listed?.(role, path, info.hashes.sha256)) out.listedOnly++;
+  }
+  for (const path of Object.keys(oldTargets))
+    if (!hasOwn(after.targets, path)) out.removed.push(path);
+  return out;
+}
+
+function targetLine(mark: string, path: string, info: TargetFile | undefined): string {
+  if (!info) return `  - target ${path} removed`;
+  const what = mark === '~' ? ' changed' : '';
+  return `  ${mark} target ${path}${what} (${info.length} bytes, sha256 ${info.hashes.sha256 ?? '?'})`;
+}
+
+/** Lines for a role's target changes: each one, or above TARGET_DETAIL counts and first paths. */
+export function targetChangeLines(
+  changes: TargetChanges,
+  after: TargetsSigned,
+  full: boolean,
+): string[] {
+  const { added, changed, removed } = changes;
+  const total = added.length + changed.length + removed.length;
+  const lines: string[] = [];
+  const detail = full || total <= TARGET_DETAIL;
+  if (!detail)
+    lines.push(
+      `  targets: ${added.length} added, ${changed.length} changed, ${removed.length} removed (first ${FIRST_PATHS} shown; review --full for all)`,
+    );
+  const shown = detail ? Number.POSITIVE_INFINITY : FIRST_PATHS;
+  let n = 0;
+  for (const [mark, paths] of [
+    ['+', added],
+    ['~', changed],
+    ['-', removed],
+  ] as const) {
+    for (const path of paths) {
+      if (n++ >= shown) break;
+      lines.push(targetLine(mark, path, mark === '-' ? undefined : after.targets[path]));
+    }
+  }
+  if (changes.listedOnly > 0)
+    lines.push(
+      `  ${changes.listedOnly} target(s) known only by listing: published in metadata only (no bytes copied)`,
+    );
+  return lines;
+}
+
 function reviewTargets(
+  role: string,
   before: TargetsSigned | undefined,
   after: TargetsSigned,
   lines: string[],
+  options: ReviewOptions,
 ): void {
-  const oldTargets = before?.targets ?? {};
-  for (const [path, info] of Object.entries(after.targets)) {
-    const old = oldTargets[path];
-    if (!old)
-      lines.push(`  + target ${path} (${info.length} bytes, sha256 ${info.hashes.sha256 ?? '?'})`);
-    else if (canonicalString(old) !== canonicalString(info))
-      lines.push(
-        `  ~ target ${path} changed (${info.length} bytes, sha256 ${info.hashes.sha256 ?? '?'})`,
-      );
-  }
-  for (const path of Object.keys(oldTargets))
-    if (!(path in after.targets)) lines.push(`  - target ${path} removed`);
+  const changes = targetChanges(role, before, after, options.listed);
+  lines.push(...targetChangeLines(changes, after, options.full === true));
   const oldRoles = new Map((before?.delegations?.roles ?? []).map((r) => [r.name, r]));
   const newRoles = new Map((after.delegations?.roles ?? []).map((r) => [r.name, r]));
   for (const [name, role] of newRoles) {
@@ -133,7 +215,11 @@ function reviewTargets(
 }
 
 /** Review lines for one staged draft against its published version (or none, for a first version). */
-export function reviewDraft(draft: StagedDraft, published: AnySigned | undefined): string[] {
+export function reviewDraft(
+  draft: StagedDraft,
+  published: AnySigned | undefined,
+  options: ReviewOptions = {},
+): string[] {
   const after = draft.metadata.signed;
   const lines = [
     `${draft.role} v${after.version}${published ? ` (published: v${published.version})` : ' (first version)'}`,
@@ -141,7 +227,68 @@ export function reviewDraft(draft: StagedDraft, published: AnySigned | undefined
   ];
   if (after._type === 'root') reviewRoot(published as RootSigned | undefined, after, lines);
   if (after._type === 'targets')
-    reviewTargets(published as TargetsSigned | undefined, after, lines);
+    reviewTargets(draft.role, published as TargetsSigned | undefined, after, lines, options);
   lines.push(`  sha256 of the bytes to sign: ${draft.sha256}`);
+  return lines;
+}
+
+/** Staged bins of one delegation shown one by one; more are summarized together. */
+export const BIN_DETAIL = 8;
+
+/**
+ * One summary for many staged hash bins of a delegation: how many, their versions and expiry,
+ * target counts across them and the first few paths (`--full` reviews each bin instead).
+ */
+export function reviewBins(
+  delegation: string,
+  drafts: readonly StagedDraft[],
+  published: (role: string) => AnySigned | undefined,
+  options: ReviewOptions = {},
+): string[] {
+  const versions = drafts.map((d) => d.metadata.signed.version);
+  const first = drafts[0]?.role ?? '';
+  const last = drafts[drafts.length - 1]?.role ?? '';
+  const expires = [...new Set(drafts.map((d) => d.metadata.signed.expires))].sort();
+  const lines = [
+    `${first} … ${last}: ${drafts.length} bins of ${delegation}, v${Math.min(...versions)}${Math.max(...versions) > Math.min(...versions) ? `-v${Math.max(...versions)}` : ''}, expires ${expires.join(', ')}`,
+  ];
+  let listedOnly = 0;
+  let added = 0;
+  let changed = 0;
+  let removed = 0;
+  const sample: string[] = [];
+  for (const draft of drafts) {
+    const after = draft.metadata.signed as TargetsSigned;
+    const before = published(draft.role) as TargetsSigned | undefined;
+    const c = targetChanges(draft.role, before, after, options.listed);
+    added += c.added.length;
+    changed += c.changed.length;
+    removed += c.removed.length;
+    listedOnly += c.listedOnly;
+    for (const [mark, paths] of [
+      ['+', c.added],
+      ['~', c.changed],
+      ['-', c.removed],
+    ] as const) {
+      for (const path of paths) {
+        if (sample.length >= FIRST_PATHS) break;
+        sample.push(
+          targetLine(mark, path, mark === '-' ? undefined : after.targets[path]).replace(
+            'target ',
+            `target (${draft.role}) `,
+          ),
+        );
+      }
+    }
+  }
+  lines.push(
+    `  targets: ${added} added, ${changed} changed, ${removed} removed across ${drafts.length} bins (first ${FIRST_PATHS} shown; review --full for each bin)`,
+    ...sample,
+  );
+  if (listedOnly > 0)
+    lines.push(
+      `  ${listedOnly} target(s) known only by listing: published in metadata only (no bytes copied)`,
+    );
+  lines.push('  sha256 of the bytes to sign: one per bin (review --full lists each)');
   return lines;
 }

@@ -51,8 +51,8 @@ export function ceremonyDir(ctx: CommandContext, args: ParsedArgs): string {
   return resolve(ctx.cwd, stringFlag(args, 'dir') ?? '.');
 }
 
-/** Reads the plan (one error listing every mistake), keys, published repository and staging area. */
-export async function loadCeremony(dir: string): Promise<LoadedCeremony> {
+/** Reads the ceremony's plan only (one error listing every mistake). */
+export async function loadPlan(dir: string): Promise<{ paths: CeremonyPaths; plan: Plan }> {
   const paths = ceremonyPaths(dir);
   let text: string;
   try {
@@ -67,8 +67,14 @@ export async function loadCeremony(dir: string): Promise<LoadedCeremony> {
     throw err;
   }
   const plan = parsePlan(text, paths.plan);
-  // Leftovers of killed runs go first, so that no scan below ever sees one.
+  // Leftovers of killed runs go first, so that no scan after this ever sees one.
   await removeTemporaryFiles(dir);
+  return { paths, plan };
+}
+
+/** Reads the plan (one error listing every mistake), keys, published repository and staging area. */
+export async function loadCeremony(dir: string): Promise<LoadedCeremony> {
+  const { paths, plan } = await loadPlan(dir);
   const [keys, published, staging] = await Promise.all([
     loadEnrolledKeys(paths),
     loadPublishedRepo(paths.repository),

@@ -35,6 +35,8 @@ export interface CommandContext {
   now: () => number;
   /** True when stdin and stdout are a terminal, so prompts may be shown. */
   interactive: boolean;
+  /** True when stderr is a terminal, so long work may draw a progress bar there. */
+  progress?: boolean;
 }
 
 /** One subcommand: `name` may be several words (`key add`). Returns the process exit code. */

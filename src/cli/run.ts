@@ -62,6 +62,7 @@ function makeContext(): CommandContext {
     cwd: process.cwd(),
     now: () => fixedMs ?? Date.now(),
     interactive: isTerminal(process.stdin) && isTerminal(process.stdout),
+    progress: isTerminal(process.stderr),
   };
 }
 

@@ -6,7 +6,7 @@ import { formatExpiry, parseTime } from '../metadata/time.js';
 import { toDraft, writeStaging } from '../repo/staging-store.js';
 import { readDelegatedTargetInputs, readTargetInputs } from '../repo/target-inputs.js';
 import type { LoadedCeremony } from './ceremony-context.js';
-import { openCeremonyId, recordEvent } from './transcript.js';
+import { openCeremonyId, recordEvent, recordEvents } from './transcript.js';
 
 // Staging: the drafts planning gives from the plan, the active enrolled keys, the target inputs
 // and the published repository. `stage` runs it; `refresh` runs it for offline roles that are
@@ -61,7 +61,7 @@ export type StageOutcome =
 export async function stageCeremony(
   loaded: LoadedCeremony,
   now: number,
-  options: { force: readonly string[]; restage: boolean },
+  options: { force: readonly string[]; restage: boolean; onDraft?: (total: number) => void },
 ): Promise<StageOutcome> {
   const at = planningTime(loaded, now);
   const planned = await planFromCeremony(loaded, at, options.force);
@@ -91,22 +91,22 @@ export async function stageCeremony(
     base,
     drafts: Object.fromEntries(drafts.map((d) => [d.role, d.sha256])),
   };
-  await writeStaging(loaded.paths, ceremony, drafts);
+  await writeStaging(loaded.paths, ceremony, drafts, options.onDraft);
   if (!previous) {
     await recordEvent(loaded.paths, 'coordinator', now, 'ceremony.started', id, {
       ceremony_id: id,
       roles: planned.map((p) => `${p.role} v${p.signed.version}`),
     });
   }
-  for (const d of drafts) {
-    await recordEvent(
-      loaded.paths,
-      'coordinator',
-      now,
-      previous ? 'role.restaged' : 'role.staged',
-      id,
-      { role: d.role, version: d.metadata.signed.version, sha256: d.sha256 },
-    );
-  }
+  await recordEvents(
+    loaded.paths,
+    'coordinator',
+    now,
+    id,
+    drafts.map((d) => ({
+      type: previous ? 'role.restaged' : 'role.staged',
+      data: { role: d.role, version: d.metadata.signed.version, sha256: d.sha256 },
+    })),
+  );
   return { kind: 'staged', id, restaged: previous !== undefined, planned, drafts };
 }

@@ -7,6 +7,7 @@ import { formatExpiry } from '../metadata/time.js';
 import type { CeremonyPaths } from '../repo/ceremony-paths.js';
 import {
   appendEvent,
+  appendEvents,
   ceremonyLogDir,
   readTranscript,
   writeSummary as writeSummaryFile,
@@ -56,6 +57,20 @@ export async function recordEvent(
 ): Promise<void> {
   const id = ceremonyId ?? (await openCeremonyId(paths, now));
   await appendEvent(ceremonyLogDir(paths.root, id), { actor, type, time: now, data });
+}
+
+/** Appends events of one actor, in order, in one write (linear in their number). */
+export async function recordEvents(
+  paths: CeremonyPaths,
+  actor: string,
+  now: number,
+  ceremonyId: string,
+  events: readonly { type: EventType; data: JsonObject }[],
+): Promise<void> {
+  await appendEvents(
+    ceremonyLogDir(paths.root, ceremonyId),
+    events.map((e) => ({ actor, type: e.type, time: now, data: e.data })),
+  );
 }
 
 /** Writes ceremony-logs/<id>/summary.md from the transcript. */

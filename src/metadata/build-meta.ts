@@ -12,11 +12,13 @@ export interface SerializedRole {
   readonly name: string;
   readonly version: number;
   readonly file: SerializedFile;
+  /** The envelope the bytes were serialized from, when this process made them. */
+  readonly metadata?: Metadata;
 }
 
 /** Serializes a signed envelope once into a SerializedRole. */
 export function serializeRole(name: string, metadata: Metadata): SerializedRole {
-  return { name, version: metadata.signed.version, file: serializeMetadata(metadata) };
+  return { name, version: metadata.signed.version, file: serializeMetadata(metadata), metadata };
 }
 
 /** Wraps bytes already serialized (e.g. read from disk) as a SerializedRole. */

@@ -33,6 +33,16 @@ export function binName(succinct: SuccinctRoles, bin: number): string {
   return `${succinct.name_prefix}-${bin.toString(16).padStart(binSuffixLength(succinct.bit_length), '0')}`;
 }
 
+/** True when `role` is one of the bins (TAP 15 names: prefix, `-`, fixed-width lowercase hex). */
+export function isBinName(succinct: SuccinctRoles, role: string): boolean {
+  const prefix = `${succinct.name_prefix}-`;
+  if (!role.startsWith(prefix)) return false;
+  const suffix = role.slice(prefix.length);
+  if (suffix.length !== binSuffixLength(succinct.bit_length) || !/^[0-9a-f]+$/.test(suffix))
+    return false;
+  return Number.parseInt(suffix, 16) < 2 ** succinct.bit_length;
+}
+
 /** The bin a target path falls in: the first bit_length bits of sha256(path) (TAP 15). */
 export function binForPath(succinct: SuccinctRoles, targetPath: string): string {
   const first = Buffer.from(targetPathHash(targetPath).slice(0, 8), 'hex').readUInt32BE(0);

@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'FILE_TOO_LARGE'
   | 'TARGET_NOT_FOUND'
   | 'PLAN_INVALID'
+  | 'MANIFEST_INVALID'
   | 'STATE_INVALID'
   | 'USAGE'
   | 'SECRET_INVALID'

@@ -1,7 +1,7 @@
 import type { PublishedRepo } from '../ceremony/published.js';
 import { sha256Hex } from '../metadata/bytes.js';
 import { canonicalBytes } from '../metadata/canonical.js';
-import { allBinNames } from '../metadata/delegation.js';
+import { isBinName } from '../metadata/delegation.js';
 import { CeremonyError } from '../metadata/errors.js';
 import type { Metadata, RoleKeys, TargetsSigned } from '../metadata/model.js';
 import type { CeremonyStatusView, PreviousRootView, RoleStatusView } from './status-view.js';
@@ -26,7 +26,7 @@ function delegatedAuthority(published: PublishedRepo, role: string): RoleKeys | 
     const d = parent.delegations;
     const named = d?.roles?.find((r) => r.name === role);
     if (named) return named;
-    if (d?.succinct_roles && allBinNames(d.succinct_roles).includes(role)) return d.succinct_roles;
+    if (d?.succinct_roles && isBinName(d.succinct_roles, role)) return d.succinct_roles;
   }
   return undefined;
 }

@@ -4,36 +4,27 @@ import { basename, dirname } from 'node:path';
 import { crashPoint } from './crash-hook.js';
 import { temporaryPath } from './temporary-files.js';
 
-/**
- * Writes a file atomically: a temporary file in the same directory (named so that no scan takes
- * it for an input, see temporary-files.ts), fsync, rename over the target, fsync of the
- * directory. A crash leaves either the old file or the new one, never a torn one.
- */
-export async function writeFileAtomic(
-  path: string,
-  data: Uint8Array | string,
-  mode = 0o644,
-): Promise<void> {
-  const temp = await writeTemp(path, data, mode);
-  try {
-    await rename(temp, path);
-  } catch (err) {
-    await rm(temp, { force: true });
-    throw err;
-  }
-  await syncDirectory(dirname(path));
-}
+/** What a file may be written from: bytes, text, or text in chunks (large files stream). */
+export type FileData = Uint8Array | string | Iterable<string>;
 
-/** A synced temp file beside `path` holding `data`; removed again if writing fails. */
-async function writeTemp(path: string, data: Uint8Array | string, mode: number): Promise<string> {
-  const dir = dirname(path);
-  await mkdir(dir, { recursive: true });
-  const temp = temporaryPath(dir, path);
-  const handle = await open(temp, 'wx', mode);
+/**
+ * Writes a file through a temporary file in the same directory (named so that no scan takes it
+ * for an input, see temporary-files.ts) and a rename over the target, with an fsync of the
+ * temporary file first when `sync`: a reader or a killed process sees the old file or the new
+ * one, never a torn one. The caller syncs the directory (or the file system, for a batch).
+ */
+export async function writeFileRenamed(
+  path: string,
+  data: FileData,
+  options: { mode?: number; sync: boolean },
+): Promise<void> {
+  const temp = temporaryPath(dirname(path), path);
+  const handle = await open(temp, 'wx', options.mode ?? 0o644);
   try {
-    await handle.writeFile(data);
+    if (typeof data === 'string' || data instanceof Uint8Array) await handle.writeFile(data);
+    else for (const chunk of data) await handle.write(chunk);
     crashPoint('write:before-fsync', basename(path));
-    await handle.sync();
+    if (options.sync) await handle.sync();
   } catch (err) {
     await handle.close();
     await rm(temp, { force: true });
@@ -41,7 +32,24 @@ async function writeTemp(path: string, data: Uint8Array | string, mode: number):
   }
   await handle.close();
   crashPoint('write:before-rename', basename(path));
-  return temp;
+  try {
+    await rename(temp, path);
+  } catch (err) {
+    await rm(temp, { force: true });
+    throw err;
+  }
+}
+
+/**
+ * Writes a file atomically: a temporary file in the same directory, fsync, rename over the
+ * target, fsync of the directory. A crash leaves either the old file or the new one, never a
+ * torn one.
+ */
+export async function writeFileAtomic(path: string, data: FileData, mode = 0o644): Promise<void> {
+  const dir = dirname(path);
+  await mkdir(dir, { recursive: true });
+  await writeFileRenamed(path, data, { mode, sync: true });
+  await syncDirectory(dir);
 }
 
 /** Copy buffer: the only part of a copied file ever in memory. */
@@ -107,7 +115,12 @@ export async function copyFileAtomic(
 
 /** Fsyncs a directory, so a rename or removal in it survives a power cut. */
 export async function syncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
+  await syncPath(dir);
+}
+
+/** fsync of a file or folder by path. */
+export async function syncPath(path: string): Promise<void> {
+  const handle = await open(path, 'r');
   try {
     await handle.sync();
   } finally {

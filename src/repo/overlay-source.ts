@@ -1,4 +1,4 @@
-import type { MeasuredFile, MetadataSource } from '../metadata/client/source.js';
+import type { KnownMetadata, MeasuredFile, MetadataSource } from '../metadata/client/source.js';
 import { CeremonyError } from '../metadata/errors.js';
 import { StreamDigest } from './stream-digest.js';
 
@@ -11,7 +11,13 @@ export class OverlaySource implements MetadataSource {
   constructor(
     private readonly pending: ReadonlyMap<string, Uint8Array>,
     private readonly base: MetadataSource,
+    private readonly known: ReadonlyMap<Uint8Array, KnownMetadata> = new Map(),
   ) {}
+
+  /** The metadata a pending file was serialized from (identity of the bytes object). */
+  parsedForm(bytes: Uint8Array): KnownMetadata | undefined {
+    return this.known.get(bytes);
+  }
 
   private pendingFile(name: string, maxLength: number): Uint8Array | undefined {
     const bytes = this.pending.get(name);

@@ -10,6 +10,7 @@ import { prettyJson } from '../metadata/serialize.js';
 import type { HolderSignatures, StagedCeremony, StagedDraft } from '../ceremony/staging.js';
 import { syncDirectory, writeFileAtomic } from './atomic-write.js';
 import { crashPoint } from './crash-hook.js';
+import { writeFilesDurably } from './durable-batch.js';
 import { temporaryPath } from './temporary-files.js';
 import { draftFile, holderSignatureFile, type CeremonyPaths } from './ceremony-paths.js';
 import { readFileNoFollow } from './read-no-follow.js';
@@ -113,17 +114,33 @@ export async function loadStaging(paths: CeremonyPaths): Promise<StagingArea | u
   return { ceremony, drafts, holders };
 }
 
-/** Writes the drafts first and ceremony.json last, so a crash never leaves a ceremony without drafts. */
+/**
+ * Writes the drafts first (renamed into place, one sync for all) and ceremony.json last, so a
+ * crash never leaves a ceremony without drafts.
+ */
 export async function writeStaging(
   paths: CeremonyPaths,
   ceremony: StagedCeremony,
   drafts: readonly StagedDraft[],
+  onDraft?: (total: number) => void,
 ): Promise<void> {
-  for (const draft of drafts)
-    await writeFileAtomic(
-      draftFile(paths, draft.role),
-      prettyJson({ signed: draft.metadata.signed, signatures: [] }),
-    );
+  await writeFilesDurably(
+    paths.staged,
+    drafts.map(
+      (draft) =>
+        [
+          draftFile(paths, draft.role),
+          prettyJson({ signed: draft.metadata.signed, signatures: [] }),
+        ] as const,
+    ),
+    onDraft
+      ? {
+          onFile: () => {
+            onDraft(drafts.length);
+          },
+        }
+      : {},
+  );
   await writeFileAtomic(paths.stagedCeremony, prettyJson(ceremony));
 }
 

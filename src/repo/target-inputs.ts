@@ -1,3 +1,4 @@
+import type { Dirent } from 'node:fs';
 import { readdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { hasOwn, setOwn } from '../metadata/build-own.js';
@@ -8,6 +9,7 @@ import { copyFileAtomic, writeFileAtomic } from './atomic-write.js';
 import { targetFileOf } from './target-file-hash.js';
 import { isTemporaryName } from './temporary-files.js';
 import { readTargetsCustom, targetsCustomFile } from './targets-custom.js';
+import { listedRoles, listingFile, readListing } from './target-listings.js';
 
 // The target files a ceremony publishes live in the ceremony repository: the top-level targets
 // role's in targets/, a delegated role's in delegated-targets/<delegation>/ (target path = path
@@ -68,11 +70,35 @@ export async function readInputFolder(
   return out;
 }
 
-/** Every target input of the top-level targets role, or undefined without targets/. */
+/**
+ * A role's inputs: its folder's files and its listed targets (targets-listed/<role>.jsonl); a
+ * path in both is refused (which bytes would clients get?). Undefined when the role has neither.
+ */
+async function withListing(
+  root: string,
+  role: string,
+  fromFolder: Record<string, TargetFile> | undefined,
+): Promise<Record<string, TargetFile> | undefined> {
+  const listing = await readListing(root, role);
+  if (listing === undefined) return fromFolder;
+  const out = fromFolder ?? {};
+  for (const [path, file] of listing) {
+    if (hasOwn(out, path))
+      throw new CeremonyError(
+        'STATE_INVALID',
+        `${listingFile(root, role)}: lists ${JSON.stringify(path)}, which is also a file in ${roleInputDir(root, role)}; remove one`,
+      );
+    setOwn(out, path, file);
+  }
+  return out;
+}
+
+/** Every target input of the top-level targets role, or undefined without targets/ or a listing. */
 export async function readTargetInputs(
   root: string,
 ): Promise<Record<string, TargetFile> | undefined> {
-  return readInputFolder(targetInputPaths(root).dir, await readTargetsCustom(root));
+  const files = await readInputFolder(targetInputPaths(root).dir, await readTargetsCustom(root));
+  return withListing(root, 'targets', files);
 }
 
 /**
@@ -85,12 +111,20 @@ export async function readDelegatedTargetInputs(
 ): Promise<Map<string, Record<string, TargetFile>>> {
   const base = join(root, DELEGATED_TARGETS_DIR);
   const out = new Map<string, Record<string, TargetFile>>();
-  let entries;
+  const listed = (await listedRoles(root)).filter((r) => r !== 'targets');
+  for (const role of listed) {
+    if (!delegations.includes(role))
+      throw new CeremonyError(
+        'STATE_INVALID',
+        `${listingFile(root, role)}: not the listing of a delegation in ceremony.yaml (delegations: ${delegations.join(', ') || 'none'})`,
+      );
+  }
+  let entries: Dirent[];
   try {
     entries = await readdir(base, { withFileTypes: true });
   } catch (err) {
-    if ((err as { code?: string }).code === 'ENOENT') return out;
-    throw err;
+    if ((err as { code?: string }).code !== 'ENOENT') throw err;
+    entries = [];
   }
   const custom = await readTargetsCustom(root);
   for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
@@ -103,6 +137,10 @@ export async function readDelegatedTargetInputs(
     }
     const inputs = await readInputFolder(join(base, entry.name), custom);
     if (inputs !== undefined) out.set(entry.name, inputs);
+  }
+  for (const role of listed) {
+    const inputs = await withListing(root, role, out.get(role));
+    if (inputs !== undefined) out.set(role, inputs);
   }
   return out;
 }

@@ -117,6 +117,20 @@ function heads(log: TranscriptLog, except: string): JsonObject {
  * truncation of a holder's file is detected.
  */
 export async function appendEvent(logDir: string, input: NewEvent): Promise<TranscriptEvent> {
+  const [event] = await appendEvents(logDir, [input]);
+  return event as TranscriptEvent;
+}
+
+/**
+ * Appends events of one actor in one write (the chain read and checked once, a single atomic
+ * write): staging thousands of hash bins records thousands of events in linear time.
+ */
+export async function appendEvents(
+  logDir: string,
+  inputs: readonly NewEvent[],
+): Promise<TranscriptEvent[]> {
+  const [input] = inputs;
+  if (input === undefined) return [];
   const file = transcriptFile(logDir, input.actor);
   const text = (await readText(file)) ?? '';
   const check = checkChain(text, file, input.actor);
@@ -126,14 +140,21 @@ export async function appendEvent(logDir: string, input: NewEvent): Promise<Tran
       `${check.problems[0] ?? file}; not appending to a broken transcript (run tuf-ceremony log verify)`,
     );
   }
-  let data = input.data;
-  if (input.type === 'ceremony.finalized' && data.transcript_heads === undefined) {
-    const log = await readTranscript(logDir);
-    data = { ...data, transcript_heads: heads(log, input.actor) };
+  let last = check.events[check.events.length - 1];
+  const events: TranscriptEvent[] = [];
+  const lines: string[] = [text];
+  for (const next of inputs) {
+    let data = next.data;
+    if (next.type === 'ceremony.finalized' && data.transcript_heads === undefined) {
+      const log = await readTranscript(logDir);
+      data = { ...data, transcript_heads: heads(log, next.actor) };
+    }
+    last = nextEvent(last, { ...next, data });
+    events.push(last);
+    lines.push(`${eventLine(last)}\n`);
   }
-  const event = nextEvent(check.events[check.events.length - 1], { ...input, data });
-  await writeFileAtomic(file, `${text}${eventLine(event)}\n`);
-  return event;
+  await writeFileAtomic(file, lines.join(''));
+  return events;
 }
 
 /** Result of `log verify` over one or more ceremonies. */

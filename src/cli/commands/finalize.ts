@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import { assembleRelease, assertReady, type Release } from '../../ceremony/release.js';
 import { inputRoleOf } from '../../ceremony/target-routing.js';
 import { verifyRepository, type VerifyReport } from '../../metadata/client/index.js';
+import type { KnownMetadata } from '../../metadata/client/source.js';
+import type { StagedDraft } from '../../ceremony/staging.js';
 import { sha256Hex } from '../../metadata/bytes.js';
 import { CeremonyError } from '../../metadata/errors.js';
 import type { RootSigned, TargetFile } from '../../metadata/model.js';
@@ -12,6 +14,9 @@ import { writeFileAtomic } from '../../repo/atomic-write.js';
 import { OverlaySource } from '../../repo/overlay-source.js';
 import { plannedWrites, targetFileNameFor } from '../../repo/repository-writer.js';
 import { checkTargetInput, publishTargetInput } from '../../repo/target-inputs.js';
+import { readListedHashes } from '../../repo/target-listings.js';
+import { writeFilesDurably } from '../../repo/durable-batch.js';
+import { count, seconds, startProgress } from '../progress.js';
 import { DirectorySource } from '../../repo/source-directory.js';
 import { clearStaging } from '../../repo/staging-store.js';
 import { type Command, type CommandContext } from '../command.js';
@@ -66,9 +71,17 @@ interface NewTarget {
  * Every target each staged targets-type role (top-level, delegated, bins) adds or changes, to be
  * copied from that role's input folder (and checked against its draft) as it is published.
  */
-function newTargetFiles(loaded: LoadedCeremony): NewTarget[] {
+async function newTargetFiles(
+  loaded: LoadedCeremony,
+): Promise<{ files: NewTarget[]; listedOnly: number }> {
   const out: NewTarget[] = [];
   const seen = new Set<string>();
+  const listings = new Map<string, Map<string, string> | undefined>();
+  const listingOf = async (role: string): Promise<Map<string, string> | undefined> => {
+    if (!listings.has(role)) listings.set(role, await readListedHashes(loaded.paths.root, role));
+    return listings.get(role);
+  };
+  let listedOnly = 0;
   for (const [role, draft] of requireStaging(loaded).drafts) {
     if (draft.metadata.signed._type !== 'targets') continue;
     const published =
@@ -77,18 +90,78 @@ function newTargetFiles(loaded: LoadedCeremony): NewTarget[] {
     const inputRole = inputRoleOf(loaded.plan, role);
     for (const [path, info] of Object.entries(draft.metadata.signed.targets)) {
       if (hasOwn(before, path) && before[path]?.hashes.sha256 === info.hashes.sha256) continue;
-      const key = `${path}\0${info.hashes.sha256 ?? ''}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
       if (inputRole === undefined)
         throw new CeremonyError(
           'STATE_INVALID',
           `staged/${role}.json: lists new target ${path} but ${loaded.plan.file} has no role ${role} to read it from`,
         );
+      // A target known only by listing is published in metadata only: no bytes to copy.
+      if ((await listingOf(inputRole))?.get(path) === info.hashes.sha256) {
+        listedOnly++;
+        continue;
+      }
+      const key = `${path}\0${info.hashes.sha256 ?? ''}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
       out.push({ path, info, inputRole });
     }
   }
+  return { files: out, listedOnly };
+}
+
+/**
+ * The staged targets-type roles of a release with the metadata and canonical bytes they were
+ * serialized from (canonicalized once, at load): the client check of the release then verifies
+ * their signatures, versions, hashes and expiry without parsing and canonicalizing them again.
+ */
+function knownForms(
+  release: Release,
+  drafts: ReadonlyMap<string, StagedDraft>,
+): Map<Uint8Array, KnownMetadata> {
+  const out = new Map<Uint8Array, KnownMetadata>();
+  for (const role of [...(release.targets ? [release.targets] : []), ...release.delegated]) {
+    const draft = drafts.get(role.name);
+    if (draft && role.metadata?.signed === draft.metadata.signed)
+      out.set(role.file.bytes, { metadata: role.metadata, canonical: draft.canonical });
+  }
   return out;
+}
+
+/** Names written last, after everything else is durable: they point at the rest. */
+const POINTERS = new Set(['root.json', 'timestamp.json']);
+
+/**
+ * Writes the release: every target file and metadata file first (renamed into place, then one
+ * sync of the file system), then root.json and timestamp.json (each atomic and synced), so a
+ * client never sees a timestamp pointing at files that are not on disk; killed at any moment,
+ * the repository is the old one as clients see it and a rerun publishes again.
+ */
+async function writeRelease(
+  ctx: CommandContext,
+  repoDir: string,
+  writes: readonly [string, Uint8Array][],
+): Promise<number> {
+  const progress = startProgress(ctx, 'finalize', writes.length, 'files');
+  const batch = writes.filter(([name]) => !POINTERS.has(name));
+  const crashAt = Math.min(Math.floor(writes.length / 2), batch.length - 1);
+  await writeFilesDurably(
+    repoDir,
+    batch.map(([name, bytes]) => [join(repoDir, name), bytes] as const),
+    {
+      onFile: () => {
+        progress.tick();
+      },
+      afterFile: (i) => {
+        if (i === crashAt) crashPoint('finalize:mid-write');
+      },
+    },
+  );
+  for (const [name, bytes] of writes) {
+    if (!POINTERS.has(name)) continue;
+    await writeFileAtomic(join(repoDir, name), bytes);
+    progress.tick();
+  }
+  return progress.finish();
 }
 
 function firstRootBytes(loaded: LoadedCeremony, release: Release | undefined): Uint8Array {
@@ -175,7 +248,7 @@ export const finalizeCommand: Command = {
     } finally {
       for (const s of signers.all) await s.close();
     }
-    const targetFiles = newTargetFiles(loaded);
+    const { files: targetFiles, listedOnly } = await newTargetFiles(loaded);
     // Every input checked before a byte is published: a changed one writes nothing.
     for (const t of targetFiles)
       await checkTargetInput(loaded.paths.root, t.path, t.info, t.inputRole);
@@ -184,7 +257,11 @@ export const finalizeCommand: Command = {
     const report = await verifyRepository({
       trustedRoot: firstRootBytes(loaded, release),
       trustedRootName: '1.root.json',
-      source: new OverlaySource(new Map(writes), new DirectorySource(repoDir)),
+      source: new OverlaySource(
+        new Map(writes),
+        new DirectorySource(repoDir),
+        knownForms(release, staging.drafts),
+      ),
       now,
     });
     // Targets first (metadata that lists a target never lands before it), copied as streams.
@@ -195,10 +272,7 @@ export const finalizeCommand: Command = {
       await publishTargetInput(loaded.paths.root, t.path, t.info, t.inputRole, join(repoDir, name));
       files[name] = sha256;
     }
-    for (const [i, [name, bytes]] of writes.entries()) {
-      await writeFileAtomic(join(repoDir, name), bytes);
-      if (i === Math.floor(writes.length / 2)) crashPoint('finalize:mid-write');
-    }
+    const ms = await writeRelease(ctx, repoDir, writes);
     crashPoint('finalize:after-write');
     for (const [name, bytes] of writes) files[name] = sha256Hex(bytes);
     await recordEvent(loaded.paths, 'coordinator', now, 'ceremony.finalized', staging.ceremony.id, {
@@ -208,7 +282,13 @@ export const finalizeCommand: Command = {
     await writeSummary(loaded.paths, staging.ceremony.id, loaded.plan);
     await clearStaging(loaded.paths);
     summarize(ctx, report);
-    ctx.out(`published ${writes.length + targetFiles.length} file(s) into ${repoDir}`);
+    const metadataOnly =
+      listedOnly > 0
+        ? ` (${count(listedOnly)} target(s) known only by listing: metadata only)`
+        : '';
+    ctx.out(
+      `published ${count(writes.length + targetFiles.length)} file(s) into ${repoDir} in ${seconds(ms)}${metadataOnly}`,
+    );
     return 0;
   },
 };

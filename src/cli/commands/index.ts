@@ -22,7 +22,8 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
     prefix: 'targets',
     load: async () => {
       const m = await import('./targets.js');
-      return [m.targetsAddCommand, m.targetsRemoveCommand];
+      const i = await import('./targets-import.js');
+      return [m.targetsAddCommand, m.targetsRemoveCommand, i.targetsImportCommand];
     },
   },
   { prefix: 'finalize', load: async () => [(await import('./finalize.js')).finalizeCommand] },

@@ -1,7 +1,17 @@
-import { reviewDraft } from '../../ceremony/review.js';
+import { BIN_DETAIL, reviewBins, reviewDraft, type ReviewOptions } from '../../ceremony/review.js';
+import type { StagedDraft } from '../../ceremony/staging.js';
+import { inputRoleOf } from '../../ceremony/target-routing.js';
+import { readListedHashes } from '../../repo/target-listings.js';
 import { signingNeeds } from '../../ceremony/signing-needs.js';
 import type { AnySigned } from '../../metadata/model.js';
-import { boolFlag, EXIT, stringFlag, type Command, JSON_OPTION } from '../command.js';
+import {
+  boolFlag,
+  EXIT,
+  stringFlag,
+  type Command,
+  JSON_OPTION,
+  type OptionSpec,
+} from '../command.js';
 import { hashPictureLines } from '../fingerprint-text.js';
 import { stagedTrustOperations } from '../trust-review.js';
 import {
@@ -15,6 +25,52 @@ import {
 } from '../ceremony-context.js';
 import { planDrift } from '../plan-drift.js';
 import { checkLine, driftLines } from '../status-text.js';
+
+/** `--full`: every changed target and every bin, not a summary of large changes. */
+export const FULL_OPTION: OptionSpec = {
+  full: {
+    type: 'boolean',
+    description: 'show every changed target and every hash bin, not a summary of large changes',
+  },
+};
+
+/** Which staged targets are known only by listing, read from the listings of the input roles. */
+async function listedTargets(
+  loaded: LoadedCeremony,
+  roles: readonly string[],
+): Promise<(role: string, path: string, sha256: string | undefined) => boolean> {
+  const listings = new Map<string, ReadonlyMap<string, string> | undefined>();
+  for (const role of roles) {
+    const input = inputRoleOf(loaded.plan, role);
+    if (input === undefined || listings.has(input)) continue;
+    if (loaded.staging?.drafts.get(role)?.metadata.signed._type !== 'targets') continue;
+    listings.set(input, await readListedHashes(loaded.paths.root, input));
+  }
+  return (role, path, sha256) => {
+    const input = inputRoleOf(loaded.plan, role);
+    return input !== undefined && listings.get(input)?.get(path) === sha256;
+  };
+}
+
+/** The bins delegation a staged role is a bin of, if it is one. */
+function binsOf(loaded: LoadedCeremony, role: string): string | undefined {
+  const input = inputRoleOf(loaded.plan, role);
+  return input !== undefined && input !== role && input !== 'targets' ? input : undefined;
+}
+
+/** Staged bins grouped by their delegation, in staging order. */
+function binGroups(loaded: LoadedCeremony, roles: readonly string[]): Map<string, StagedDraft[]> {
+  const bins = new Map<string, StagedDraft[]>();
+  for (const role of roles) {
+    const draft = loaded.staging?.drafts.get(role);
+    const delegation = binsOf(loaded, role);
+    if (!draft || delegation === undefined) continue;
+    const group = bins.get(delegation) ?? [];
+    group.push(draft);
+    bins.set(delegation, group);
+  }
+  return bins;
+}
 
 /** The published `signed` of a role, if any. */
 export function publishedSigned(loaded: LoadedCeremony, role: string): AnySigned | undefined {
@@ -31,12 +87,12 @@ export interface ReviewSections {
   roles: { role: string; lines: string[] }[];
 }
 
-/** The review of the staged roles (all, or those a holder must sign). */
-export function reviewSections(
+/** The review of the staged roles (all, or those a holder must sign); bins summarized unless full. */
+export async function reviewSections(
   loaded: LoadedCeremony,
   holder: string | undefined,
-  options: { qr?: boolean } = {},
-): ReviewSections {
+  options: { qr?: boolean; full?: boolean } = {},
+): Promise<ReviewSections> {
   const staging = requireStaging(loaded);
   let roles = staging.ceremony.roles;
   if (holder !== undefined) {
@@ -54,14 +110,34 @@ export function reviewSections(
       staging.holders,
       loaded.published,
     );
-    roles = roles.filter((r) => needs.some((n) => n.role === r));
+    const needed = new Set(needs.map((n) => n.role));
+    roles = roles.filter((r) => needed.has(r));
   }
   const sections: ReviewSections['roles'] = [];
   const status = statusOf(loaded);
+  const checksOf = new Map(status.roles.map((r) => [r.role, r.checks]));
+  const review: ReviewOptions = {
+    full: options.full === true,
+    listed: await listedTargets(loaded, roles),
+  };
+  const bins = binGroups(loaded, roles);
+  const summarized = new Set<string>();
   for (const role of roles) {
     const draft = staging.drafts.get(role);
     if (!draft) continue;
-    const lines = reviewDraft(draft, publishedSigned(loaded, role));
+    const delegation = binsOf(loaded, role);
+    const group = delegation === undefined ? undefined : bins.get(delegation);
+    if (delegation !== undefined && group && group.length > BIN_DETAIL && !review.full) {
+      // Thousands of bins: one summary (counts, first paths); --full reviews each bin.
+      if (summarized.has(delegation)) continue;
+      summarized.add(delegation);
+      sections.push({
+        role: delegation,
+        lines: reviewBins(delegation, group, (r) => publishedSigned(loaded, r), review),
+      });
+      continue;
+    }
+    const lines = reviewDraft(draft, publishedSigned(loaded, role), review);
     lines.push(
       ...hashPictureLines(
         `${role} v${draft.metadata.signed.version}`,
@@ -70,7 +146,7 @@ export function reviewSections(
       ),
     );
     // Signatures so far, per holder (a holder's two signatures count once).
-    const checks = status.roles.find((r) => r.role === role)?.checks ?? [];
+    const checks = checksOf.get(role) ?? [];
     for (const check of checks) lines.push(`  ${checkLine(check)}`);
     sections.push({ role, lines });
   }
@@ -78,12 +154,12 @@ export function reviewSections(
 }
 
 /** Review lines for the staged roles (all, or those a holder must sign). */
-export function reviewLines(
+export async function reviewLines(
   loaded: LoadedCeremony,
   holder: string | undefined,
-  options: { qr?: boolean } = {},
-): string[] {
-  const review = reviewSections(loaded, holder, options);
+  options: { qr?: boolean; full?: boolean } = {},
+): Promise<string[]> {
+  const review = await reviewSections(loaded, holder, options);
   if (holder !== undefined && review.roles.length === 0)
     return [`${holder} has nothing to sign in ceremony ${review.ceremony}`];
   return [`ceremony ${review.ceremony}`, ...review.roles.flatMap((r) => r.lines)];
@@ -94,7 +170,7 @@ export const reviewCommand: Command = {
   name: 'review',
   examples: ['tuf-ceremony review --holder alice', 'tuf-ceremony review --json'],
   summary: 'show what each staged role changes and the sha256 of the exact bytes to be signed',
-  usage: 'tuf-ceremony review [--dir DIR] [--holder NAME] [--qr] [--json]',
+  usage: 'tuf-ceremony review [--dir DIR] [--holder NAME] [--qr] [--full] [--json]',
   options: {
     ...DIR_OPTION,
     holder: {
@@ -106,15 +182,17 @@ export const reviewCommand: Command = {
       type: 'boolean',
       description: 'also print a QR code of each sha256, for viewers to scan from the screen',
     },
+    ...FULL_OPTION,
     ...JSON_OPTION,
   },
   async run(ctx, args) {
     const loaded = await loadCeremony(ceremonyDir(ctx, args));
     const qr = boolFlag(args, 'qr');
     const holder = stringFlag(args, 'holder');
+    const full = boolFlag(args, 'full');
     // Holders review only what the plan says: a drifted draft is flagged before anything else.
     const drift = driftLines(await planDrift(loaded));
-    const review = reviewSections(loaded, holder, { qr });
+    const review = await reviewSections(loaded, holder, { qr, full });
     // Trust material is reviewed by whoever signs targets (everyone without --holder).
     const signsTargets = holder === undefined || review.roles.some((r) => r.role === 'targets');
     const sigstore = signsTargets ? ((await stagedTrustOperations(loaded)) ?? []) : [];
@@ -122,7 +200,8 @@ export const reviewCommand: Command = {
       ctx.out(JSON.stringify({ ...review, drift, sigstore }, null, 2));
       return EXIT.ok;
     }
-    for (const line of [...drift, ...reviewLines(loaded, holder, { qr })]) ctx.out(line);
+    for (const line of [...drift, ...(await reviewLines(loaded, holder, { qr, full }))])
+      ctx.out(line);
     if (sigstore.length > 0) {
       ctx.out('Sigstore trust material changes:');
       for (const op of sigstore) ctx.out(`  ${op.text}`);

@@ -17,14 +17,24 @@ import { driftMessage, planDrift } from '../plan-drift.js';
 import { SECRET_OPTIONS, openEnrolledSigner } from '../key-access.js';
 import { confirmOrRefuse } from '../confirm.js';
 import { gateStagedTrustMaterial } from '../sigstore-gate.js';
-import { recordEvent } from '../transcript.js';
+import { recordEvents } from '../transcript.js';
+import { seconds, startProgress } from '../progress.js';
+import type { JsonObject } from '../../metadata/json.js';
 import { repairSignatureEvents } from '../transcript-repair.js';
-import { reviewLines } from './review.js';
+import { FULL_OPTION, reviewLines } from './review.js';
+
+/** Signatures reported one line each; more get a progress bar and one summary line. */
+const SIGN_DETAIL = 20;
+/** Signatures persisted together when signing many roles. */
+const FLUSH_SIGNATURES = 1024;
 
 function groupByKey(needs: readonly SigningNeed[]): Map<string, SigningNeed[]> {
   const byKey = new Map<string, SigningNeed[]>();
-  for (const need of needs)
-    byKey.set(need.enrolled.keyid, [...(byKey.get(need.enrolled.keyid) ?? []), need]);
+  for (const need of needs) {
+    const list = byKey.get(need.enrolled.keyid) ?? [];
+    list.push(need);
+    byKey.set(need.enrolled.keyid, list);
+  }
   return byKey;
 }
 
@@ -68,6 +78,7 @@ export const signCommand: Command = {
       type: 'boolean',
       description: 'also print a QR code of each sha256 in the review, for viewers to scan',
     },
+    ...FULL_OPTION,
   },
   async run(ctx, args) {
     const holder = stringFlag(args, 'holder');
@@ -99,7 +110,11 @@ export const signCommand: Command = {
       return 0;
     }
     // Never sign bytes the holder did not see: the review is printed, and confirmed (or --yes).
-    for (const line of reviewLines(loaded, holder, { qr: boolFlag(args, 'qr') })) ctx.out(line);
+    const review = await reviewLines(loaded, holder, {
+      qr: boolFlag(args, 'qr'),
+      full: boolFlag(args, 'full'),
+    });
+    for (const line of review) ctx.out(line);
     const expected = stringList(args, 'expect-sha256');
     for (const need of needs) {
       const sha = staging.drafts.get(need.role)?.sha256 ?? '';
@@ -120,51 +135,68 @@ export const signCommand: Command = {
       signatures: {},
     };
     const keyRefOverride = stringFlag(args, 'key-ref');
+    const many = needs.length > SIGN_DETAIL;
+    const progress = startProgress(ctx, 'sign', needs.length, 'roles');
+    let pending: { type: 'signature.added'; data: JsonObject }[] = [];
+    let flushed = Date.now();
+    const flush = async (): Promise<void> => {
+      if (pending.length === 0) return;
+      await writeHolderSignatures(loaded.paths, file);
+      crashPoint('sign:before-event');
+      await recordEvents(loaded.paths, holder, ctx.now(), staging.ceremony.id, pending);
+      pending = [];
+      flushed = Date.now();
+    };
     let count = 0;
-    for (const [, keyNeeds] of groupByKey(needs)) {
-      const enrolled = keyNeeds[0]?.enrolled;
-      if (!enrolled) continue;
-      const signer = await openEnrolledSigner(ctx, args, enrolled, keyRefOverride);
-      try {
-        for (const need of keyNeeds) {
-          const draft = staging.drafts.get(need.role);
-          if (!draft) continue;
-          const signature = await signAndCheck(signer, draft.canonical);
-          const list = file.signatures[need.role] ?? [];
-          list.push({
-            keyid: signature.keyid,
-            sig: signature.sig,
-            signed_sha256: draft.sha256,
-            signed_at: formatExpiry(ctx.now()),
-          });
-          file.signatures[need.role] = list;
-          // Persist each signature the moment it exists: a crash never loses one already made.
-          await writeHolderSignatures(loaded.paths, file);
-          crashPoint('sign:before-event');
-          count++;
-          await recordEvent(
-            loaded.paths,
-            holder,
-            ctx.now(),
-            'signature.added',
-            staging.ceremony.id,
-            {
-              holder,
-              role: need.role,
+    try {
+      for (const [, keyNeeds] of groupByKey(needs)) {
+        const enrolled = keyNeeds[0]?.enrolled;
+        if (!enrolled) continue;
+        const signer = await openEnrolledSigner(ctx, args, enrolled, keyRefOverride);
+        try {
+          for (const need of keyNeeds) {
+            const draft = staging.drafts.get(need.role);
+            if (!draft) continue;
+            const signature = await signAndCheck(signer, draft.canonical);
+            const list = file.signatures[need.role] ?? [];
+            list.push({
               keyid: signature.keyid,
+              sig: signature.sig,
               signed_sha256: draft.sha256,
-              counts_for: need.labels,
-            },
-          );
-          ctx.out(
-            `signed ${need.role} v${draft.metadata.signed.version} with ${enrolled.keyid.slice(0, 8)} (${need.labels.join(', ')}); verified`,
-          );
-          crashPoint('sign:after-signature');
+              signed_at: formatExpiry(ctx.now()),
+            });
+            file.signatures[need.role] = list;
+            pending.push({
+              type: 'signature.added',
+              data: {
+                holder,
+                role: need.role,
+                keyid: signature.keyid,
+                signed_sha256: draft.sha256,
+                counts_for: need.labels,
+              },
+            });
+            // Persist each signature the moment it exists; signing thousands of bins persists
+            // them in batches (a crash loses at most one batch, which a rerun signs again).
+            if (!many || pending.length >= FLUSH_SIGNATURES || Date.now() - flushed > 1000)
+              await flush();
+            count++;
+            progress.tick();
+            if (!many)
+              ctx.out(
+                `signed ${need.role} v${draft.metadata.signed.version} with ${enrolled.keyid.slice(0, 8)} (${need.labels.join(', ')}); verified`,
+              );
+            crashPoint('sign:after-signature');
+          }
+        } finally {
+          await signer.close();
         }
-      } finally {
-        await signer.close();
       }
+    } finally {
+      await flush();
     }
+    const ms = progress.finish();
+    if (many) ctx.out(`signed ${count} roles in ${seconds(ms)}; each signature verified`);
     ctx.out(`${holder} made ${count} signature(s); see tuf-ceremony status`);
     return 0;
   },

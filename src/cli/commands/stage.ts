@@ -9,6 +9,11 @@ import { stageCeremony } from '../stage-ceremony.js';
 import { stageChecks } from '../stage-checks.js';
 import { recordEvent } from '../transcript.js';
 import { stagedTrustOperations } from '../trust-review.js';
+import { inputRoleOf } from '../../ceremony/target-routing.js';
+import { count, startProgress, type Progress } from '../progress.js';
+
+/** Staged roles listed one by one; with more, hash bins are counted per delegation. */
+const STAGE_DETAIL = 20;
 
 /**
  * Checks `--role` names: root, targets, a delegation of the plan or one of its hash bins.
@@ -64,10 +69,17 @@ export const stageCommand: Command = {
     const { warnings, hasTrustMaterial } = await stageChecks(loaded, ctx.now());
     for (const w of warnings) ctx.err(`warning: ${w}`);
     await repairSignatureEvents(ctx, loaded);
+    const json = args.values.json === true;
+    let progress: Progress | undefined;
     const outcome = await stageCeremony(loaded, ctx.now(), {
       force: checkForcedRoles(loaded.plan, stringList(args, 'role')),
       restage: boolFlag(args, 'restage'),
+      onDraft: (total) => {
+        progress ??= startProgress(ctx, 'stage', total, 'drafts', json);
+        progress.tick();
+      },
     });
+    progress?.finish();
     if (outcome.kind === 'nothing') {
       ctx.out('nothing to stage: every role is current (use --role ROLE to re-sign one anyway)');
       return 0;
@@ -107,13 +119,24 @@ export const stageCommand: Command = {
       );
       return 0;
     }
-    ctx.out(`staged ceremony ${id}:`);
+    ctx.out(`staged ceremony ${id}: ${count(planned.length)} role(s)`);
+    const bins = new Map<string, number>();
     for (const [i, p] of planned.entries()) {
+      const input = inputRoleOf(loaded.plan, p.role);
+      const delegation = input !== p.role && input !== 'targets' ? input : undefined;
+      if (delegation !== undefined && planned.length > STAGE_DETAIL) {
+        bins.set(delegation, (bins.get(delegation) ?? 0) + 1);
+        continue;
+      }
       ctx.out(
         `  ${p.role} v${p.signed.version} (expires ${p.signed.expires}): ${p.reasons.join('; ')}`,
       );
       ctx.out(`    sha256 of the bytes to sign: ${drafts[i]?.sha256 ?? ''}`);
     }
+    for (const [delegation, n] of bins)
+      ctx.out(
+        `  ${count(n)} hash bin(s) of ${delegation} (each bin's version, reasons and sha256: tuf-ceremony review --full)`,
+      );
     ctx.out(
       'who must sign what: tuf-ceremony status; each holder reviews with tuf-ceremony review --holder NAME',
     );

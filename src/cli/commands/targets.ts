@@ -1,33 +1,21 @@
 import { stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import type { Plan } from '../../ceremony/plan.js';
-import {
-  checkRoleForPath,
-  inputRoleOf,
-  routeTarget,
-  TOP_LEVEL_TARGETS,
-  type TargetRoute,
-} from '../../ceremony/target-routing.js';
+import { manifestFormatOf } from '../../ceremony/manifest.js';
+import { routeTarget, type TargetRoute } from '../../ceremony/target-routing.js';
 import { filterMap, hasOwn, setOwn } from '../../metadata/build-own.js';
 import { checkTargetPath } from '../../metadata/build-targets.js';
 import { CeremonyError } from '../../metadata/errors.js';
 import { isJsonObject } from '../../metadata/json.js';
 import { utf16OrderConflict, utf16OrderConflictDeep } from '../../metadata/utf16-order.js';
 import { copyFileAtomic } from '../../repo/atomic-write.js';
-import { mapBounded } from '../../repo/parallel.js';
-import { userFileError } from '../fs-errors.js';
-import {
-  listInputPaths,
-  removeTargetInput,
-  roleInputDir,
-  rolesWithInput,
-} from '../../repo/target-inputs.js';
+import { listInputPaths, roleInputDir, rolesWithInput } from '../../repo/target-inputs.js';
+import { readTargetOwners } from '../../repo/target-owners.js';
 import { readTargetsCustom, writeTargetsCustom } from '../../repo/targets-custom.js';
 import { boolFlag, EXIT, stringFlag, type Command, JSON_OPTION } from '../command.js';
-import { DIR_OPTION, ceremonyDir, loadCeremony } from '../ceremony-context.js';
-
-/** How many target files are read and checked at once. */
-const READ_PARALLELISM = 16;
+import { userFileError } from '../fs-errors.js';
+import { DIR_OPTION, ceremonyDir, loadCeremony, loadPlan } from '../ceremony-context.js';
+import { chosenRoute, describeRoute, inputRoles, MANIFEST_FORMAT_OPTION } from '../target-roles.js';
+import { readRemovalManifest, removalFor, removalLines } from './targets-import.js';
 
 const NEXT =
   'run tuf-ceremony stage (stage --restage while a ceremony is staged) to stage the new targets version';
@@ -45,34 +33,6 @@ function parseCustom(text: string | undefined): unknown {
   }
   if (!isJsonObject(value)) throw new CeremonyError('USAGE', '--custom must be a JSON object');
   return value;
-}
-
-/** Every targets role that has an input folder: targets, then the plan's delegations. */
-function inputRoles(plan: Plan): string[] {
-  return [TOP_LEVEL_TARGETS, ...plan.delegations.map((d) => d.name)];
-}
-
-/** The input role `--role` names: targets, a delegation, or (for bins) one bin's delegation. */
-function roleOfFlag(plan: Plan, role: string): string {
-  const found = inputRoleOf(plan, role);
-  if (found !== undefined) return found;
-  throw new CeremonyError(
-    'USAGE',
-    `${plan.file}: no targets role "${role}" (targets roles: ${inputRoles(plan).join(', ')})`,
-  );
-}
-
-/** Where `--role` puts a path, refusing a role clients would not search for it. */
-function chosenRoute(plan: Plan, role: string, path: string): TargetRoute {
-  const route = checkRoleForPath(plan, roleOfFlag(plan, role), path);
-  // TAP 15: a client looks for the path only in the bin its hash selects.
-  if (route.bin !== undefined && role !== route.role && role !== route.bin) {
-    throw new CeremonyError(
-      'USAGE',
-      `${path}: hashes into bin ${route.bin}, not ${role} (TAP 15: the first bit_length bits of sha256 of the path choose the bin)`,
-    );
-  }
-  return route;
 }
 
 /**
@@ -123,10 +83,6 @@ async function regularFile(file: string, shown: string): Promise<string> {
   return file;
 }
 
-function describe(route: TargetRoute): string {
-  return route.bin === undefined ? `role ${route.role}` : `role ${route.role}, bin ${route.bin}`;
-}
-
 /** `tuf-ceremony targets add FILE...`: adds files to the inputs of the role clients search. */
 export const targetsAddCommand: Command = {
   name: 'targets add',
@@ -173,8 +129,10 @@ export const targetsAddCommand: Command = {
       throw new CeremonyError('USAGE', '--path names one target: give one FILE with it');
     const roleFlag = stringFlag(args, 'role');
     const custom = parseCustom(stringFlag(args, 'custom'));
-    // Read and check everything first (a bounded number of files at once): bad input writes nothing.
-    const inputs = await mapBounded(files, READ_PARALLELISM, async (file) => {
+    // Read and check everything first: bad input writes nothing.
+    const inputs = [];
+    const { listings } = await readTargetOwners(root, inputRoles(plan));
+    for (const file of files) {
       const path = checkTargetPath(pathFlag ?? basename(file));
       const route =
         roleFlag === undefined ? routeTarget(plan, path) : chosenRoute(plan, roleFlag, path);
@@ -187,8 +145,14 @@ export const targetsAddCommand: Command = {
           `${join(roleInputDir(root, elsewhere), path)}: ${path} is already a target of role ${elsewhere} (spec 5.6.7: clients use only the first role listing a path); run tuf-ceremony targets remove ${path} first`,
         );
       }
-      return { path, route, source: await regularFile(resolve(ctx.cwd, file), file) };
-    });
+      const listedIn = [...listings].find(([, listing]) => listing.has(path))?.[0];
+      if (listedIn !== undefined)
+        throw new CeremonyError(
+          'USAGE',
+          `${path}: a target of role ${listedIn} known by listing (targets import); run tuf-ceremony targets remove ${path} first`,
+        );
+      inputs.push({ path, route, source: await regularFile(resolve(ctx.cwd, file), file) });
+    }
     await checkClientOrder(root, inputs, custom);
     const customs = await readTargetsCustom(root);
     const added: { path: string; route: TargetRoute; length: number }[] = [];
@@ -196,34 +160,25 @@ export const targetsAddCommand: Command = {
       // Copied and hashed as a stream, never read whole into memory (targets may be several GiB).
       const dest = join(roleInputDir(root, route.role), path);
       const { length } = await copyFileAtomic(source, dest);
+      if (custom !== undefined) setOwn(customs, path, custom);
       added.push({ path, route, length });
     }
-    if (custom !== undefined) for (const { path } of inputs) setOwn(customs, path, custom);
     if (custom !== undefined) await writeTargetsCustom(root, customs);
     // Reported once every file is written: a reader that goes away cannot stop the batch halfway.
     if (boolFlag(args, 'json')) {
-      ctx.out(
-        JSON.stringify(
-          {
-            added: added.map(({ path, route, length }) => ({
-              path,
-              length,
-              role: route.role,
-              bin: route.bin ?? null,
-            })),
-            next: NEXT,
-          },
-          null,
-          2,
-        ),
-      );
+      const list = added.map(({ path, route, length }) => ({
+        path,
+        length,
+        role: route.role,
+        bin: route.bin ?? null,
+      }));
+      ctx.out(JSON.stringify({ added: list, next: NEXT }, null, 2));
       return EXIT.ok;
     }
-    for (const { path, route, length } of added) {
-      ctx.out(`target ${path}: ${length} bytes, ${describe(route)}`);
-    }
+    for (const { path, route, length } of added)
+      ctx.out(`target ${path}: ${length} bytes, ${describeRoute(route)}`);
     ctx.out(NEXT);
-    return 0;
+    return EXIT.ok;
   },
 };
 
@@ -233,9 +188,12 @@ export const targetsRemoveCommand: Command = {
   examples: [
     'tuf-ceremony targets remove app-0.9.tgz',
     'tuf-ceremony targets remove packages/a.tgz --role packages',
+    'tuf-ceremony targets remove --manifest retired.jsonl',
   ],
-  summary: 'remove target paths from the role that holds them (or --role); then stage',
-  usage: 'tuf-ceremony targets remove TARGET_PATH... [--dir DIR] [--role ROLE]',
+  summary:
+    'remove target paths (or every path of a manifest) from the role that holds them (or --role); then stage',
+  usage:
+    'tuf-ceremony targets remove TARGET_PATH... [--dir DIR] [--role ROLE] | --manifest FILE [--format jsonl|csv]',
   positionals: true,
   options: {
     ...DIR_OPTION,
@@ -244,53 +202,57 @@ export const targetsRemoveCommand: Command = {
       valueName: 'ROLE',
       description: 'remove only from this targets role (default: whichever role holds the path)',
     },
+    manifest: {
+      type: 'string',
+      description:
+        'remove every path this manifest lists (JSON Lines "path" or the first CSV field)',
+      valueName: 'FILE',
+    },
+    format: MANIFEST_FORMAT_OPTION,
     ...JSON_OPTION,
   },
   async run(ctx, args) {
-    const loaded = await loadCeremony(ceremonyDir(ctx, args));
-    const { plan } = loaded;
-    const root = loaded.paths.root;
-    if (args.positionals.length === 0)
+    const { paths, plan } = await loadPlan(ceremonyDir(ctx, args));
+    const root = paths.root;
+    const manifest = stringFlag(args, 'manifest');
+    if (manifest === undefined && args.positionals.length === 0)
       throw new CeremonyError(
         'USAGE',
-        `targets remove needs a TARGET_PATH (usage: ${targetsRemoveCommand.usage})`,
+        `targets remove needs a TARGET_PATH or --manifest FILE (usage: ${targetsRemoveCommand.usage})`,
       );
-    const roleFlag = stringFlag(args, 'role');
-    const roles = roleFlag === undefined ? inputRoles(plan) : [roleOfFlag(plan, roleFlag)];
-    const removals: { path: string; role: string }[] = [];
-    for (const path of new Set(args.positionals.map((p) => checkTargetPath(p)))) {
-      const found = await rolesWithInput(root, roles, path);
-      const [role] = found;
-      if (role === undefined) {
-        const where = roles.map((r) => roleInputDir(root, r)).join(', ');
-        throw new CeremonyError(
-          'TARGET_NOT_FOUND',
-          `${path}: no such target input in ${where}; nothing was removed`,
-        );
+    if (manifest !== undefined && args.positionals.length > 0)
+      throw new CeremonyError('USAGE', 'give TARGET_PATHs or --manifest FILE, not both');
+    const removal = await removalFor(root, plan, stringFlag(args, 'role'));
+    if (manifest !== undefined) {
+      const file = resolve(ctx.cwd, manifest);
+      await readRemovalManifest(removal, {
+        file,
+        format: manifestFormatOf(file, stringFlag(args, 'format')),
+      });
+    } else {
+      for (const path of new Set(args.positionals.map((p) => checkTargetPath(p)))) {
+        const problem = removal.add(path);
+        if (problem !== undefined)
+          throw new CeremonyError('TARGET_NOT_FOUND', `${problem}; nothing was removed`);
       }
-      if (found.length > 1) {
-        throw new CeremonyError(
-          'USAGE',
-          `${path}: a target input of ${found.join(' and ')}; name one with --role; nothing was removed`,
-        );
-      }
-      removals.push({ path, role });
     }
     const customs = await readTargetsCustom(root);
-    for (const { path, role } of removals) await removeTargetInput(root, role, path);
-    if (removals.some(({ path }) => hasOwn(customs, path))) {
-      const removed = new Set(removals.map(({ path }) => path));
+    const removedFiles = removal.filePaths();
+    const removed = await removal.apply(root);
+    if (removedFiles.some((path) => hasOwn(customs, path))) {
+      const gone = new Set(removedFiles);
       await writeTargetsCustom(
         root,
-        filterMap(customs, (path) => !removed.has(path)),
+        filterMap(customs, (path) => !gone.has(path)),
       );
     }
     if (boolFlag(args, 'json')) {
-      ctx.out(JSON.stringify({ removed: removals, next: NEXT }, null, 2));
+      const list = removed.map(({ path, role }) => ({ path, role }));
+      ctx.out(JSON.stringify({ removed: list, next: NEXT }, null, 2));
       return EXIT.ok;
     }
-    for (const { path, role } of removals) ctx.out(`target ${path} removed from role ${role}`);
+    for (const line of removalLines(removed)) ctx.out(line);
     ctx.out(NEXT);
-    return 0;
+    return EXIT.ok;
   },
 };

@@ -13,6 +13,7 @@ import { readLimited, DirectorySource } from '../../repo/source-directory.js';
 import { HttpSource } from '../../repo/source-http.js';
 import { parseByteSize } from '../byte-size.js';
 import { boolFlag, EXIT, stringFlag, stringList, type Command, JSON_OPTION } from '../command.js';
+import { startProgress, type Progress } from '../progress.js';
 
 const USAGE =
   'tuf-ceremony verify --root <trusted root.json> [--at <RFC 3339 time>] [--target <path>]... ' +
@@ -73,13 +74,19 @@ export function renderReport(report: VerifyReport, location: string): string[] {
   );
   const width = Math.max(4, ...report.roles.map((r) => r.name.length));
   lines.push(`${'role'.padEnd(width)}  version  expires               signatures`);
-  for (const role of report.roles) {
+  const shown =
+    report.roles.length > VERIFY_DETAIL ? report.roles.slice(0, FIRST_ROLES) : report.roles;
+  for (const role of shown) {
     const r = role.result;
     const by = role.delegatedBy !== 'root' ? `  (delegated by ${role.delegatedBy})` : '';
     lines.push(
       `${role.name.padEnd(width)}  ${String(role.version).padStart(7)}  ${formatExpiry(parseTime(role.expires, role.file)).padEnd(20)}  ${r.signed.length} valid of threshold ${r.threshold}${by}`,
     );
   }
+  if (shown.length < report.roles.length)
+    lines.push(
+      `… and ${report.roles.length - shown.length} more delegated roles, each signed by a threshold of its delegator's keys (--json lists every role)`,
+    );
   for (const t of report.targets) {
     const hashes = Object.entries(t.hashes)
       .map(([alg, hex]) => `${alg} ${hex.slice(0, 16)}…`)
@@ -89,6 +96,10 @@ export function renderReport(report: VerifyReport, location: string): string[] {
   for (const w of report.warnings) lines.push(`warning: ${w}`);
   return lines;
 }
+
+/** Roles listed one per line; a repository with more (hash bins) lists the first and a count. */
+const VERIFY_DETAIL = 24;
+const FIRST_ROLES = 8;
 
 /** `tuf-ceremony verify`: the TUF client workflow against a repository directory or URL. */
 export const verifyCommand: Command = {
@@ -165,7 +176,13 @@ export const verifyCommand: Command = {
     );
     const maxMetadataFlag = stringFlag(args, 'max-metadata-size');
     const previousDir = stringFlag(args, 'previous');
+    const json = boolFlag(args, 'json');
+    let progress: Progress | undefined;
     const report = await verifyRepository({
+      onRole: (done, total) => {
+        progress ??= startProgress(ctx, 'verify', total, 'roles', json);
+        progress.set(done);
+      },
       trustedRoot,
       trustedRootName: basename(rootFile),
       source,
@@ -178,7 +195,8 @@ export const verifyCommand: Command = {
         ? { previous: await readPrevious(resolve(ctx.cwd, previousDir)) }
         : {}),
     });
-    if (boolFlag(args, 'json')) {
+    progress?.finish();
+    if (json) {
       ctx.out(JSON.stringify({ trusted: true, repository: location, ...report }, null, 2));
     } else {
       for (const line of renderReport(report, location)) ctx.out(line);

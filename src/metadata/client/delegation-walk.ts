@@ -53,6 +53,7 @@ export async function walkDelegations(
   top: ParsedRole<'targets'>,
   base: Base,
   warnings: Set<string>,
+  onRole?: (done: number, total: number) => void,
 ): Promise<{ tree: TargetsTree; reports: RoleReport[] }> {
   const loaded = new Map<string, ParsedRole<'targets'>>([['targets', top]]);
   const tree = new Map<string, TargetsSigned>([['targets', top.metadata.signed]]);
@@ -96,6 +97,7 @@ export async function walkDelegations(
       loaded.set(child.name, parsed);
       tree.set(child.name, parsed.metadata.signed);
       reports.push(report);
+      onRole?.(reports.length, entries);
       next.push(child.name);
     }
     for (let i = next.length - 1; i >= 0; i--) stack.push(next[i] as string);

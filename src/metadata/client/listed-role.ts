@@ -13,6 +13,21 @@ import { parseRole, type ParsedRole } from './parse-role.js';
 import type { RoleReport } from './report.js';
 import type { MetadataSource } from './source.js';
 
+/** The parsed form the source made these very bytes from, if it is a targets role. */
+function knownTargets(
+  source: MetadataSource,
+  bytes: Uint8Array,
+  file: string,
+): ParsedRole<'targets'> | undefined {
+  const known = source.parsedForm?.(bytes);
+  if (known?.metadata.signed._type !== 'targets') return undefined;
+  return {
+    metadata: known.metadata as ParsedRole<'targets'>['metadata'],
+    canonical: known.canonical,
+    file,
+  };
+}
+
 /** What is needed to load a targets role that snapshot lists (targets or a delegated role). */
 export interface ListedRoleRequest {
   name: string;
@@ -56,7 +71,7 @@ export async function loadListedRole(
   const bytes = await fetchMetadataFile(source, name, file, maxLength);
   // spec 5.6.2: length and hashes as snapshot lists them, checked before parsing.
   checkLengthAndHashes(bytes, meta, name, file, '5.6.2: match the snapshot listing', listedBy);
-  const parsed = parseRole(bytes, 'targets', name, file);
+  const parsed = knownTargets(source, bytes, file) ?? parseRole(bytes, 'targets', name, file);
   const signed = parsed.metadata.signed;
   // spec 5.6.3: a threshold of the delegating role's keys for this role must sign.
   const result = verifyRoleSignatures(

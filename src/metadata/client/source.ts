@@ -1,3 +1,5 @@
+import type { Metadata } from '../model.js';
+
 /** Where a client reads a repository from (a directory, an HTTP server, memory in tests). */
 export interface MetadataSource {
   /**
@@ -17,12 +19,24 @@ export interface MetadataSource {
     maxLength: number,
     algorithms: readonly string[],
   ): Promise<MeasuredFile | undefined>;
+  /**
+   * The parsed form of bytes this source returned, when the source made them itself by
+   * serializing that metadata (finalize checking its own release): the workflow then skips a
+   * second parse and canonicalization of the same bytes, and checks everything else as usual.
+   */
+  parsedForm?(bytes: Uint8Array): KnownMetadata | undefined;
 }
 
 /** A file measured as a stream: its length and hex digest per algorithm. */
 export interface MeasuredFile {
   length: number;
   digests: Readonly<Record<string, string>>;
+}
+
+/** Metadata with the canonical bytes of its `signed`, as it was serialized into a file. */
+export interface KnownMetadata {
+  metadata: Metadata;
+  canonical: Uint8Array;
 }
 
 /** Size limits a client applies to files whose length no trusted metadata lists. */

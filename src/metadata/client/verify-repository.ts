@@ -27,6 +27,8 @@ export interface VerifyOptions {
   /** A previously trusted timestamp and snapshot, for the rollback checks of spec 5.4.3 / 5.5.5. */
   previous?: PreviousMetadata;
   limits?: Partial<SizeLimits>;
+  /** Told after each delegated role is verified: how many, of how many snapshot lists. */
+  onRole?: (done: number, total: number) => void;
 }
 
 /**
@@ -76,7 +78,7 @@ export async function verifyRepository(options: VerifyOptions): Promise<VerifyRe
     roleKeys: root.roles.targets ?? { keyids: [], threshold: 1 },
     delegatedBy: 'root',
   });
-  const walk = await walkDelegations(source, targets.parsed, base, warnings);
+  const walk = await walkDelegations(source, targets.parsed, base, warnings, options.onRole);
   // Entries of snapshot that no targets role delegates are not part of the repository.
   const orphans = Object.keys(base.snapshot.meta).filter(
     (file) => !walk.tree.has(file.replace(/\.json$/, '')),
