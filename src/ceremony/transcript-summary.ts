@@ -122,7 +122,7 @@ export function renderSummary(
     ),
   );
 
-  const sigs = ofType(events, 'signature.added', 'signature.stale').map((e) => [
+  const sigs = ofType(events, 'signature.added', 'signature.imported', 'signature.stale').map((e) => [
     e.time,
     holderLabel(plan, e.data.holder ?? e.actor),
     cell(e.data.role),

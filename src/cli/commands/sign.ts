@@ -10,6 +10,7 @@ import { crashPoint } from '../crash-points.js';
 import { SECRET_OPTIONS, openEnrolledSigner } from '../key-access.js';
 import { confirmOrRefuse } from '../confirm.js';
 import { smokeTestStagedTrustedRoot } from '../sigstore-gate.js';
+import { OFFLINE_SIGN_OPTIONS, offlineSignStep } from '../sign-offline-steps.js';
 import { recordEvent } from '../transcript.js';
 import { reviewLines } from './review.js';
 
@@ -26,7 +27,7 @@ export const signCommand: Command = {
   summary:
     "sign every staged role the holder's keys are needed for (root rotations: under old and new root)",
   usage:
-    'tuf-ceremony sign --holder NAME [--dir DIR] [--key-ref REF] [--passphrase-env VAR | --pin-env VAR] [--expect-sha256 HASH]... [--yes]',
+    'tuf-ceremony sign --holder NAME [--dir DIR] [--key-ref REF] [--passphrase-env VAR | --pin-env VAR] [--expect-sha256 HASH]... [--yes] | sign --holder NAME --export FILE [--qr] | sign --import RESPONSE',
   options: {
     ...DIR_OPTION,
     ...SECRET_OPTIONS,
@@ -34,8 +35,11 @@ export const signCommand: Command = {
     'key-ref': { type: 'string' },
     'expect-sha256': { type: 'string', multiple: true },
     yes: { type: 'boolean', short: 'y' },
+    ...OFFLINE_SIGN_OPTIONS,
   },
   async run(ctx, args) {
+    const offline = offlineSignStep(ctx, args);
+    if (offline) return offline;
     const holder = stringFlag(args, 'holder');
     if (!holder) throw new CeremonyError('USAGE', 'sign needs --holder NAME');
     const loaded = await loadCeremony(ceremonyDir(ctx, args));
