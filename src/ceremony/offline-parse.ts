@@ -29,6 +29,12 @@ import { ACTOR_NAME } from './transcript.js';
 export const MAX_OFFLINE_ROLES = 1024;
 const HEX64 = /^[0-9a-f]{64}$/;
 const HEX = /^(?:[0-9a-f]{2})+$/;
+// eslint-disable-next-line no-control-regex -- raw control characters are what is matched
+const CONTROL = /[\u0000-\u001f]/g;
+
+function escapeControl(c: string): string {
+  return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+}
 
 class Fields {
   constructor(readonly file: string) {}
@@ -58,9 +64,12 @@ class Fields {
     return v.map((s, i) => this.str(s, `${path}[${i}]`));
   }
   /** Parses JSON; a file that fails to parse is never quoted. */
-  json(bytes: Uint8Array, path: string): unknown {
+  json(bytes: Uint8Array, path: string, olpc = false): unknown {
     try {
-      return JSON.parse(decodeUtf8(bytes)) as unknown;
+      const text = decodeUtf8(bytes);
+      // OLPC canonical JSON writes control characters raw inside strings (PEM newlines), which
+      // JSON.parse refuses: escape them first. The caller re-canonicalizes and compares bytes.
+      return JSON.parse(olpc ? text.replace(CONTROL, escapeControl) : text) as unknown;
     } catch {
       return this.fail(path, 'not valid UTF-8 JSON (damaged or cut short)');
     }
@@ -117,7 +126,7 @@ function checkRole(f: Fields, v: unknown, path: string): { role: RequestRole; dr
     );
   if (f.int(o.length, `${at}.length`, 1) !== canonical.length)
     f.fail(`${at}.length`, `the bytes are ${canonical.length} long`, 'LENGTH_MISMATCH');
-  const parsed = f.json(canonical, `${at}.canonical_signed`);
+  const parsed = f.json(canonical, `${at}.canonical_signed`, true);
   const type = typeOfRole(role);
   const signed = checkSigned(f, parsed, type, `${at}.canonical_signed`);
   if (canonicalString(signed) !== text)
