@@ -4,6 +4,7 @@ import { ceremonyStatus } from '../ceremony/status.js';
 import { loadCeremony, type LoadedCeremony } from './ceremony-context.js';
 import type { CommandContext } from './command.js';
 import type { Prompter } from './prompt.js';
+import { SIGNING_WAYS, airGappedTurn } from './guided-airgap.js';
 import { pathExists } from '../repo/path-exists.js';
 
 const COORDINATOR = 'coordinator';
@@ -105,6 +106,8 @@ export async function runGuided(
   ctx.out(
     `${who} must sign: ${[...new Set(needs.map((n) => n.role))].join(', ')}. Review the changes and compare the sha256 with the other holders.`,
   );
+  const way = await prompter.select('How will you sign?', SIGNING_WAYS);
+  if (way !== 'here') return airGappedTurn(ctx, prompter, run, who, way, keys);
   const code = await run(['sign', '--holder', who], ctx);
   if (code === 0) await run(['status'], ctx);
   return code;
