@@ -9,6 +9,8 @@
 //   npm install --offline --no-audit --no-fund --prefix ~/tuf-ceremony ./tuf-ceremony-<version>.tgz
 //   ~/tuf-ceremony/node_modules/.bin/tuf-ceremony sign-offline REQUEST --key-ref REF
 import { execFileSync } from 'node:child_process';
+import console from 'node:console';
+import process from 'node:process';
 import {
   cpSync,
   existsSync,
