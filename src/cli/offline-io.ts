@@ -3,7 +3,6 @@ import { resolve } from 'node:path';
 import { CeremonyError } from '../metadata/errors.js';
 import { writeFileAtomic } from '../repo/atomic-write.js';
 import type { CommandContext } from './command.js';
-import { qrSequence } from './qr.js';
 
 // Files of air-gapped signing: read from a path or stdin (`-`), bounded; written atomically to a
 // path or to stdout (`-`), optionally also as a sequence of QR codes.
@@ -71,7 +70,10 @@ export async function writeDocument(
   qr: boolean,
 ): Promise<string> {
   const bytes = Buffer.from(text, 'utf8');
-  if (qr) for (const code of qrSequence(bytes, what)) ctx.out(code);
+  if (qr) {
+    const { qrSequence } = await import('./qr.js');
+    for (const code of qrSequence(bytes, what)) ctx.out(code);
+  }
   if (spec === '-') {
     if (!qr) ctx.out(text.replace(/\n$/, ''));
     return 'stdout';
