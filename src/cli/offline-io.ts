@@ -72,7 +72,7 @@ export async function writeDocument(
   const bytes = Buffer.from(text, 'utf8');
   if (qr) {
     const { qrSequence } = await import('./qr.js');
-    for (const code of qrSequence(bytes, what)) ctx.out(code);
+    for (const code of qrSequence(text, what)) ctx.out(code);
   }
   if (spec === '-') {
     if (!qr) ctx.out(text.replace(/\n$/, ''));

@@ -9,8 +9,18 @@ import type { Prompter } from './prompt.js';
 
 /** Flags every command that unlocks or creates keys accepts. */
 export const SECRET_FLAGS: OptionSpec = {
-  'passphrase-env': { type: 'string' },
-  'pin-env': { type: 'string' },
+  'passphrase-env': {
+    type: 'string',
+    valueName: 'VAR',
+    description:
+      'read the key passphrase from this environment variable (default: ask with hidden input)',
+  },
+  'pin-env': {
+    type: 'string',
+    valueName: 'VAR',
+    description:
+      'read the token PIN from this environment variable (default: ask with hidden input)',
+  },
 };
 
 const FLAG_OF: Record<SecretKind, string> = { passphrase: '--passphrase-env', PIN: '--pin-env' };

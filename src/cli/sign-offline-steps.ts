@@ -13,7 +13,6 @@ export const OFFLINE_SIGN_OPTIONS: OptionSpec = {
     valueName: 'RESPONSE',
     description: 'store the signatures of a sign-offline response (- for stdin)',
   },
-  qr: { type: 'boolean', description: 'with --export: also print the request as QR codes' },
 };
 
 /** Runs `sign --export` or `sign --import` when asked; undefined for an ordinary `sign`. */

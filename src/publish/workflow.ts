@@ -16,7 +16,8 @@ export function workflowTool(options: CheckWorkflowOptions): { pkg: string; node
   const pkg = options.packageSpec ?? 'tuf-ceremony';
   const node = options.nodeVersion ?? 22;
   if (!SPEC.test(pkg)) throw new Error(`invalid npm package spec ${pkg}`);
-  if (!Number.isInteger(node) || node < 20) throw new Error(`invalid Node.js version ${node}`);
+  if (!Number.isInteger(node) || node < 22)
+    throw new Error(`invalid Node.js version ${node} (22 or later)`);
   return { pkg, node };
 }
 

@@ -98,6 +98,10 @@ function summarize(ctx: CommandContext, report: VerifyReport): void {
 /** `tuf-ceremony finalize`: publishes the staged roles once every threshold is met. */
 export const finalizeCommand: Command = {
   name: 'finalize',
+  examples: [
+    'tuf-ceremony finalize --passphrase-env ONLINE_PASS',
+    'tuf-ceremony finalize --json --passphrase-env ONLINE_PASS',
+  ],
   summary:
     'publish the staged roles into repository/ (refuses below threshold), sign snapshot and timestamp online, verify',
   usage: 'tuf-ceremony finalize [--dir DIR] [--passphrase-env VAR | --pin-env VAR]',

@@ -4,7 +4,8 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { enrollKey } from '../../ceremony/enrolled-key.js';
 import { CeremonyError } from '../../metadata/errors.js';
-import { keyFromPublicKeyObject } from '../../metadata/keys.js';
+import { keyFingerprintDigest, keyFromPublicKeyObject } from '../../metadata/keys.js';
+import { keyPictureLines } from '../fingerprint-text.js';
 import type { Key } from '../../metadata/model.js';
 import { formatExpiry } from '../../metadata/time.js';
 import { saveEnrolledKey } from '../../repo/enrolled-keys-store.js';
@@ -18,8 +19,9 @@ import {
   type Command,
   type CommandContext,
   type ParsedArgs,
+  JSON_OPTION,
 } from '../command.js';
-import { DIR_OPTION, ceremonyDir, loadCeremony } from '../ceremony-context.js';
+import { DIR_OPTION, ceremonyDir, loadCeremony, unknownHolder } from '../ceremony-context.js';
 import { SECRET_OPTIONS } from '../key-access.js';
 import { terminalPrompter } from '../prompt.js';
 import { askNewPassphrase } from '../secrets.js';
@@ -71,6 +73,10 @@ async function existingKey(ctx: CommandContext, ref: string): Promise<{ key: Key
 /** `tuf-ceremony key add`: generates or enrolls a holder's key and records its public part. */
 export const keyAddCommand: Command = {
   name: 'key add',
+  examples: [
+    'tuf-ceremony key add --holder alice --generate ed25519 --key-file ../keys/alice.key --passphrase-env ALICE_PASS',
+    'tuf-ceremony key add --holder bob --hsm pkcs11:token=bob --generate ecdsa-p256 --pin-env BOB_PIN',
+  ],
   positionals: true,
   summary: 'generate or enroll a key for a holder; records public key, keyid and fingerprint',
   usage:
@@ -79,21 +85,36 @@ export const keyAddCommand: Command = {
     ...DIR_OPTION,
     ...SECRET_OPTIONS,
     ...HSM_OPTIONS,
-    holder: { type: 'string' },
-    generate: { type: 'string' },
-    'key-file': { type: 'string' },
-    'key-ref': { type: 'string' },
-    json: { type: 'boolean' },
+    holder: {
+      type: 'string',
+      valueName: 'NAME',
+      description: 'the holder (from ceremony.yaml) the key belongs to (required)',
+    },
+    generate: {
+      type: 'string',
+      valueName: 'ed25519|ecdsa-p256',
+      description:
+        'generate a new key of this type (encrypted key file, or on the token with --hsm)',
+    },
+    'key-file': {
+      type: 'string',
+      valueName: 'PATH',
+      description: 'where to write the generated encrypted key file (outside the repository)',
+    },
+    'key-ref': {
+      type: 'string',
+      valueName: 'REF',
+      description:
+        'enroll an existing key by reference (file:PATH, pkcs11:URI, ...; docs/key-references.md)',
+    },
+    ...JSON_OPTION,
   },
   async run(ctx, args) {
     const holder = stringFlag(args, 'holder');
     if (!holder) throw new CeremonyError('USAGE', 'key add needs --holder NAME');
     const loaded = await loadCeremony(ceremonyDir(ctx, args));
     if (!Object.prototype.hasOwnProperty.call(loaded.plan.holders, holder)) {
-      throw new CeremonyError(
-        'USAGE',
-        `${loaded.plan.file}: no holder named "${holder}" (holders: ${Object.keys(loaded.plan.holders).join(', ')})`,
-      );
+      throw unknownHolder(loaded.plan, holder);
     }
     if (!boolFlag(args, 'hsm') && args.positionals.length > 0) {
       throw new CeremonyError(
@@ -153,6 +174,7 @@ export const keyAddCommand: Command = {
       ctx.out(`  keyid:       ${record.keyid}`);
       ctx.out(`  fingerprint: ${record.fingerprint}`);
       ctx.out(`  key ref:     ${record.key_ref}`);
+      ctx.out(keyPictureLines(holder, keyFingerprintDigest(record.key)).join('\n'));
     }
     return 0;
   },

@@ -27,7 +27,7 @@ import {
 import { confirmOrRefuse } from '../confirm.js';
 import { MAX_REQUEST_BYTES, readDocument, writeDocument } from '../offline-io.js';
 import { terminalPrompter } from '../prompt.js';
-import { secretSourceFor } from '../secrets.js';
+import { SECRET_FLAGS, secretSourceFor } from '../secrets.js';
 
 // Runs on the air-gapped machine: no ceremony directory, no git, no network. It imports only
 // the pure core, the signers and file helpers (PKCS#11 is loaded only for a pkcs11: reference).
@@ -84,17 +84,13 @@ export const signOfflineCommand: Command = {
       valueName: 'REF',
       description: 'where the private key is: file:PATH (encrypted key file) or pkcs11:URI',
     },
-    'passphrase-env': {
+    ...SECRET_FLAGS,
+    module: {
       type: 'string',
-      valueName: 'VAR',
-      description: 'environment variable holding the key file passphrase (else asked)',
+      valueName: 'PATH',
+      description:
+        'PKCS#11 module for pkcs11: keys (default: module-path/module-name of the URI, then the usual install paths)',
     },
-    'pin-env': {
-      type: 'string',
-      valueName: 'VAR',
-      description: 'environment variable holding the token PIN (else asked)',
-    },
-    module: { type: 'string', valueName: 'PATH', description: 'PKCS#11 module to load' },
     out: {
       type: 'string',
       valueName: 'RESPONSE',

@@ -1,17 +1,26 @@
-import { boolFlag, stringList, type Command } from '../command.js';
+import { boolFlag, stringList, type Command, JSON_OPTION } from '../command.js';
 import { DIR_OPTION, ceremonyDir, loadCeremony } from '../ceremony-context.js';
 import { stageCeremony } from '../stage-ceremony.js';
 
 /** `tuf-ceremony stage`: computes the next versions that need signing into staged/. */
 export const stageCommand: Command = {
   name: 'stage',
+  examples: ['tuf-ceremony stage', 'tuf-ceremony stage --role targets --json'],
   summary: 'compute the next version of every role that needs one, unsigned, into staged/',
   usage: 'tuf-ceremony stage [--dir DIR] [--role ROLE]... [--restage] [--json]',
   options: {
     ...DIR_OPTION,
-    role: { type: 'string', multiple: true },
-    restage: { type: 'boolean' },
-    json: { type: 'boolean' },
+    role: {
+      type: 'string',
+      multiple: true,
+      valueName: 'ROLE',
+      description: 'give this role a new version even when nothing requires one',
+    },
+    restage: {
+      type: 'boolean',
+      description: 'recompute a staged ceremony from the current plan and inputs',
+    },
+    ...JSON_OPTION,
   },
   async run(ctx, args) {
     const loaded = await loadCeremony(ceremonyDir(ctx, args));

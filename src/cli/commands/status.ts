@@ -1,14 +1,16 @@
-import { boolFlag, EXIT, type Command } from '../command.js';
+import { boolFlag, EXIT, type Command, JSON_OPTION } from '../command.js';
 import { DIR_OPTION, ceremonyDir, loadCeremony, statusOf } from '../ceremony-context.js';
 import { renderStatus, statusJson } from '../status-text.js';
 
 /** `tuf-ceremony status`: per role, valid signatures vs threshold and who is missing. */
 export const statusCommand: Command = {
   name: 'status',
+  examples: ['tuf-ceremony status', 'tuf-ceremony status --json'],
+  exitCodes: { 1: 'a threshold is not met yet (or the staged files are invalid)' },
   summary:
     'show each staged role, its valid signatures vs threshold and who is missing (exit 0 when ready)',
   usage: 'tuf-ceremony status [--dir DIR] [--json]',
-  options: { ...DIR_OPTION, json: { type: 'boolean' } },
+  options: { ...DIR_OPTION, ...JSON_OPTION },
   async run(ctx, args) {
     const loaded = await loadCeremony(ceremonyDir(ctx, args));
     const status = statusOf(loaded);
