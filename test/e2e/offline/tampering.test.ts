@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { computeKeyid, keyFingerprint } from '../../../src/metadata/keys.js';
 import type { Key } from '../../../src/metadata/model.js';
 import { CeremonyFixture, treeDigest } from '../../helpers/ceremony.js';
-import type { CliResult } from '../../helpers/cli.js';
+import { runTool, type CliResult } from '../../helpers/cli.js';
 import { emptyDir, filesIn, signOffline } from '../../helpers/offline.js';
 
 // Tampered signing requests and tampered or stale responses: each refused with a one-line
@@ -200,5 +200,43 @@ describe('tampered requests and responses', () => {
       responseText,
       /\(targets\): stale: targets was signed over sha256 [0-9a-f]{16}…, the staged bytes are/,
     );
+  });
+
+  it('carries request and response through stdout and stdin, and prints QR codes', async () => {
+    const file = join(carry, 'again.json');
+    await ceremony.ok(['sign', '--holder', 'alice', '--export', file]);
+    const exported = await ceremony.ok(['sign', '--holder', 'alice', '--export', '-']);
+    expect(exported.stdout).toBe(await readFile(file, 'utf8'));
+    expect(exported.stderr).toMatch(/wrote the signing request for alice .* to stdout/);
+    const qr = await ceremony.ok(['sign', '--holder', 'alice', '--export', '-', '--qr']);
+    expect(qr.stdout).toMatch(/^QR code 1 of \d+ \(signing request for alice\):\n[█▀▄ ]+\n/);
+    const signed = await runTool(
+      [
+        'sign-offline',
+        '-',
+        '--key-ref',
+        aliceRef,
+        '--passphrase-env',
+        'PASS',
+        '--out',
+        '-',
+        '--yes',
+      ],
+      {
+        cwd: await emptyDir(),
+        env: { PASS: ceremony.env[ceremony.passphraseVar('alice')] ?? '' },
+        input: exported.stdout,
+      },
+    );
+    expect(signed.code, signed.stderr).toBe(0);
+    expect(signed.stderr).toMatch(/signed targets v\d+ with [0-9a-f]{8}; verified/);
+    const imported = await runTool(['sign', '--import', '-'], {
+      cwd: ceremony.dir,
+      env: ceremony.env,
+      input: signed.stdout,
+    });
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(imported.stdout).toMatch(/imported alice's signature of targets/);
+    expect(imported.stdout).toMatch(/ready to finalize/);
   });
 });
