@@ -7,6 +7,7 @@ import { ceremonyDir, loadCeremony, requireStaging } from './ceremony-context.js
 import { publishedSigned } from './commands/review.js';
 import { requireHolderKeys } from './holder-check.js';
 import { writeDocument } from './offline-io.js';
+import { smokeTestStagedTrustedRoot } from './sigstore-gate.js';
 
 /**
  * `sign --holder NAME --export FILE`: writes one self-contained signing request with every role
@@ -36,6 +37,14 @@ export async function exportSigningRequest(
       `${holder} has nothing left to sign in ceremony ${staging.ceremony.id}; no request written`,
     );
     return 0;
+  }
+  if (needs.some((n) => n.role === 'targets')) {
+    // As `sign` does: no request for a trusted_root.json the Sigstore client cannot load.
+    const smoke = await smokeTestStagedTrustedRoot(loaded);
+    if (smoke !== undefined)
+      info(
+        `the Sigstore client loaded the staged trusted_root.json (sha256 ${smoke.sha256}); the request may carry it`,
+      );
   }
   const request = buildSigningRequest({
     trustRoot: loaded.plan.name,
