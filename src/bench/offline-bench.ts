@@ -159,7 +159,7 @@ async function main(): Promise<void> {
       Math.round([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0);
     console.log(
       JSON.stringify({
-        case: 'sign-offline, 4 roles, ECDSA key file (scrypt N=2^15)',
+        case: 'sign-offline, 4 roles, ECDSA key file (scrypt N=2^17)',
         requestBytes: Buffer.byteLength(request),
         runs: RUNS,
         processWallMedianMs: median(times),

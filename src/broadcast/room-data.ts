@@ -106,7 +106,7 @@ export function roomData(
       ready: r.ready,
       counts: r.checks.map((c) => ({
         authority: c.label,
-        valid: c.result.signed.length,
+        valid: c.holdersCounted,
         threshold: c.result.threshold,
       })),
     })),

@@ -12,7 +12,7 @@ export interface Choice<T extends string> {
 
 /** Questions a command may ask a person at the terminal. */
 export interface Prompter {
-  /** Hidden input (passphrases, PINs); echoes a mask character. */
+  /** Hidden input (passphrases, PINs); echoes nothing, not even a mask character per key. */
   password(message: string): Promise<string>;
   confirm(message: string, defaultAnswer: boolean): Promise<boolean>;
   select<T extends string>(message: string, choices: readonly Choice<T>[]): Promise<T>;
@@ -38,7 +38,8 @@ const inquirer = () => import('@inquirer/prompts');
 export class InquirerPrompter implements Prompter {
   async password(message: string): Promise<string> {
     const { password } = await inquirer();
-    return cancellable(password({ message, mask: true }));
+    // No mask: a row of `*` would show the secret's length to anyone watching the screen.
+    return cancellable(password({ message, mask: false }));
   }
 
   async confirm(message: string, defaultAnswer: boolean): Promise<boolean> {

@@ -7,9 +7,7 @@ function unique(names: readonly string[]): string[] {
 /** Everyone whose signature is still missing somewhere in the ceremony. */
 export function missingHolders(status: CeremonyStatus): string[] {
   return unique(
-    status.roles.flatMap((r) =>
-      r.checks.flatMap((c) => (c.result.verified ? [] : c.missingHolders)),
-    ),
+    status.roles.flatMap((r) => r.checks.flatMap((c) => (c.met ? [] : c.missingHolders))),
   );
 }
 
@@ -21,8 +19,8 @@ export function roomLines(status: CeremonyStatus, who: string): string[] {
   const lines = [`The room, ceremony ${status.id}:`];
   for (const role of status.roles) {
     const counts = role.checks.map((c) => {
-      const landed = c.result.signed.length;
-      const missing = c.result.verified ? '' : `; missing ${c.missingHolders.join(', ') || 'none'}`;
+      const landed = c.holdersCounted;
+      const missing = c.met ? '' : `; missing ${c.missingHolders.join(', ') || 'none'}`;
       return `${c.label} ${landed} of ${c.result.threshold}${missing}`;
     });
     lines.push(

@@ -1,7 +1,14 @@
 import { CeremonyError } from '../metadata/errors.js';
 import { MAX_SECRET_ATTEMPTS, type RetryingSecretSource } from '../signing/file-key-resolver.js';
 import type { SecretKind } from '../signing/key-ref.js';
-import { stringFlag, type CommandContext, type OptionSpec, type ParsedArgs } from './command.js';
+import { passphraseWeakness } from '../signing/passphrase-policy.js';
+import {
+  stringFlag,
+  type Command,
+  type CommandContext,
+  type OptionSpec,
+  type ParsedArgs,
+} from './command.js';
 import type { Prompter } from './prompt.js';
 
 // Secrets (passphrases, PINs) come from a hidden prompt in a terminal, or from an environment
@@ -22,6 +29,21 @@ export const SECRET_FLAGS: OptionSpec = {
       'read the token PIN from this environment variable (default: ask with hidden input)',
   },
 };
+
+/**
+ * True when argv names a secret variable: a stray word there may be a secret typed unquoted
+ * (`--passphrase-env my pass`), so messages must not quote it.
+ */
+export function namesSecretVariable(argv: readonly string[]): boolean {
+  return argv.some((arg) =>
+    Object.keys(SECRET_FLAGS).some((flag) => arg === `--${flag}` || arg.startsWith(`--${flag}=`)),
+  );
+}
+
+/** True for a command that may read a passphrase or PIN (it takes a secret flag, or is the demo). */
+export function handlesSecrets(command: Pick<Command, 'name' | 'options'>): boolean {
+  return command.name === 'demo' || Object.keys(SECRET_FLAGS).some((f) => f in command.options);
+}
 
 const FLAG_OF: Record<SecretKind, string> = { passphrase: '--passphrase-env', PIN: '--pin-env' };
 const VARIABLE = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -48,7 +70,8 @@ export class EnvSecretSource implements RetryingSecretSource {
       return Promise.reject(
         new CeremonyError(
           'USAGE',
-          `environment variable ${this.variable} (named by ${this.flag}) is ${value === undefined ? 'not set' : 'empty'}; it should hold the ${kind} for ${label}`,
+          // The flag's value is not repeated: a secret typed in place of a name would be printed.
+          `the environment variable named by ${this.flag} is ${value === undefined ? 'not set' : 'empty'}; it should hold the ${kind} for ${label} (check the name given to ${this.flag})`,
         ),
       );
     }
@@ -133,7 +156,8 @@ export function secretSourceFor(
 
 /**
  * A passphrase for a new key file: from `--passphrase-env`, or typed twice at the terminal
- * (up to three tries to make both entries match). Never empty.
+ * (up to three tries to make both entries match). At least 12 characters, refused with the
+ * reason (src/signing/passphrase-policy.ts).
  */
 export async function askNewPassphrase(
   ctx: CommandContext,
@@ -142,8 +166,13 @@ export async function askNewPassphrase(
   label: string,
 ): Promise<string> {
   const variable = stringFlag(args, 'passphrase-env');
-  if (variable !== undefined)
-    return new EnvSecretSource(ctx.env, variable).get('passphrase', label);
+  if (variable !== undefined) {
+    const value = await new EnvSecretSource(ctx.env, variable).get('passphrase', label);
+    const weakness = passphraseWeakness(value);
+    if (weakness !== undefined)
+      throw new CeremonyError('SECRET_INVALID', `${variable} (for ${label}): ${weakness}`);
+    return value;
+  }
   if (!ctx.interactive || !prompter) {
     throw new CeremonyError(
       'USAGE',
@@ -152,8 +181,9 @@ export async function askNewPassphrase(
   }
   for (let attempt = 1; attempt <= MAX_SECRET_ATTEMPTS; attempt++) {
     const first = await prompter.password(`New passphrase for ${label}:`);
-    if (first === '') {
-      ctx.err('an empty passphrase is not allowed; try again');
+    const weakness = passphraseWeakness(first);
+    if (weakness !== undefined) {
+      ctx.err(`${weakness}; try again`);
       continue;
     }
     const second = await prompter.password(`Repeat the passphrase for ${label}:`);

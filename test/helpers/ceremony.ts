@@ -15,6 +15,8 @@ export class CeremonyFixture {
   ) {
     this.env = {
       TUF_CEREMONY_KEY_DIR: keysDir,
+      // New key files at scrypt N=2^10 instead of 2^17 (warned on stderr): keeps the suite fast.
+      TUF_CEREMONY_TEST_SCRYPT_LOG2N: '10',
       GIT_AUTHOR_NAME: 'Test',
       GIT_AUTHOR_EMAIL: 't@example.org',
       GIT_COMMITTER_NAME: 'Test',
@@ -74,8 +76,12 @@ export class CeremonyFixture {
     return variable;
   }
 
-  /** Generates and enrolls an ed25519 key for a holder. */
-  async addKey(holder: string, algorithm = 'ed25519'): Promise<void> {
+  /** Generates and enrolls an ed25519 key for a holder (`extra`: e.g. `--replace`). */
+  async addKey(
+    holder: string,
+    algorithm = 'ed25519',
+    extra: readonly string[] = [],
+  ): Promise<void> {
     await this.ok([
       'key',
       'add',
@@ -87,6 +93,7 @@ export class CeremonyFixture {
       join(this.keysDir, `${holder}-${Date.now()}.key`),
       '--passphrase-env',
       this.passphraseVar(holder),
+      ...extra,
     ]);
   }
 
@@ -121,6 +128,8 @@ export class CeremonyFixture {
 export interface StatusJson {
   id: string;
   ready: boolean;
+  /** How the staged drafts differ from what the plan gives now (empty when they follow it). */
+  plan_changed: string[];
   roles: {
     role: string;
     version: number;
@@ -129,7 +138,9 @@ export interface StatusJson {
     checks: {
       authority: string;
       threshold: number;
+      /** Distinct holders whose signatures count; `valid_keys` counts keys. */
       valid: number;
+      valid_keys: number;
       signed_by: string[];
       missing: string[];
     }[];

@@ -3,20 +3,20 @@ import { join } from 'node:path';
 import { CLI } from './cli.js';
 import { PROJECT_ROOT } from './fixtures.js';
 
-/** One prompt the pty driver waits for (a regular expression) and the keys it then types. */
+/** One step of a terminal script: wait for `expect`, print /proc/<pid>/<proc...>, type `send`. */
 export interface TerminalStep {
   expect: string;
   send: string;
+  /** Files of /proc/<pid of the CLI>/ to print (between `[proc NAME]` and `[/proc]`). */
+  proc?: string[];
 }
 
-/** Down arrow, to move a select prompt to its next choice. */
-export const DOWN = '\u001b[B';
-
-/** Runs the built CLI with no arguments (the guided mode) in a real pseudo-terminal. */
+/** Runs the built CLI with `args` in a real pseudo-terminal (test/helpers/pty_driver.py). */
 export function inTerminal(
   cwd: string,
   script: TerminalStep[],
   env: Record<string, string>,
+  args: readonly string[] = [],
 ): Promise<{ code: number | null; screen: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(
@@ -27,6 +27,7 @@ export function inTerminal(
         '--',
         process.execPath,
         CLI,
+        ...args,
       ],
       {
         cwd,
@@ -42,3 +43,6 @@ export function inTerminal(
     });
   });
 }
+
+/** Down arrow, to move a select prompt to its next choice. */
+export const DOWN = '\u001b[B';

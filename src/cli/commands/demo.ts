@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { CeremonyError } from '../../metadata/errors.js';
 import { parseTime } from '../../metadata/time.js';
 import { writeEncryptedKeyFile } from '../../signing/key-file.js';
+import { keyFileCost } from '../key-file-cost.js';
 import { ed25519FromSeed, generatePrivateKey } from '../../signing/software-signer.js';
 import { createDemoTokens } from '../demo-tokens.js';
 import { boolFlag, stringFlag, type Command, type CommandContext } from '../command.js';
@@ -136,7 +137,7 @@ export const demoCommand: Command = {
       const privateKey = deterministic
         ? ed25519FromSeed(demoSeed(holder))
         : generatePrivateKey('ed25519');
-      await writeEncryptedKeyFile(file, privateKey, env[variable] ?? '');
+      await writeEncryptedKeyFile(file, privateKey, env[variable] ?? '', keyFileCost(ctx, file));
       await step(`enroll ${holder}'s key`, [
         'key',
         'add',

@@ -13,7 +13,7 @@ import {
   renderRefreshWorkflow,
 } from '../../publish/refresh-workflow.js';
 import { boolFlag, stringFlag, type Command, type ParsedArgs } from '../command.js';
-import { pathExists } from '../../repo/path-exists.js';
+import { existingCeremonyParts } from '../../repo/existing-ceremony.js';
 
 function parseHolders(text: string | undefined): string[] | undefined {
   if (text === undefined) return undefined;
@@ -92,10 +92,12 @@ export const initCommand: Command = {
       throw new CeremonyError('USAGE', `init takes one directory (usage: ${initCommand.usage})`);
     const dir = resolve(ctx.cwd, args.positionals[0] ?? '.');
     const paths = ceremonyPaths(dir);
-    if (await pathExists(paths.plan))
+    // Never adopt another trust root's files: its metadata would pass for this one's.
+    const existing = await existingCeremonyParts(paths);
+    if (existing.length > 0)
       throw new CeremonyError(
         'STATE_INVALID',
-        `${paths.plan}: already exists; nothing was changed`,
+        `${dir}: already holds ${existing.join(', ')} of a trust root; init starts a new one only where none is (README, LICENSE, .git and other files are fine); nothing was changed`,
       );
     const thresholdText = stringFlag(args, 'threshold');
     const threshold = thresholdText === undefined ? undefined : Number(thresholdText);

@@ -2,13 +2,14 @@ import type { JsonObject } from '../../metadata/json.js';
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { enrollKey } from '../../ceremony/enrolled-key.js';
+import { enrollKey, type EnrolledKey } from '../../ceremony/enrolled-key.js';
+import { activeKeys, sameKeyElsewhere } from '../../ceremony/one-vote.js';
 import { CeremonyError } from '../../metadata/errors.js';
 import { keyFingerprintDigest, keyFromPublicKeyObject } from '../../metadata/keys.js';
 import { keyPictureLines } from '../fingerprint-text.js';
 import type { Key } from '../../metadata/model.js';
 import { formatExpiry } from '../../metadata/time.js';
-import { saveEnrolledKey } from '../../repo/enrolled-keys-store.js';
+import { enrolledKeyFile, saveEnrolledKey } from '../../repo/enrolled-keys-store.js';
 import { fileRefPath } from '../../signing/file-key-resolver.js';
 import { readKeyFilePublicKey, writeEncryptedKeyFile } from '../../signing/key-file.js';
 import { keyRefScheme } from '../../signing/key-ref.js';
@@ -22,8 +23,11 @@ import {
   JSON_OPTION,
 } from '../command.js';
 import { DIR_OPTION, ceremonyDir, loadCeremony, unknownHolder } from '../ceremony-context.js';
+import { crashPoint } from '../crash-points.js';
 import { SECRET_OPTIONS } from '../key-access.js';
+import { continueWithKeyFile, enrollmentRecorded, existingKeyFile } from '../key-add-resume.js';
 import { terminalPrompter } from '../prompt.js';
+import { keyFileCost } from '../key-file-cost.js';
 import { askNewPassphrase } from '../secrets.js';
 import { recordEvent } from '../transcript.js';
 import { enrollHardwareKey, HSM_OPTIONS } from '../hsm-enroll.js';
@@ -43,7 +47,9 @@ async function generateSoftwareKey(
   args: ParsedArgs,
   holder: string,
   algorithm: SoftwareAlgorithm,
-): Promise<{ key: Key; ref: string }> {
+): Promise<{ key: Key; ref: string; resumed?: boolean }> {
+  const existing = await existingKeyFile(ctx, args);
+  if (existing !== undefined) return await continueWithKeyFile(ctx, args, holder, existing);
   const privateKey: KeyObject = generatePrivateKey(algorithm);
   const key = keyFromPublicKeyObject(createPublicKey(privateKey));
   const stamp = formatExpiry(ctx.now()).replace(/[-:]/g, '').slice(0, 15);
@@ -58,7 +64,8 @@ async function generateSoftwareKey(
     `${holder}'s new key file ${path}`,
   );
   // Private keys only ever reach the disk encrypted (scrypt + AES-256-GCM).
-  await writeEncryptedKeyFile(path, privateKey, passphrase);
+  await writeEncryptedKeyFile(path, privateKey, passphrase, keyFileCost(ctx, path));
+  crashPoint('key-add:after-key-file');
   return { key, ref: `file:${path}` };
 }
 
@@ -68,6 +75,29 @@ async function existingKey(ctx: CommandContext, ref: string): Promise<{ key: Key
   }
   const path = fileRefPath(ref, ctx.cwd);
   return { key: keyFromPublicKeyObject(await readKeyFilePublicKey(path)), ref: `file:${path}` };
+}
+
+/**
+ * The holder's active keys a new enrollment retires: none, or with `--replace` all of them. One
+ * holder has one vote, so a second active key is refused without `--replace`; nothing is written.
+ */
+function keysToReplace(
+  keys: readonly EnrolledKey[],
+  holder: string,
+  replace: boolean,
+): EnrolledKey[] {
+  const current = activeKeys(keys).filter((k) => k.holder === holder);
+  const ids = current.map((k) => k.keyid.slice(0, 8)).join(', ');
+  if (current.length > 0 && !replace) {
+    throw new CeremonyError(
+      'STATE_INVALID',
+      `${holder} already has an active key (${ids}): one holder has one vote; pass --replace to enroll a new key and retire the old one at the next stage; nothing was written`,
+    );
+  }
+  if (current.length === 0 && replace) {
+    throw new CeremonyError('USAGE', `--replace: ${holder} has no active key to replace`);
+  }
+  return current;
 }
 
 /** `tuf-ceremony key add`: generates or enrolls a holder's key and records its public part. */
@@ -80,7 +110,7 @@ export const keyAddCommand: Command = {
   positionals: true,
   summary: 'generate or enroll a key for a holder; records public key, keyid and fingerprint',
   usage:
-    'tuf-ceremony key add --holder NAME [--dir DIR] (--generate ed25519|ecdsa-p256 [--key-file PATH] [--passphrase-env VAR] | --key-ref file:PATH | --hsm [pkcs11:URI] [--generate ALG] [--key-label LABEL] [--module PATH] [--pin-env VAR]) [--json]',
+    'tuf-ceremony key add --holder NAME [--dir DIR] [--replace] (--generate ed25519|ecdsa-p256 [--key-file PATH] [--passphrase-env VAR] | --key-ref file:PATH | --hsm [pkcs11:URI] [--generate ALG] [--key-label LABEL] [--module PATH] [--pin-env VAR]) [--json]',
   options: {
     ...DIR_OPTION,
     ...SECRET_OPTIONS,
@@ -107,6 +137,11 @@ export const keyAddCommand: Command = {
       description:
         'enroll an existing key by reference (file:PATH, pkcs11:URI, ...; docs/key-references.md)',
     },
+    replace: {
+      type: 'boolean',
+      description:
+        "retire the holder's current key in favour of the new one (rotated out at the next stage)",
+    },
     ...JSON_OPTION,
   },
   async run(ctx, args) {
@@ -122,9 +157,16 @@ export const keyAddCommand: Command = {
         `unexpected argument "${args.positionals[0] ?? ''}" (usage: ${keyAddCommand.usage})`,
       );
     }
+    // A key an interrupted run of this command already enrolled is not the one it replaces.
+    const resuming = await existingKeyFile(ctx, args);
+    const replaced = keysToReplace(
+      loaded.keys.filter((k) => resuming === undefined || k.key_ref !== `file:${resuming}`),
+      holder,
+      boolFlag(args, 'replace'),
+    );
     const generate = stringFlag(args, 'generate');
     const keyRef = stringFlag(args, 'key-ref');
-    let result: { key: Key; ref: string; attestation?: JsonObject };
+    let result: { key: Key; ref: string; attestation?: JsonObject; resumed?: boolean };
     if (boolFlag(args, 'hsm')) {
       result = await enrollHardwareKey(ctx, args, holder, generate);
     } else if (generate !== undefined) {
@@ -140,13 +182,41 @@ export const keyAddCommand: Command = {
     }
     const record = enrollKey(holder, result.key, result.ref, formatExpiry(ctx.now()));
     if (result.attestation !== undefined) record.attestation = result.attestation;
-    if (loaded.keys.some((k) => k.keyid === record.keyid)) {
+    const enrolled = loaded.keys.some((k) => k.keyid === record.keyid);
+    const unrecorded =
+      result.resumed === true && enrolled && !(await enrollmentRecorded(ctx, loaded, record));
+    if (enrolled && !unrecorded) {
       throw new CeremonyError(
         'STATE_INVALID',
         `key ${record.keyid.slice(0, 8)} is already enrolled for ${holder}`,
       );
     }
-    const file = await saveEnrolledKey(loaded.paths, record);
+    // One holder, one vote: the new key may not be another holder's key either.
+    const twin = sameKeyElsewhere(loaded.keys, record);
+    if (twin !== undefined) {
+      throw new CeremonyError(
+        'STATE_INVALID',
+        `${twin.holder} already enrolled this public key (${twin.keyid.slice(0, 8)}): one key would count for two holders; each holder enrolls their own key; nothing was written`,
+      );
+    }
+    const file = enrolled
+      ? enrolledKeyFile(loaded.paths, record)
+      : await saveEnrolledKey(loaded.paths, record);
+    crashPoint('key-add:after-enroll');
+    for (const old of replaced) {
+      const reason = `replaced by ${record.keyid.slice(0, 8)}`;
+      await saveEnrolledKey(
+        loaded.paths,
+        { ...old, retired_at: formatExpiry(ctx.now()), retired_reason: reason },
+        true,
+      );
+      await recordEvent(loaded.paths, holder, ctx.now(), 'key.enrolled', undefined, {
+        holder,
+        keyid: old.keyid,
+        retired: true,
+        reason,
+      });
+    }
     await recordEvent(loaded.paths, holder, ctx.now(), 'key.enrolled', undefined, {
       holder,
       keyid: record.keyid,
@@ -175,6 +245,10 @@ export const keyAddCommand: Command = {
       ctx.out(`  fingerprint: ${record.fingerprint}`);
       ctx.out(`  key ref:     ${record.key_ref}`);
       ctx.out(keyPictureLines(holder, keyFingerprintDigest(record.key)).join('\n'));
+      for (const old of replaced)
+        ctx.out(
+          `retired ${holder}'s previous key ${old.keyid.slice(0, 8)}; the next tuf-ceremony stage rotates it out (the old root's threshold still signs the rotation)`,
+        );
     }
     return 0;
   },

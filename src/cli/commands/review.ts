@@ -8,9 +8,12 @@ import {
   ceremonyDir,
   loadCeremony,
   requireStaging,
+  statusOf,
   type LoadedCeremony,
   unknownHolder,
 } from '../ceremony-context.js';
+import { planDrift } from '../plan-drift.js';
+import { checkLine, driftLines } from '../status-text.js';
 
 /** The published `signed` of a role, if any. */
 export function publishedSigned(loaded: LoadedCeremony, role: string): AnySigned | undefined {
@@ -48,6 +51,7 @@ export function reviewLines(
       return [`${holder} has nothing to sign in ceremony ${staging.ceremony.id}`];
   }
   const lines = [`ceremony ${staging.ceremony.id}`];
+  const status = statusOf(loaded);
   for (const role of roles) {
     const draft = staging.drafts.get(role);
     if (!draft) continue;
@@ -59,6 +63,9 @@ export function reviewLines(
         options.qr === true,
       ),
     );
+    // Signatures so far, per holder (a holder's two signatures count once).
+    const checks = status.roles.find((r) => r.role === role)?.checks ?? [];
+    for (const check of checks) lines.push(`  ${checkLine(check)}`);
   }
   return lines;
 }
@@ -85,7 +92,9 @@ export const reviewCommand: Command = {
   async run(ctx, args) {
     const loaded = await loadCeremony(ceremonyDir(ctx, args));
     const qr = boolFlag(args, 'qr');
-    for (const line of reviewLines(loaded, stringFlag(args, 'holder'), { qr })) ctx.out(line);
+    const lines = reviewLines(loaded, stringFlag(args, 'holder'), { qr });
+    // Holders review only what the plan says: a drifted draft is flagged before anything else.
+    for (const line of [...driftLines(await planDrift(loaded)), ...lines]) ctx.out(line);
     return 0;
   },
 };

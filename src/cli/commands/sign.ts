@@ -13,11 +13,13 @@ import {
   unknownHolder,
 } from '../ceremony-context.js';
 import { crashPoint } from '../crash-points.js';
+import { driftMessage, planDrift } from '../plan-drift.js';
 import { SECRET_OPTIONS, openEnrolledSigner } from '../key-access.js';
 import { confirmOrRefuse } from '../confirm.js';
 import { smokeTestStagedTrustedRoot } from '../sigstore-gate.js';
 import { OFFLINE_SIGN_OPTIONS, offlineSignStep } from '../sign-offline-steps.js';
 import { recordEvent } from '../transcript.js';
+import { repairSignatureEvents } from '../transcript-repair.js';
 import { reviewLines } from './review.js';
 
 function groupByKey(needs: readonly SigningNeed[]): Map<string, SigningNeed[]> {
@@ -77,6 +79,7 @@ export const signCommand: Command = {
     if (!holder) throw new CeremonyError('USAGE', 'sign needs --holder NAME');
     const loaded = await loadCeremony(ceremonyDir(ctx, args));
     const staging = requireStaging(loaded);
+    await repairSignatureEvents(ctx, loaded);
     const holderKeys = loaded.keys.filter((k) => k.holder === holder);
     if (
       holderKeys.length === 0 &&
@@ -84,6 +87,10 @@ export const signCommand: Command = {
     ) {
       throw unknownHolder(loaded.plan, holder);
     }
+    // Never sign drafts that no longer follow the plan (ceremony.yaml, keys/, target inputs).
+    const refusal = driftMessage(await planDrift(loaded));
+    if (refusal !== undefined)
+      throw new CeremonyError('STATE_INVALID', `${refusal}; nothing was signed`);
     const needs = signingNeeds(
       holder,
       holderKeys,
@@ -154,6 +161,7 @@ export const signCommand: Command = {
           file.signatures[need.role] = list;
           // Persist each signature the moment it exists: a crash never loses one already made.
           await writeHolderSignatures(loaded.paths, file);
+          crashPoint('sign:before-event');
           count++;
           await recordEvent(
             loaded.paths,

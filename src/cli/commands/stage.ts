@@ -1,6 +1,38 @@
+import type { Plan } from '../../ceremony/plan.js';
+import { succinctRolesOf } from '../../ceremony/target-routing.js';
+import { allBinNames } from '../../metadata/delegation.js';
+import { CeremonyError } from '../../metadata/errors.js';
 import { boolFlag, stringList, type Command, JSON_OPTION } from '../command.js';
 import { DIR_OPTION, ceremonyDir, loadCeremony } from '../ceremony-context.js';
+import { repairSignatureEvents } from '../transcript-repair.js';
 import { stageCeremony } from '../stage-ceremony.js';
+
+/**
+ * Checks `--role` names: root, targets, a delegation of the plan or one of its hash bins.
+ * Snapshot and timestamp are signed online (finalize, refresh); anything else is a usage error.
+ */
+export function checkForcedRoles(plan: Plan, roles: readonly string[]): string[] {
+  const known = ['root', 'targets', ...plan.delegations.map((d) => d.name)];
+  const bins = new Set(
+    plan.delegations.flatMap((d) => {
+      const succinct = succinctRolesOf(d);
+      return succinct ? allBinNames(succinct) : [];
+    }),
+  );
+  for (const role of roles) {
+    if (role === 'snapshot' || role === 'timestamp')
+      throw new CeremonyError(
+        'USAGE',
+        `--role ${role}: ${role} is signed online at finalize; use tuf-ceremony refresh ${role}`,
+      );
+    if (!known.includes(role) && !bins.has(role))
+      throw new CeremonyError(
+        'USAGE',
+        `--role ${role}: ${plan.file} has no such role (roles: ${known.join(', ')}${bins.size > 0 ? ', or a hash bin' : ''})`,
+      );
+  }
+  return [...roles];
+}
 
 /** `tuf-ceremony stage`: computes the next versions that need signing into staged/. */
 export const stageCommand: Command = {
@@ -24,8 +56,9 @@ export const stageCommand: Command = {
   },
   async run(ctx, args) {
     const loaded = await loadCeremony(ceremonyDir(ctx, args));
+    await repairSignatureEvents(ctx, loaded);
     const outcome = await stageCeremony(loaded, ctx.now(), {
-      force: stringList(args, 'role'),
+      force: checkForcedRoles(loaded.plan, stringList(args, 'role')),
       restage: boolFlag(args, 'restage'),
     });
     if (outcome.kind === 'nothing') {

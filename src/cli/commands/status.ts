@@ -1,5 +1,6 @@
 import { boolFlag, EXIT, type Command, JSON_OPTION } from '../command.js';
 import { DIR_OPTION, ceremonyDir, loadCeremony, statusOf } from '../ceremony-context.js';
+import { planDrift } from '../plan-drift.js';
 import { renderStatus, statusJson } from '../status-text.js';
 
 /** `tuf-ceremony status`: per role, valid signatures vs threshold and who is missing. */
@@ -14,8 +15,10 @@ export const statusCommand: Command = {
   async run(ctx, args) {
     const loaded = await loadCeremony(ceremonyDir(ctx, args));
     const status = statusOf(loaded);
-    if (boolFlag(args, 'json')) ctx.out(JSON.stringify(statusJson(status), null, 2));
-    else for (const line of renderStatus(status)) ctx.out(line);
-    return status.ready ? EXIT.ok : EXIT.failed;
+    // Holders sign only what the plan says: drafts that no longer follow it are not ready.
+    const drift = await planDrift(loaded);
+    if (boolFlag(args, 'json')) ctx.out(JSON.stringify(statusJson(status, drift), null, 2));
+    else for (const line of renderStatus(status, drift)) ctx.out(line);
+    return status.ready && drift.length === 0 ? EXIT.ok : EXIT.failed;
   },
 };

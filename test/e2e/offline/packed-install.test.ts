@@ -32,7 +32,7 @@ async function requestAndKey(dir: string): Promise<{ request: string; keyFile: s
     '2026-11-30T00:00:00Z',
   );
   const keyFile = join(dir, 'alice.key');
-  await writeEncryptedKeyFile(keyFile, privateKey, PASSPHRASE, { testOnlyLowCost: true });
+  await writeEncryptedKeyFile(keyFile, privateKey, PASSPHRASE, { scryptLog2N: 10 });
   const role = { keyids: [enrolled.keyid], threshold: 1 };
   const signed: RootSigned = {
     _type: 'root',

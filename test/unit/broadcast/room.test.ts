@@ -20,6 +20,8 @@ function check(label: string, signed: string[], missing: string[], threshold = 2
     },
     signedBy: signed,
     missingHolders: missing,
+    holdersCounted: signed.length,
+    met: signed.length >= threshold,
   };
 }
 

@@ -5,8 +5,10 @@ import {
   CliSecretSource,
   EnvSecretSource,
   askNewPassphrase,
+  namesSecretVariable,
   secretSourceFor,
 } from '../../../src/cli/secrets.js';
+import { runCli } from '../../../src/cli/run.js';
 import { CancelledError, isCeremonyError } from '../../../src/metadata/errors.js';
 import { secretAttempts } from '../../../src/signing/file-key-resolver.js';
 
@@ -38,16 +40,37 @@ describe('EnvSecretSource', () => {
     expect(secretAttempts(source, 'passphrase')).toBe(1);
   });
 
-  it('names the variable, never the value, when it is unset or empty', async () => {
+  it('says the variable is unset or empty without repeating the name given', async () => {
     const unset = await rejection(new EnvSecretSource({}, 'HOLDER_PASS').get('passphrase', 'x', 1));
     expect(unset.message).toMatch(
-      /environment variable HOLDER_PASS \(named by --passphrase-env\) is not set/,
+      /the environment variable named by --passphrase-env is not set; it should hold the passphrase for x/,
     );
     const empty = await rejection(
       new EnvSecretSource({ HOLDER_PASS: '' }, 'HOLDER_PASS').get('passphrase', 'x', 1),
     );
-    expect(empty.message).toMatch(/HOLDER_PASS .* is empty/);
+    expect(empty.message).toMatch(/named by --passphrase-env is empty/);
     expect(isCeremonyError(empty, 'USAGE')).toBe(true);
+  });
+
+  it('never prints a secret typed where a variable name was expected', async () => {
+    // "hunter2" has the shape of a variable name but names no variable: it may be the secret.
+    const err = await rejection(
+      new EnvSecretSource({}, 'hunter2', '--pin-env').get('PIN', 'token', 1),
+    );
+    expect(err.message).toMatch(/named by --pin-env is not set/);
+    expect(err.message).not.toContain('hunter2');
+  });
+
+  it('does not quote a stray word after a secret flag (an unquoted secret)', async () => {
+    const errs: string[] = [];
+    const argv = ['expiry', '--passphrase-env', 'my', 'S3CR3T-word'];
+    expect(namesSecretVariable(argv)).toBe(true);
+    expect(namesSecretVariable(['expiry', '--passphrase-env=MY'])).toBe(true);
+    expect(namesSecretVariable(['expiry', 'S3CR3T-word'])).toBe(false);
+    const code = await runCli(['sign', '--pin-env', 'my', 'S3CR3T-word'], context({}, false, errs));
+    expect(code).toBe(2);
+    expect(errs.join('\n')).toMatch(/unexpected argument \(not repeated/);
+    expect(errs.join('\n')).not.toContain('S3CR3T');
   });
 
   it('does not repeat a flag value that is not a variable name (it may be the secret)', () => {
@@ -87,10 +110,11 @@ describe('askNewPassphrase', () => {
   it('asks twice and retries when the entries differ', async () => {
     const errs: string[] = [];
     const prompter = new ScriptedPrompter([
-      { kind: 'password', match: 'New passphrase', answer: 'pw-one' },
-      { kind: 'password', match: 'Repeat', answer: 'pw-two' },
-      { kind: 'password', match: 'New passphrase', answer: 'pw-three' },
-      { kind: 'password', match: 'Repeat', answer: 'pw-three' },
+      { kind: 'password', match: 'New passphrase', answer: 'pw-one staple' },
+      { kind: 'password', match: 'Repeat', answer: 'pw-two staple' },
+      { kind: 'password', match: 'New passphrase', answer: 'pw-short' },
+      { kind: 'password', match: 'New passphrase', answer: 'pw-three staple' },
+      { kind: 'password', match: 'Repeat', answer: 'pw-three staple' },
     ]);
     const pass = await askNewPassphrase(
       context({}, true, errs),
@@ -98,15 +122,26 @@ describe('askNewPassphrase', () => {
       prompter,
       'alice.key',
     );
-    expect(pass).toBe('pw-three');
-    expect(errs).toEqual(['the two passphrases differ; try again']);
+    expect(pass).toBe('pw-three staple');
+    expect(prompter.remaining).toBe(0);
+    expect(errs).toEqual([
+      'the two passphrases differ; try again',
+      'the passphrase has 8 character(s); a new key file needs at least 12 (a few unrelated words make a strong one); try again',
+    ]);
     expect(errs.join()).not.toMatch(/pw-/);
   });
 
   it('reads --passphrase-env without a terminal, and refuses without either', async () => {
     const args = { values: { 'passphrase-env': 'NEW' }, positionals: [] };
-    expect(await askNewPassphrase(context({ NEW: 'n3w' }, false), args, undefined, 'k')).toBe(
-      'n3w',
+    expect(
+      await askNewPassphrase(context({ NEW: 'n3w passphrase' }, false), args, undefined, 'k'),
+    ).toBe('n3w passphrase');
+    const weak = await rejection(
+      askNewPassphrase(context({ NEW: 'n3w' }, false), args, undefined, 'k'),
+    );
+    expect(isCeremonyError(weak, 'SECRET_INVALID')).toBe(true);
+    expect(weak.message).toBe(
+      'NEW (for k): the passphrase has 3 character(s); a new key file needs at least 12 (a few unrelated words make a strong one)',
     );
     const err = await rejection(
       askNewPassphrase(context({}, false), { values: {}, positionals: [] }, undefined, 'k'),
