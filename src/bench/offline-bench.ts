@@ -23,6 +23,8 @@ const RUNS = Number(process.env.BENCH_OFFLINE_RUNS ?? 5);
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'cli', 'main.js');
 const PASSPHRASE = 'bench passphrase';
 const ENROLLED_AT = '2026-11-30T00:00:00Z';
+/** scrypt cost of the key file: the production default (17), or BENCH_SCRYPT_LOG2N. */
+const LOG2N = Number(process.env.BENCH_SCRYPT_LOG2N ?? 17);
 
 function sampleRequest(alice: EnrolledKey, others: readonly EnrolledKey[]): string {
   const all = [alice, ...others];
@@ -96,7 +98,7 @@ async function main(): Promise<void> {
       ),
     );
     const keyFile = join(dir, 'alice.key');
-    await writeEncryptedKeyFile(keyFile, privateKey, PASSPHRASE);
+    await writeEncryptedKeyFile(keyFile, privateKey, PASSPHRASE, { scryptLog2N: LOG2N });
     const request = sampleRequest(alice, others);
     writeFileSync(join(dir, 'request.json'), request);
     const times: number[] = [];
@@ -159,7 +161,7 @@ async function main(): Promise<void> {
       Math.round([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0);
     console.log(
       JSON.stringify({
-        case: 'sign-offline, 4 roles, ECDSA key file (scrypt N=2^17)',
+        case: `sign-offline, 4 roles, ECDSA key file (scrypt N=2^${LOG2N})`,
         requestBytes: Buffer.byteLength(request),
         runs: RUNS,
         processWallMedianMs: median(times),
