@@ -149,6 +149,8 @@ export const publishCommand: Command = {
     }
     const settings = pr ? settingsOrUsage(ctx.env) : undefined;
     const loaded = await loadCeremony(dir);
+    // A missing remote is found before anything is committed.
+    if (push) await git.remoteUrl(remote);
     // After finalize nothing is staged: the ceremony branch carries the finalized repository.
     const view = loaded.staging
       ? statusViewFrom(statusOf(loaded))

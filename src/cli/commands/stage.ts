@@ -46,7 +46,8 @@ export const stageCommand: Command = {
       type: 'string',
       multiple: true,
       valueName: 'ROLE',
-      description: 'give this role a new version even when nothing requires one',
+      description:
+        'give this role a new version even when nothing requires one (root, targets, a delegation or bin)',
     },
     restage: {
       type: 'boolean',
