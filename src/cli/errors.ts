@@ -1,4 +1,5 @@
 import { CancelledError, CeremonyError } from '../metadata/errors.js';
+import { printableCapped } from '../metadata/quote.js';
 import { EXIT } from './exit-codes.js';
 import { isSystemError, printable, systemErrorMessage } from './fs-errors.js';
 
@@ -11,8 +12,12 @@ export interface ErrorReport {
   file: string | null;
 }
 
+/** Longest error line printed: a last guard should a message ever carry a long untrusted value. */
+const MAX_ERROR_LINE = 4096;
+
 function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ');
+  // Control and bidi characters could rewrite the terminal or hide text: shown escaped.
+  return printableCapped(text.replace(/\s*\n\s*/g, ' '), MAX_ERROR_LINE);
 }
 
 /** The single place errors become a one-line report and an exit code. */

@@ -77,7 +77,14 @@ async function regularFile(file: string, shown: string): Promise<string> {
   } catch (err) {
     throw userFileError(err, shown);
   }
-  if (!info.isFile()) throw new CeremonyError('USAGE', `${shown}: not a regular file`);
+  if (info.isDirectory()) {
+    throw new CeremonyError(
+      'IO',
+      `${shown}: is a directory where a file is expected; give a file (EISDIR)`,
+      { file: shown },
+    );
+  }
+  if (!info.isFile()) throw new CeremonyError('USAGE', `${shown}: not a regular file; give a file`);
   return file;
 }
 
