@@ -122,14 +122,16 @@ export function renderSummary(
     ),
   );
 
-  const sigs = ofType(events, 'signature.added', 'signature.stale').map((e) => [
-    e.time,
-    holderLabel(plan, e.data.holder ?? e.actor),
-    cell(e.data.role),
-    code(typeof e.data.keyid === 'string' ? e.data.keyid.slice(0, 16) : e.data.keyid),
-    code(e.data.signed_sha256),
-    e.type === 'signature.stale' ? 'stale (bytes changed; not counted)' : cell(e.data.counts_for),
-  ]);
+  const sigs = ofType(events, 'signature.added', 'signature.imported', 'signature.stale').map(
+    (e) => [
+      e.time,
+      holderLabel(plan, e.data.holder ?? e.actor),
+      cell(e.data.role),
+      code(typeof e.data.keyid === 'string' ? e.data.keyid.slice(0, 16) : e.data.keyid),
+      code(e.data.signed_sha256),
+      e.type === 'signature.stale' ? 'stale (bytes changed; not counted)' : cell(e.data.counts_for),
+    ],
+  );
   out.push(
     ...section(
       'Signatures',
