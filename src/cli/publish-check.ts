@@ -1,11 +1,9 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { CeremonyStatus } from '../ceremony/status.js';
-import { verifyRepository } from '../metadata/client/index.js';
 import { CeremonyError } from '../metadata/errors.js';
 import { classifyPullScope, type PullScope } from '../publish/pr-scope.js';
 import type { Git } from '../publish/git.js';
-import { DirectorySource } from '../repo/source-directory.js';
+import { readBaseTrust, checkPublishedRootsKept } from '../publish/base-trust.js';
+import { checkPublishedFromBase } from './publish-check-published.js';
 import { statusOf, type LoadedCeremony } from './ceremony-context.js';
 import { checkDraftsFollowPlan } from './drafts-follow-plan.js';
 
@@ -55,7 +53,8 @@ function checkSignatures(status: CeremonyStatus, holderOf: ReadonlyMap<string, s
  * `publish --check`: what CI runs on a ceremony pull request. The PR may change only the
  * ceremony's paths, staged drafts must follow from the plan, keys and target inputs, every stored
  * signature over current bytes must verify, and published metadata must pass the client
- * workflow from repository/1.root.json.
+ * workflow from the latest root the base branch has published (never from the pull request's
+ * own copy of it), and no root the base published may change.
  */
 export async function publishCheck(
   git: Git,
@@ -80,6 +79,9 @@ export async function publishCheck(
     );
   }
   const lines = [`pull request scope: ${describeScope(scope)} (${changes.length} file(s))`];
+  // The published trust is judged before anything the pull request computed from its own files.
+  const trust = await readBaseTrust(git, base);
+  checkPublishedRootsKept(trust, changes);
   if (loaded.staging !== undefined) {
     const status = statusOf(loaded);
     lines.push(`ceremony ${status.id}: ${status.ready ? 'every threshold met' : 'collecting'}`);
@@ -87,15 +89,7 @@ export async function publishCheck(
     lines.push(...checkSignatures(status, loaded.holderOf));
   }
   if (changes.some((c) => c.path.startsWith('repository/'))) {
-    const repo = loaded.paths.repository;
-    const rootFile = join(repo, '1.root.json');
-    const report = await verifyRepository({
-      trustedRoot: await readFile(rootFile),
-      trustedRootName: rootFile,
-      source: new DirectorySource(repo),
-      now,
-    });
-    lines.push(`published repository verifies: root v${report.root.version} at ${report.at}`);
+    lines.push(await checkPublishedFromBase(git, trust, changes, now));
   }
   return { scope, lines };
 }
