@@ -4,6 +4,7 @@ import { classifyPullScope, type PullScope } from '../publish/pr-scope.js';
 import type { Git } from '../publish/git.js';
 import { readBaseTrust, checkPublishedRootsKept } from '../publish/base-trust.js';
 import { checkPublishedFromBase } from './publish-check-published.js';
+import { checkWorkflowsPinned } from './publish-check-workflows.js';
 import { statusOf, type LoadedCeremony } from './ceremony-context.js';
 import { checkDraftsFollowPlan } from './drafts-follow-plan.js';
 
@@ -70,6 +71,8 @@ export async function publishCheck(
       `nothing changed since ${base}; a ceremony pull request changes ceremony files`,
     );
   }
+  // The automation that will hold the online key is judged whatever the pull request changes.
+  const workflows = await checkWorkflowsPinned(git, 'HEAD');
   // A ceremony branch merged whole carries several steps (kind 'other' with no unexpected
   // path); any path outside staged/, repository/, the target inputs and the transcripts fails.
   if (scope.kind === 'other' && scope.unexpected.length > 0) {
@@ -78,7 +81,10 @@ export async function publishCheck(
       `changed outside the ceremony's scope since ${base}: ${scope.unexpected.join(', ')}`,
     );
   }
-  const lines = [`pull request scope: ${describeScope(scope)} (${changes.length} file(s))`];
+  const lines = [
+    `pull request scope: ${describeScope(scope)} (${changes.length} file(s))`,
+    workflows,
+  ];
   // The published trust is judged before anything the pull request computed from its own files.
   const trust = await readBaseTrust(git, base);
   checkPublishedRootsKept(trust, changes);
