@@ -8,6 +8,7 @@ import type {
 } from '../metadata/model.js';
 import { holderOfKey } from './enrolled-key.js';
 import type { StagedDraft } from './staging.js';
+import { escapeTerminal } from '../metadata/terminal-text.js';
 
 // A readable review of a staged draft against the published version: what holders must see
 // before they sign. Names people (from the key's holder field) rather than keyids where it can.
@@ -122,5 +123,6 @@ export function reviewDraft(draft: StagedDraft, published: AnySigned | undefined
   if (after._type === 'targets')
     reviewTargets(published as TargetsSigned | undefined, after, lines);
   lines.push(`  sha256 of the bytes to sign: ${draft.sha256}`);
-  return lines;
+  // Names come from metadata: a target path with a newline or U+202E must not fake a line.
+  return lines.map(escapeTerminal);
 }

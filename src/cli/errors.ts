@@ -1,5 +1,6 @@
 import { CancelledError, CeremonyError, type ErrorCode } from '../metadata/errors.js';
 import { EXIT } from './command.js';
+import { escapeTerminal } from '../metadata/terminal-text.js';
 
 const USAGE_CODES = new Set<ErrorCode>(['USAGE']);
 
@@ -24,6 +25,7 @@ export function exitCodeFor(err: unknown, printErr: (line: string) => void): num
   return EXIT.internal;
 }
 
+/** One line, with anything a terminal would interpret (from metadata, paths) escaped. */
 function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ');
+  return escapeTerminal(text.replace(/\s*\n\s*/g, ' '));
 }

@@ -4,6 +4,8 @@ import { parseTime } from '../metadata/time.js';
 import { EXIT, type Command, type CommandContext } from './command.js';
 import { COMMAND_MODULES } from './commands/index.js';
 import { exitCodeFor } from './errors.js';
+import { TOOL_VERSION } from '../publish/tool-version.js';
+import { escapeTerminalBlock } from '../metadata/terminal-text.js';
 
 function words(name: string): string[] {
   return name.split(' ');
@@ -59,8 +61,9 @@ function makeContext(): CommandContext {
   const fixed = process.env.TUF_CEREMONY_NOW;
   const fixedMs = fixed ? parseTime(fixed, 'TUF_CEREMONY_NOW') : undefined;
   return {
-    out: (text) => process.stdout.write(`${text}\n`),
-    err: (text) => process.stderr.write(`${text}\n`),
+    // The one sink of every command's output: nothing from metadata reaches the terminal raw.
+    out: (text) => process.stdout.write(`${escapeTerminalBlock(text)}\n`),
+    err: (text) => process.stderr.write(`${escapeTerminalBlock(text)}\n`),
     env: process.env,
     cwd: process.cwd(),
     now: () => fixedMs ?? Date.now(),
@@ -84,7 +87,7 @@ export async function runCli(
       return argv.length === 0 ? EXIT.usage : EXIT.ok;
     }
     if (argv[0] === '--version') {
-      ctx.out('tuf-ceremony 0.1.0');
+      ctx.out(`tuf-ceremony ${TOOL_VERSION}`);
       return EXIT.ok;
     }
     const found = await findCommand(argv);

@@ -1,4 +1,5 @@
 import type { CeremonyStatus } from '../ceremony/status.js';
+import { escapeTerminal } from '../metadata/terminal-text.js';
 
 /** Human-readable status table lines. */
 export function renderStatus(status: CeremonyStatus): string[] {
@@ -27,7 +28,7 @@ export function renderStatus(status: CeremonyStatus): string[] {
       ? 'ready to finalize: run tuf-ceremony finalize'
       : 'not ready: signatures are missing',
   );
-  return lines;
+  return lines.map(escapeTerminal);
 }
 
 /** JSON form of the status (for --json). */

@@ -17,6 +17,7 @@ import { removeTargetInput, roleInputDir, rolesWithInput } from '../../repo/targ
 import { readTargetsCustom, writeTargetsCustom } from '../../repo/targets-custom.js';
 import { stringFlag, type Command } from '../command.js';
 import { DIR_OPTION, ceremonyDir, loadCeremony } from '../ceremony-context.js';
+import { checkVisibleKeys } from '../../metadata/terminal-text.js';
 
 const NEXT =
   'run tuf-ceremony stage (stage --restage while a ceremony is staged) to stage the new targets version';
@@ -33,6 +34,7 @@ function parseCustom(text: string | undefined): unknown {
     );
   }
   if (!isJsonObject(value)) throw new CeremonyError('USAGE', '--custom must be a JSON object');
+  checkVisibleKeys(value, '--custom');
   return value;
 }
 

@@ -12,6 +12,7 @@ import { formatExpiry, parseTime } from '../../metadata/time.js';
 import { readLimited, DirectorySource } from '../../repo/source-directory.js';
 import { HttpSource } from '../../repo/source-http.js';
 import { boolFlag, EXIT, stringFlag, stringList, type Command } from '../command.js';
+import { escapeTerminal } from '../../metadata/terminal-text.js';
 
 const USAGE =
   'tuf-ceremony verify --root <trusted root.json> [--at <RFC 3339 time>] [--target <path>]... ' +
@@ -81,7 +82,8 @@ export function renderReport(report: VerifyReport, location: string): string[] {
     lines.push(`target ${t.path}: ${t.length} bytes, ${hashes} ok (listed by ${t.role})`);
   }
   for (const w of report.warnings) lines.push(`warning: ${w}`);
-  return lines;
+  // Role names, target paths and warnings come from the (untrusted) repository.
+  return lines.map(escapeTerminal);
 }
 
 /** `tuf-ceremony verify`: the TUF client workflow against a repository directory or URL. */
