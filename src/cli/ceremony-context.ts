@@ -11,6 +11,7 @@ import { loadEnrolledKeys } from '../repo/enrolled-keys-store.js';
 import { loadPublishedRepo } from '../repo/published-loader.js';
 import { loadStaging, type StagingArea } from '../repo/staging-store.js';
 import { stringFlag, type CommandContext, type OptionSpec, type ParsedArgs } from './command.js';
+import { escapeTerminalBlock } from '../metadata/terminal-text.js';
 
 /** The `--dir` option every ceremony command takes. */
 export const DIR_OPTION: OptionSpec = { dir: { type: 'string', short: 'C' } };
@@ -24,6 +25,13 @@ export interface LoadedCeremony {
   staging: StagingArea | undefined;
   /** Holder name of every known keyid (enrolled keys and published keys' holder fields). */
   holderOf: Map<string, string>;
+  /** Files in keys/ that are not enrollment records (`keys/alice.key`), reported by name. */
+  strayKeyFiles: string[];
+}
+
+/** Where loadCeremony reports stray files in keys/ (stderr by default, escaped). */
+function warnOnStderr(line: string): void {
+  process.stderr.write(`${escapeTerminalBlock(line)}\n`);
 }
 
 /** The ceremony directory: `--dir`, or the working directory. */
@@ -32,7 +40,10 @@ export function ceremonyDir(ctx: CommandContext, args: ParsedArgs): string {
 }
 
 /** Reads the plan (one error listing every mistake), keys, published repository and staging area. */
-export async function loadCeremony(dir: string): Promise<LoadedCeremony> {
+export async function loadCeremony(
+  dir: string,
+  warn: (line: string) => void = warnOnStderr,
+): Promise<LoadedCeremony> {
   const paths = ceremonyPaths(dir);
   let text: string;
   try {
@@ -47,7 +58,7 @@ export async function loadCeremony(dir: string): Promise<LoadedCeremony> {
     throw err;
   }
   const plan = parsePlan(text, paths.plan);
-  const [keys, published, staging] = await Promise.all([
+  const [{ keys, stray }, published, staging] = await Promise.all([
     loadEnrolledKeys(paths),
     loadPublishedRepo(paths.repository),
     loadStaging(paths),
@@ -60,7 +71,12 @@ export async function loadCeremony(dir: string): Promise<LoadedCeremony> {
     }
   }
   for (const k of keys) holderOf.set(k.keyid, k.holder);
-  return { paths, plan, keys, published, staging, holderOf };
+  for (const file of stray) {
+    warn(
+      `warning: ${file}: not an enrolled key record (keys/<holder>/<keyid>.json), ignored; keep private keys outside the ceremony repository`,
+    );
+  }
+  return { paths, plan, keys, published, staging, holderOf, strayKeyFiles: stray };
 }
 
 /** The staging area, or a clear error when no ceremony is in progress. */

@@ -15,6 +15,8 @@ export class CeremonyFixture {
   ) {
     this.env = {
       TUF_CEREMONY_KEY_DIR: keysDir,
+      // This machine's key references (keyid -> key file), outside the ceremony and the home dir.
+      TUF_CEREMONY_KEY_REFS: join(keysDir, '..', 'key-refs'),
       GIT_AUTHOR_NAME: 'Test',
       GIT_AUTHOR_EMAIL: 't@example.org',
       GIT_COMMITTER_NAME: 'Test',
@@ -88,6 +90,12 @@ export class CeremonyFixture {
       '--passphrase-env',
       this.passphraseVar(holder),
     ]);
+  }
+
+  /** The key reference `key add` kept on this machine for a keyid (never in the repository). */
+  async keyRef(keyid: string): Promise<string> {
+    const file = join(this.env.TUF_CEREMONY_KEY_REFS ?? '', `${keyid}.json`);
+    return (JSON.parse(await readFile(file, 'utf8')) as { key_ref: string }).key_ref;
   }
 
   /** Signs as a holder, non-interactively. */

@@ -15,6 +15,7 @@ import {
 import { boolFlag, stringFlag, type Command, type ParsedArgs } from '../command.js';
 import { pathExists } from '../../repo/path-exists.js';
 import { toolInstallFor } from '../../publish/tool-install.js';
+import { writeCeremonyGitignore } from '../../repo/gitignore.js';
 import type { ToolInstall } from '../../publish/workflow-tool.js';
 
 function parseHolders(text: string | undefined): string[] | undefined {
@@ -91,6 +92,7 @@ export const initCommand: Command = {
     await writeFileAtomic(join(paths.repository, '.gitkeep'), '');
     await writeFileAtomic(join(paths.logs, '.gitkeep'), '');
     await writeFileAtomic(paths.plan, text);
+    await writeCeremonyGitignore(dir);
     if (boolFlag(args, 'github')) {
       await writeFileAtomic(join(dir, CHECK_WORKFLOW_PATH), renderCheckWorkflow({ install }));
       ctx.out(`wrote the pull-request check workflow ${CHECK_WORKFLOW_PATH}`);

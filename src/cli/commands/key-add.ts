@@ -25,6 +25,8 @@ import { terminalPrompter } from '../prompt.js';
 import { askNewPassphrase } from '../secrets.js';
 import { recordEvent } from '../transcript.js';
 import { enrollHardwareKey, HSM_OPTIONS } from '../hsm-enroll.js';
+import { refuseKeyInsideCeremony } from '../key-location.js';
+import { saveLocalKeyRef } from '../../signing/local-key-refs.js';
 
 const ALGORITHMS: Record<string, SoftwareAlgorithm> = {
   ed25519: 'ed25519',
@@ -41,14 +43,16 @@ async function generateSoftwareKey(
   args: ParsedArgs,
   holder: string,
   algorithm: SoftwareAlgorithm,
+  ceremonyRoot: string,
 ): Promise<{ key: Key; ref: string }> {
-  const privateKey: KeyObject = generatePrivateKey(algorithm);
-  const key = keyFromPublicKeyObject(createPublicKey(privateKey));
   const stamp = formatExpiry(ctx.now()).replace(/[-:]/g, '').slice(0, 15);
   const path = resolve(
     ctx.cwd,
     stringFlag(args, 'key-file') ?? join(defaultKeyDir(ctx), `${holder}-${algorithm}-${stamp}.key`),
   );
+  await refuseKeyInsideCeremony(ceremonyRoot, path, '--key-file ');
+  const privateKey: KeyObject = generatePrivateKey(algorithm);
+  const key = keyFromPublicKeyObject(createPublicKey(privateKey));
   const passphrase = await askNewPassphrase(
     ctx,
     args,
@@ -60,11 +64,16 @@ async function generateSoftwareKey(
   return { key, ref: `file:${path}` };
 }
 
-async function existingKey(ctx: CommandContext, ref: string): Promise<{ key: Key; ref: string }> {
+async function existingKey(
+  ctx: CommandContext,
+  ref: string,
+  ceremonyRoot: string,
+): Promise<{ key: Key; ref: string }> {
   if (keyRefScheme(ref) !== 'file') {
     throw new CeremonyError('USAGE', `--key-ref ${ref}: use --hsm URI for hardware keys`);
   }
   const path = fileRefPath(ref, ctx.cwd);
+  await refuseKeyInsideCeremony(ceremonyRoot, path, '--key-ref file:');
   return { key: keyFromPublicKeyObject(await readKeyFilePublicKey(path)), ref: `file:${path}` };
 }
 
@@ -111,9 +120,9 @@ export const keyAddCommand: Command = {
       if (!algorithm)
         throw new CeremonyError('USAGE', `--generate ${generate}: choose ed25519 or ecdsa-p256`);
       if (keyRef) throw new CeremonyError('USAGE', 'give either --generate or --key-ref, not both');
-      result = await generateSoftwareKey(ctx, args, holder, algorithm);
+      result = await generateSoftwareKey(ctx, args, holder, algorithm, loaded.paths.root);
     } else if (keyRef) {
-      result = await existingKey(ctx, keyRef);
+      result = await existingKey(ctx, keyRef, loaded.paths.root);
     } else {
       throw new CeremonyError('USAGE', 'key add needs --generate ALG, --key-ref REF or --hsm');
     }
@@ -125,13 +134,15 @@ export const keyAddCommand: Command = {
         `key ${record.keyid.slice(0, 8)} is already enrolled for ${holder}`,
       );
     }
+    // Where the key lives stays on this machine: the committed record names only the scheme.
+    const refFile = await saveLocalKeyRef(ctx.env, record.keyid, result.ref);
     const file = await saveEnrolledKey(loaded.paths, record);
     await recordEvent(loaded.paths, holder, ctx.now(), 'key.enrolled', undefined, {
       holder,
       keyid: record.keyid,
       fingerprint: record.fingerprint,
       keytype: record.key.keytype,
-      key_ref_scheme: keyRefScheme(record.key_ref),
+      key_ref_scheme: keyRefScheme(result.ref),
       ...(result.attestation === undefined ? {} : { attestation: result.attestation }),
     });
     if (boolFlag(args, 'json')) {
@@ -141,7 +152,8 @@ export const keyAddCommand: Command = {
             holder,
             keyid: record.keyid,
             fingerprint: record.fingerprint,
-            key_ref: record.key_ref,
+            key_ref: result.ref,
+            key_ref_file: refFile,
             file,
           },
           null,
@@ -152,7 +164,7 @@ export const keyAddCommand: Command = {
       ctx.out(`enrolled ${record.key.keytype} key for ${holder}`);
       ctx.out(`  keyid:       ${record.keyid}`);
       ctx.out(`  fingerprint: ${record.fingerprint}`);
-      ctx.out(`  key ref:     ${record.key_ref}`);
+      ctx.out(`  key ref:     ${result.ref} (kept on this machine in ${refFile})`);
     }
     return 0;
   },

@@ -14,14 +14,16 @@ const ESC = '\u001b';
 const RLO = '\u202e';
 /** Nothing a terminal would interpret: no control character but the line ends, no bidi, no ZWSP. */
 const RAW = new RegExp(
-  [
-    [0, 9],
-    [11, 31],
-    [0x7f, 0x9f],
-    [0x200b, 0x200f],
-    [0x202a, 0x202e],
-    [0x2066, 0x2069],
-  ]
+  (
+    [
+      [0, 9],
+      [11, 31],
+      [0x7f, 0x9f],
+      [0x200b, 0x200f],
+      [0x202a, 0x202e],
+      [0x2066, 0x2069],
+    ] as const
+  )
     .map(([a, b]) => `[\\u{${a.toString(16)}}-\\u{${b.toString(16)}}]`)
     .join('|'),
   'u',
