@@ -1,10 +1,10 @@
 import { CeremonyError } from '../metadata/errors.js';
+import { HOLDER_FIELD } from '../metadata/holder-field.js';
 import { isJsonObject } from '../metadata/json.js';
 import { computeKeyid, keyFingerprint } from '../metadata/keys.js';
 import type { Key } from '../metadata/model.js';
 
-/** Custom key field naming the holder, so metadata reviews can speak of people, not keyids. */
-export const HOLDER_FIELD = 'x-tuf-ceremony-holder';
+export { HOLDER_FIELD, holderOfKey } from '../metadata/holder-field.js';
 
 /** A public key enrolled for a holder (keys/<holder>/<keyid>.json). */
 export interface EnrolledKey {
@@ -76,10 +76,4 @@ export function checkEnrolledKey(
   if (actual !== keyid)
     bad(`keyid ${keyid} is not the sha256 of the key (${actual}); the file was edited by hand`);
   return value as unknown as EnrolledKey;
-}
-
-/** The holder named in a metadata key's custom field, if any. */
-export function holderOfKey(key: Key): string | undefined {
-  const value = (key as unknown as Record<string, unknown>)[HOLDER_FIELD];
-  return typeof value === 'string' ? value : undefined;
 }

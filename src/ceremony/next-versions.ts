@@ -14,7 +14,15 @@ import type {
 } from '../metadata/model.js';
 import { formatExpiry, parseTime } from '../metadata/time.js';
 import type { EnrolledKey } from './enrolled-key.js';
-import { TOP_LEVEL_ROLES, type Plan, type PlanDelegation, type PlanRole } from './plan.js';
+import { activeKeysByHolder, oneVoteProblems } from './one-vote.js';
+import {
+  planRole,
+  roleNames,
+  TOP_LEVEL_ROLES,
+  type Plan,
+  type PlanDelegation,
+  type PlanRole,
+} from './plan.js';
 import type { PublishedRepo } from './published.js';
 import { checkTargetPlacement, succinctRolesOf, targetsByBin } from './target-routing.js';
 
@@ -136,12 +144,17 @@ export function planNextVersions(input: PlanningInput): PlannedRole[] {
   const delegatedTargets = input.delegatedTargets ?? new Map<string, never>();
   checkTargetPlacement(plan, input.topLevelTargets, delegatedTargets);
   const force = new Set(input.force ?? []);
-  const errors: string[] = [];
+  // One holder, one vote: a holder with two keys of a role (or two holders sharing a key) would
+  // meet a threshold of holders with fewer people; refuse before any draft exists.
+  const errors: string[] = oneVoteProblems(input.keys, (holder) =>
+    roleNames(plan).some((r) => planRole(plan, r).holders.includes(holder)),
+  );
   const byHolder = new Map<string, Key[]>();
-  for (const k of input.keys) {
-    if (k.retired_at !== undefined) continue;
-    byHolder.set(k.holder, [...(byHolder.get(k.holder) ?? []), k.key]);
-  }
+  for (const [holder, held] of activeKeysByHolder(input.keys))
+    byHolder.set(
+      holder,
+      held.map((k) => k.key),
+    );
   const planned: PlannedRole[] = [];
   const expiry = (role: PlanRole): number => now + role.expiresMs;
 

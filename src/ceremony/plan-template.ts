@@ -18,7 +18,7 @@ export interface PlanTemplateOptions {
 
 /** A YAML scalar that reads back as exactly this string (quoted when YAML would not). */
 function scalar(text: string): string {
-  let plain = false;
+  let plain: boolean;
   try {
     plain = YAML.parse(text) === text && !/[#:[\]{},]/.test(text);
   } catch {

@@ -72,10 +72,10 @@ export interface Plan {
 /** A PLAN_INVALID error that also carries every individual problem, one per entry. */
 export class PlanError extends CeremonyError {
   constructor(
-    readonly file: string,
+    override readonly file: string,
     readonly errors: readonly string[],
   ) {
-    super('PLAN_INVALID', `${file}: ${errors.join('; ')}`);
+    super('PLAN_INVALID', `${file}: ${errors.join('; ')}`, { file });
   }
 }
 

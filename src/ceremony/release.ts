@@ -54,7 +54,7 @@ export function assertReady(status: CeremonyStatus): void {
     const detail = short
       .map(
         (r) =>
-          `${r.role} v${r.version}: ${r.checks.map((c) => `${c.label} ${c.result.signed.length}/${c.result.threshold}`).join(', ')}`,
+          `${r.role} v${r.version}: ${r.checks.map((c) => `${c.label} ${c.holdersCounted}/${c.result.threshold} holders`).join(', ')}`,
       )
       .join('; ');
     throw new CeremonyError('THRESHOLD_NOT_MET', `cannot finalize below threshold: ${detail}`);

@@ -7,6 +7,7 @@ import type {
   TargetsSigned,
 } from '../metadata/model.js';
 import { holderOfKey } from './enrolled-key.js';
+import { distinctHolders } from './one-vote.js';
 import type { StagedDraft } from './staging.js';
 import { escapeTerminal } from '../metadata/terminal-text.js';
 
@@ -16,6 +17,24 @@ import { escapeTerminal } from '../metadata/terminal-text.js';
 function keyName(keyid: string, key: Key | undefined): string {
   const holder = key ? holderOfKey(key) : undefined;
   return holder ? `${holder} (${keyid.slice(0, 8)})` : `key ${keyid.slice(0, 8)}`;
+}
+
+/** A warning line for every holder who would hold two keys of the role (one holder, one vote). */
+function sharedHolderLines(
+  label: string,
+  keyids: readonly string[],
+  keys: Readonly<Record<string, Key>>,
+  lines: string[],
+): void {
+  const count = new Map<string, number>();
+  for (const k of keyids) {
+    const key = keys[k];
+    const holder = key ? holderOfKey(key) : undefined;
+    if (holder !== undefined) count.set(holder, (count.get(holder) ?? 0) + 1);
+  }
+  for (const [holder, n] of count)
+    if (n > 1)
+      lines.push(`  ! ${label}: ${holder} holds ${n} keys; a holder's signatures count once`);
 }
 
 function diffKeys(
@@ -28,16 +47,18 @@ function diffKeys(
 ): void {
   if (!before && after) {
     const names = after.keyids.map((k) => keyName(k, afterKeys[k])).join(', ');
-    lines.push(`  ${label}: ${after.threshold} of ${after.keyids.length} (${names})`);
-    return;
+    const holders = distinctHolders(after.keyids, afterKeys, new Map()).length;
+    lines.push(`  ${label}: ${after.threshold} of ${holders} holders (${names})`);
   }
-  const old = new Set(before?.keyids ?? []);
+  if (after) sharedHolderLines(label, after.keyids, afterKeys, lines);
+  if (!before) return;
+  const old = new Set(before.keyids);
   const now = new Set(after?.keyids ?? []);
   for (const k of now)
     if (!old.has(k)) lines.push(`  + ${label}: ${keyName(k, afterKeys[k])} added`);
   for (const k of old)
     if (!now.has(k)) lines.push(`  - ${label}: ${keyName(k, beforeKeys[k])} removed`);
-  if (before && after && before.threshold !== after.threshold) {
+  if (after && before.threshold !== after.threshold) {
     lines.push(`  ~ ${label}: threshold ${before.threshold} -> ${after.threshold}`);
   }
 }

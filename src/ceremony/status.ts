@@ -1,6 +1,7 @@
 import type { Signature } from '../metadata/model.js';
 import { verifyRoleSignatures, type VerificationResult } from '../metadata/verify.js';
 import { authoritiesFor } from './authority.js';
+import { distinctHolders } from './one-vote.js';
 import type { PublishedRepo } from './published.js';
 import type { HolderSignatures, StagedCeremony, StagedDraft } from './staging.js';
 
@@ -19,6 +20,10 @@ export interface AuthorityCheck {
   signedBy: string[];
   /** Holders whose keys are authorized but have not (validly) signed. */
   missingHolders: string[];
+  /** Distinct holders whose valid signatures count: a holder's two signatures count once. */
+  holdersCounted: number;
+  /** A threshold of distinct keys and of distinct holders signed. */
+  met: boolean;
 }
 
 /** Where one staged role stands. */
@@ -55,10 +60,6 @@ export function collectSignatures(
   return { signatures, stale };
 }
 
-function holderNames(keyids: readonly string[], holderOf: ReadonlyMap<string, string>): string[] {
-  return [...new Set(keyids.map((k) => holderOf.get(k) ?? `key ${k.slice(0, 8)}`))];
-}
-
 /** Derives the status of every staged role from the drafts, stored signatures and published repo. */
 export function ceremonyStatus(
   staged: StagedCeremony,
@@ -80,11 +81,20 @@ export function ceremonyStatus(
         authority.keys,
         authority.roleKeys,
       );
+      const signedBy = distinctHolders(result.signed, authority.keys, holderOf);
+      const owing = distinctHolders(
+        [...result.missing, ...result.invalid],
+        authority.keys,
+        holderOf,
+      );
+      // Spec 5.3.4 counts keys; one holder, one vote: the threshold also counts people.
       return {
         label: authority.label,
         result,
-        signedBy: holderNames(result.signed, holderOf),
-        missingHolders: holderNames([...result.missing, ...result.invalid], holderOf),
+        signedBy,
+        missingHolders: owing.filter((h) => !signedBy.includes(h)),
+        holdersCounted: signedBy.length,
+        met: result.verified && signedBy.length >= result.threshold,
       };
     });
     const signed = draft.metadata.signed;
@@ -95,7 +105,7 @@ export function ceremonyStatus(
       sha256: draft.sha256,
       checks,
       stale,
-      ready: checks.every((c) => c.result.verified),
+      ready: checks.every((c) => c.met),
     });
   }
   return { id: staged.id, roles, ready: roles.length > 0 && roles.every((r) => r.ready) };

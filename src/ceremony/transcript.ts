@@ -1,4 +1,4 @@
-import canonicalizeModule from 'canonicalize';
+import serialize from 'canonicalize';
 import { sha256Hex } from '../metadata/bytes.js';
 import { CeremonyError } from '../metadata/errors.js';
 import { isJsonObject, type JsonObject } from '../metadata/json.js';
@@ -9,8 +9,14 @@ import { isJsonObject, type JsonObject } from '../metadata/json.js';
 // coordinator's `ceremony.finalized` event (transcript_heads); the tip of the coordinator's own
 // chain is anchored by the git commit that publishes it.
 
-// The package is CommonJS (`module.exports = serialize`): the default import is the function.
-const canonicalize = canonicalizeModule as unknown as (value: unknown) => string | undefined;
+/** RFC 8785 text of a value, or undefined when it has none (lone surrogates, NaN, cycles). */
+function canonicalize(value: unknown): string | undefined {
+  try {
+    return serialize(value);
+  } catch {
+    return undefined;
+  }
+}
 
 /** `prev` of the first event of every file. */
 export const GENESIS_PREV = '0'.repeat(64);

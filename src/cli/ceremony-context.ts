@@ -10,11 +10,30 @@ import { ceremonyPaths, type CeremonyPaths } from '../repo/ceremony-paths.js';
 import { loadEnrolledKeys } from '../repo/enrolled-keys-store.js';
 import { loadPublishedRepo } from '../repo/published-loader.js';
 import { loadStaging, type StagingArea } from '../repo/staging-store.js';
+import { printable } from './fs-errors.js';
+import { didYouMean } from './suggest.js';
 import { stringFlag, type CommandContext, type OptionSpec, type ParsedArgs } from './command.js';
 import { escapeTerminalBlock } from '../metadata/terminal-text.js';
 
 /** The `--dir` option every ceremony command takes. */
-export const DIR_OPTION: OptionSpec = { dir: { type: 'string', short: 'C' } };
+export const DIR_OPTION: OptionSpec = {
+  dir: {
+    type: 'string',
+    short: 'C',
+    valueName: 'DIR',
+    description: 'the ceremony repository to work in (default: the working directory)',
+  },
+};
+
+/** Bad input naming a holder the plan does not list (exit 1), with the closest name. */
+export function unknownHolder(plan: Plan, holder: string): CeremonyError {
+  const names = Object.keys(plan.holders);
+  return new CeremonyError(
+    'PLAN_INVALID',
+    `${plan.file}: no holder named "${printable(holder)}"${didYouMean(holder, names)} (holders: ${names.join(', ')})`,
+    { file: plan.file },
+  );
+}
 
 /** A ceremony repository as read from disk, ready for a command. */
 export interface LoadedCeremony {

@@ -1,11 +1,13 @@
+import type { ExitCode } from './exit-codes.js';
+
 /** One option of a command: what node:util parseArgs takes, plus what help shows. */
 export interface OptionDef {
   type: 'string' | 'boolean';
   multiple?: boolean;
   short?: string;
   default?: string | boolean | string[] | boolean[];
-  /** One line for help: what the option does. */
-  description?: string;
+  /** One line for help: what the option does (and its default when `default` cannot say it). */
+  description: string;
   /** Placeholder for the value in help (FILE, NAME, DURATION); string options only. */
   valueName?: string;
 }
@@ -45,20 +47,23 @@ export interface Command {
   description?: string;
   /** Example invocations shown by `COMMAND --help`. */
   examples?: readonly string[];
+  /** What an exit code means for this command, where more precise than the shared table. */
+  exitCodes?: Readonly<Partial<Record<ExitCode, string>>>;
   /** Whether the command accepts positional arguments (a usage error otherwise). */
   positionals?: boolean;
   run(ctx: CommandContext, args: ParsedArgs): Promise<number>;
 }
 
-/** Process exit codes shared by every command. */
-export const EXIT = {
-  ok: 0,
-  failed: 1,
-  usage: 2,
-  /** Distinct codes for commands that report levels (expiry): 2 also means "expired" there. */
-  internal: 70,
-  cancelled: 130,
-} as const;
+export { EXIT } from './exit-codes.js';
+
+/** The `--json` flag of every command whose output is data or a result. */
+export const JSON_OPTION: OptionSpec = {
+  json: {
+    type: 'boolean',
+    description:
+      'print the result as one JSON document on stdout (errors too: {"error": {...}}); schemas in docs/schemas/',
+  },
+};
 
 /** Reads a string flag. */
 export function stringFlag(args: ParsedArgs, name: string): string | undefined {

@@ -1,31 +1,75 @@
-import { CancelledError, CeremonyError, type ErrorCode } from '../metadata/errors.js';
-import { EXIT } from './command.js';
+import { CancelledError, CeremonyError } from '../metadata/errors.js';
 import { escapeTerminal } from '../metadata/terminal-text.js';
+import { EXIT } from './exit-codes.js';
+import { isSystemError, printable, systemErrorMessage } from './fs-errors.js';
 
-const USAGE_CODES = new Set<ErrorCode>(['USAGE']);
-
-/** The single place errors become a one-line message and an exit code. */
-export function exitCodeFor(err: unknown, printErr: (line: string) => void): number {
-  if (err instanceof CancelledError) {
-    printErr('cancelled; nothing was changed');
-    return EXIT.cancelled;
-  }
-  if (err instanceof CeremonyError) {
-    printErr(`error: ${oneLine(err.message)}`);
-    return USAGE_CODES.has(err.code) ? EXIT.usage : EXIT.failed;
-  }
-  const e = err as { code?: unknown; message?: unknown; path?: unknown };
-  if (typeof e.code === 'string' && /^E[A-Z]+$/.test(e.code)) {
-    // Operating-system errors (ENOENT, EACCES, ...) are the user's environment, not a bug.
-    printErr(`error: ${oneLine(String(e.message))}`);
-    return EXIT.failed;
-  }
-  printErr(`internal error: ${oneLine(String(e.message ?? err))}`);
-  if (err instanceof Error && err.stack) printErr(err.stack);
-  return EXIT.internal;
+/** An error as the user sees it: exit code, machine-readable code, one line, the file if known. */
+export interface ErrorReport {
+  exit: number;
+  /** A CeremonyError code, a system error code (ENOENT, ...), CANCELLED or INTERNAL. */
+  code: string;
+  message: string;
+  file: string | null;
 }
 
 /** One line, with anything a terminal would interpret (from metadata, paths) escaped. */
 function oneLine(text: string): string {
   return escapeTerminal(text.replace(/\s*\n\s*/g, ' '));
+}
+
+/** The single place errors become a one-line report and an exit code. */
+export function errorReport(err: unknown): ErrorReport {
+  if (err instanceof CancelledError) {
+    return {
+      exit: EXIT.cancelled,
+      code: 'CANCELLED',
+      message: 'cancelled; nothing was changed',
+      file: null,
+    };
+  }
+  if (err instanceof CeremonyError) {
+    return {
+      exit: err.code === 'USAGE' ? EXIT.usage : EXIT.failed,
+      code: err.code,
+      message: oneLine(err.message),
+      file: err.file ?? null,
+    };
+  }
+  if (isSystemError(err)) {
+    // Operating-system errors (ENOENT, EACCES, ...) are the user's environment, not a bug.
+    return {
+      exit: EXIT.failed,
+      code: err.code,
+      message: systemErrorMessage(err),
+      file: err.path === undefined ? null : printable(err.path),
+    };
+  }
+  const message = (err as { message?: unknown } | null)?.message;
+  return {
+    exit: EXIT.internal,
+    code: 'INTERNAL',
+    message: oneLine(String(message ?? err)),
+    file: null,
+  };
+}
+
+/** Prints the error (as `{"error": ...}` on stdout in --json mode) and returns its exit code. */
+export function exitCodeFor(
+  err: unknown,
+  printErr: (line: string) => void,
+  printJson?: (text: string) => void,
+): number {
+  const report = errorReport(err);
+  if (printJson !== undefined) {
+    const error = { code: report.code, message: report.message, file: report.file };
+    printJson(JSON.stringify({ error }, null, 2));
+    if (report.code === 'INTERNAL' && err instanceof Error && err.stack) printErr(err.stack);
+    return report.exit;
+  }
+  if (report.code === 'CANCELLED') printErr(report.message);
+  else if (report.code === 'INTERNAL') {
+    printErr(`internal error: ${report.message}`);
+    if (err instanceof Error && err.stack) printErr(err.stack);
+  } else printErr(`error: ${report.message}`);
+  return report.exit;
 }

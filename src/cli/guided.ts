@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { signingNeeds } from '../ceremony/signing-needs.js';
 import { ceremonyStatus } from '../ceremony/status.js';
-import { loadCeremony, type LoadedCeremony } from './ceremony-context.js';
+import { loadCeremony, statusOf, type LoadedCeremony } from './ceremony-context.js';
+import { roomLines } from './room-text.js';
 import type { CommandContext } from './command.js';
 import type { Prompter } from './prompt.js';
 import { pathExists } from '../repo/path-exists.js';
@@ -105,7 +106,11 @@ export async function runGuided(
   ctx.out(
     `${who} must sign: ${[...new Set(needs.map((n) => n.role))].join(', ')}. Review the changes and compare the sha256 with the other holders.`,
   );
+  for (const line of roomLines(statusOf(loaded), who)) ctx.out(line);
   const code = await run(['sign', '--holder', who], ctx);
-  if (code === 0) await run(['status'], ctx);
+  if (code === 0) {
+    await run(['status'], ctx);
+    for (const line of roomLines(statusOf(await loadCeremony(ctx.cwd)), who)) ctx.out(line);
+  }
   return code;
 }

@@ -8,9 +8,21 @@ import { secretSourceFor } from './secrets.js';
 
 /** Flags of `key add --hsm`: the URI comes as the argument after --hsm (or `pkcs11:` for any). */
 export const HSM_OPTIONS: OptionSpec = {
-  hsm: { type: 'boolean' },
-  module: { type: 'string' },
-  'key-label': { type: 'string' },
+  hsm: {
+    type: 'boolean',
+    description: 'enroll a key on a PKCS#11 token; the optional argument after it is a pkcs11: URI',
+  },
+  module: {
+    type: 'string',
+    valueName: 'PATH',
+    description:
+      'PKCS#11 module (default: module-path/module-name of the URI, then the usual install paths)',
+  },
+  'key-label': {
+    type: 'string',
+    valueName: 'LABEL',
+    description: 'label of a key generated on the token (default: derived from the holder)',
+  },
 };
 
 const TOKEN_ALGORITHMS: Record<string, TokenAlgorithm> = {

@@ -11,7 +11,15 @@ import { terminalPrompter } from './prompt.js';
 import { SECRET_FLAGS, secretSourceFor } from './secrets.js';
 
 /** Flags of commands that unlock keys: secrets from variables named by flags, else a prompt. */
-export const SECRET_OPTIONS: OptionSpec = { ...SECRET_FLAGS, module: { type: 'string' } };
+export const SECRET_OPTIONS: OptionSpec = {
+  ...SECRET_FLAGS,
+  module: {
+    type: 'string',
+    valueName: 'PATH',
+    description:
+      'PKCS#11 module for pkcs11: keys (default: module-path/module-name of the URI, then the usual install paths)',
+  },
+};
 
 const extraResolvers: KeyRefResolver[] = [];
 

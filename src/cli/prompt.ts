@@ -13,7 +13,7 @@ export interface Choice<T extends string> {
 
 /** Questions a command may ask a person at the terminal. */
 export interface Prompter {
-  /** Hidden input (passphrases, PINs); echoes a mask character. */
+  /** Hidden input (passphrases, PINs); echoes nothing, not even a mask character per key. */
   password(message: string): Promise<string>;
   confirm(message: string, defaultAnswer: boolean): Promise<boolean>;
   select<T extends string>(message: string, choices: readonly Choice<T>[]): Promise<T>;
@@ -35,7 +35,8 @@ export async function cancellable<T>(question: Promise<T>): Promise<T> {
 /** Prompts in the terminal through @inquirer/prompts. */
 export class InquirerPrompter implements Prompter {
   password(message: string): Promise<string> {
-    return cancellable(password({ message, mask: true }));
+    // No mask: a row of `*` would show the secret's length to anyone watching the screen.
+    return cancellable(password({ message, mask: false }));
   }
 
   confirm(message: string, defaultAnswer: boolean): Promise<boolean> {

@@ -1,11 +1,15 @@
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CeremonyError } from '../metadata/errors.js';
 import { parseTime } from '../metadata/time.js';
-import { EXIT, type Command, type CommandContext } from './command.js';
+import { EXIT, type Command, type CommandContext, type OptionSpec } from './command.js';
 import { COMMAND_MODULES } from './commands/index.js';
 import { exitCodeFor } from './errors.js';
 import { TOOL_VERSION } from '../publish/tool-version.js';
 import { escapeTerminalBlock } from '../metadata/terminal-text.js';
+import { printable } from './fs-errors.js';
+import { commandGroups, commandHelp, groupHelp, topHelp } from './help.js';
+import { stdoutClosed } from './pipe-guard.js';
+import { didYouMean } from './suggest.js';
 
 function words(name: string): string[] {
   return name.split(' ');
@@ -34,23 +38,11 @@ async function findCommand(
   return best ? { command: best, rest: argv.slice(words(best.name).length) } : undefined;
 }
 
-/** Every command, loading every module (for --help and tests). */
+/** Every command, loading every module (for help, suggestions and tests). */
 export async function allCommands(): Promise<Command[]> {
   const out: Command[] = [];
   for (const module of COMMAND_MODULES) out.push(...(await module.load()));
   return out;
-}
-
-async function helpText(): Promise<string> {
-  const commands = await allCommands();
-  const width = Math.max(...commands.map((c) => c.name.length));
-  return [
-    'tuf-ceremony: create and keep alive a TUF trust root',
-    '',
-    'Usage: tuf-ceremony <command> [options]   (tuf-ceremony <command> --help for its options)',
-    '',
-    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
-  ].join('\n');
 }
 
 function isTerminal(stream: { isTTY?: boolean }): boolean {
@@ -62,7 +54,10 @@ function makeContext(): CommandContext {
   const fixedMs = fixed ? parseTime(fixed, 'TUF_CEREMONY_NOW') : undefined;
   return {
     // The one sink of every command's output: nothing from metadata reaches the terminal raw.
-    out: (text) => process.stdout.write(`${escapeTerminalBlock(text)}\n`),
+    // Once the reader of stdout is gone (`| head`), output is dropped and the work goes on.
+    out: (text) => {
+      if (!stdoutClosed()) process.stdout.write(`${escapeTerminalBlock(text)}\n`);
+    },
     err: (text) => process.stderr.write(`${escapeTerminalBlock(text)}\n`),
     env: process.env,
     cwd: process.cwd(),
@@ -71,58 +66,129 @@ function makeContext(): CommandContext {
   };
 }
 
+/** The words naming a command: the arguments before the first flag. */
+function commandWords(argv: readonly string[]): string[] {
+  const end = argv.findIndex((a) => a.startsWith('-'));
+  return end === -1 ? [...argv] : argv.slice(0, end);
+}
+
+/** A usage error for words that name no command, with the closest command or group. */
+async function unknownCommand(typed: readonly string[]): Promise<CeremonyError> {
+  const commands = await allCommands();
+  const names = [...commands.map((c) => c.name), ...commandGroups(commands)];
+  let hint = '';
+  for (let n = typed.length; n > 0 && hint === ''; n--) {
+    hint = didYouMean(typed.slice(0, n).join(' '), names);
+  }
+  return new CeremonyError(
+    'USAGE',
+    `unknown command "${printable(typed.join(' '))}"${hint} (tuf-ceremony help lists every command)`,
+  );
+}
+
+/** `tuf-ceremony help [COMMAND...]`: top-level, group or command help. */
+async function help(ctx: CommandContext, topic: readonly string[]): Promise<number> {
+  const commands = await allCommands();
+  const name = topic.join(' ');
+  const command = commands.find((c) => c.name === name);
+  if (topic.length === 0) ctx.out(topHelp(commands));
+  else if (command !== undefined) ctx.out(commandHelp(command));
+  else if (commandGroups(commands).has(name)) ctx.out(groupHelp(name, commands));
+  else throw await unknownCommand(topic);
+  return EXIT.ok;
+}
+
+/** parseArgs' view of the options: the help-only fields removed. */
+function parserOptions(options: OptionSpec): NonNullable<ParseArgsConfig['options']> {
+  return Object.fromEntries(
+    Object.entries(options).map(([name, { description: _d, valueName: _v, ...def }]) => [
+      name,
+      def,
+    ]),
+  );
+}
+
+/** Parses a command's flags; an unknown flag is a usage error naming the closest known one. */
+function parseFlags(command: Command, rest: string[]): ReturnType<typeof parseArgs> {
+  try {
+    return parseArgs({
+      args: rest,
+      options: parserOptions(command.options),
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (err) {
+    const message = (err as Error).message.split('\n')[0] ?? '';
+    const unknown = /^Unknown option '(-{1,2}[^']*)'/.exec(message)?.[1];
+    const text =
+      unknown === undefined
+        ? message
+        : `unknown flag ${printable(unknown)}${didYouMean(
+            unknown,
+            Object.keys(command.options).map((o) => `--${o}`),
+          )}`;
+    throw new CeremonyError('USAGE', `${text} (usage: ${command.usage})`);
+  }
+}
+
+function asksForHelp(args: readonly string[]): boolean {
+  return args.includes('--help') || args.includes('-h');
+}
+
+async function runCommand(
+  ctx: CommandContext,
+  argv: readonly string[],
+  jsonMode: (on: boolean) => void,
+): Promise<number> {
+  if (argv.length === 0 && ctx.interactive) {
+    const { runGuided } = await import('./guided.js');
+    const { terminalPrompter } = await import('./prompt.js');
+    return await runGuided(ctx, terminalPrompter(), runCli);
+  }
+  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h') {
+    ctx.out(topHelp(await allCommands()));
+    return argv.length === 0 ? EXIT.usage : EXIT.ok;
+  }
+  if (argv[0] === 'help') return await help(ctx, argv.slice(1));
+  if (argv[0] === '--version') {
+    ctx.out(`tuf-ceremony ${TOOL_VERSION}`);
+    return EXIT.ok;
+  }
+  const found = await findCommand(argv);
+  if (!found) {
+    const typed = commandWords(argv);
+    const commands = await allCommands();
+    if (typed.length > 0 && commandGroups(commands).has(typed.join(' '))) {
+      ctx.out(groupHelp(typed.join(' '), commands));
+      return asksForHelp(argv) ? EXIT.ok : EXIT.usage;
+    }
+    throw await unknownCommand(typed.length > 0 ? typed : argv.slice(0, 1));
+  }
+  const { command, rest } = found;
+  jsonMode('json' in command.options && rest.includes('--json'));
+  if (asksForHelp(rest)) {
+    ctx.out(commandHelp(command));
+    return EXIT.ok;
+  }
+  const parsed = parseFlags(command, rest);
+  if (!command.positionals && parsed.positionals.length > 0) {
+    throw new CeremonyError(
+      'USAGE',
+      `unexpected argument "${printable(parsed.positionals[0] ?? '')}" (usage: ${command.usage})`,
+    );
+  }
+  return await command.run(ctx, { values: parsed.values, positionals: parsed.positionals });
+}
+
 /** Runs the CLI on argv (without node and script) and returns the exit code. */
 export async function runCli(
   argv: readonly string[],
   ctx: CommandContext = makeContext(),
 ): Promise<number> {
+  const mode = { json: false };
   try {
-    if (argv.length === 0 && ctx.interactive) {
-      const { runGuided } = await import('./guided.js');
-      const { terminalPrompter } = await import('./prompt.js');
-      return await runGuided(ctx, terminalPrompter(), runCli);
-    }
-    if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
-      ctx.out(await helpText());
-      return argv.length === 0 ? EXIT.usage : EXIT.ok;
-    }
-    if (argv[0] === '--version') {
-      ctx.out(`tuf-ceremony ${TOOL_VERSION}`);
-      return EXIT.ok;
-    }
-    const found = await findCommand(argv);
-    if (!found)
-      throw new CeremonyError(
-        'USAGE',
-        `unknown command "${argv.join(' ')}"; run tuf-ceremony --help`,
-      );
-    const { command, rest } = found;
-    if (rest.includes('--help') || rest.includes('-h')) {
-      ctx.out(`Usage: ${command.usage}\n\n${command.summary}`);
-      return EXIT.ok;
-    }
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: rest,
-        options: command.options,
-        allowPositionals: true,
-        strict: true,
-      });
-    } catch (err) {
-      throw new CeremonyError(
-        'USAGE',
-        `${(err as Error).message.split('\n')[0] ?? ''} (usage: ${command.usage})`,
-      );
-    }
-    if (!command.positionals && parsed.positionals.length > 0) {
-      throw new CeremonyError(
-        'USAGE',
-        `unexpected argument "${parsed.positionals[0] ?? ''}" (usage: ${command.usage})`,
-      );
-    }
-    return await command.run(ctx, { values: parsed.values, positionals: parsed.positionals });
+    return await runCommand(ctx, argv, (on) => (mode.json = on));
   } catch (err) {
-    return exitCodeFor(err, ctx.err);
+    return exitCodeFor(err, ctx.err, mode.json ? ctx.out : undefined);
   }
 }

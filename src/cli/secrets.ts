@@ -1,6 +1,7 @@
 import { CeremonyError } from '../metadata/errors.js';
 import { MAX_SECRET_ATTEMPTS, type RetryingSecretSource } from '../signing/file-key-resolver.js';
 import type { SecretKind } from '../signing/key-ref.js';
+import { passphraseWeakness } from '../signing/passphrase-policy.js';
 import { stringFlag, type CommandContext, type OptionSpec, type ParsedArgs } from './command.js';
 import type { Prompter } from './prompt.js';
 
@@ -9,8 +10,18 @@ import type { Prompter } from './prompt.js';
 
 /** Flags every command that unlocks or creates keys accepts. */
 export const SECRET_FLAGS: OptionSpec = {
-  'passphrase-env': { type: 'string' },
-  'pin-env': { type: 'string' },
+  'passphrase-env': {
+    type: 'string',
+    valueName: 'VAR',
+    description:
+      'read the key passphrase from this environment variable (default: ask with hidden input)',
+  },
+  'pin-env': {
+    type: 'string',
+    valueName: 'VAR',
+    description:
+      'read the token PIN from this environment variable (default: ask with hidden input)',
+  },
 };
 
 const FLAG_OF: Record<SecretKind, string> = { passphrase: '--passphrase-env', PIN: '--pin-env' };
@@ -123,7 +134,8 @@ export function secretSourceFor(
 
 /**
  * A passphrase for a new key file: from `--passphrase-env`, or typed twice at the terminal
- * (up to three tries to make both entries match). Never empty.
+ * (up to three tries to make both entries match). At least 12 characters, refused with the
+ * reason (src/signing/passphrase-policy.ts).
  */
 export async function askNewPassphrase(
   ctx: CommandContext,
@@ -132,8 +144,13 @@ export async function askNewPassphrase(
   label: string,
 ): Promise<string> {
   const variable = stringFlag(args, 'passphrase-env');
-  if (variable !== undefined)
-    return new EnvSecretSource(ctx.env, variable).get('passphrase', label);
+  if (variable !== undefined) {
+    const value = await new EnvSecretSource(ctx.env, variable).get('passphrase', label);
+    const weakness = passphraseWeakness(value);
+    if (weakness !== undefined)
+      throw new CeremonyError('SECRET_INVALID', `${variable} (for ${label}): ${weakness}`);
+    return value;
+  }
   if (!ctx.interactive || !prompter) {
     throw new CeremonyError(
       'USAGE',
@@ -142,8 +159,9 @@ export async function askNewPassphrase(
   }
   for (let attempt = 1; attempt <= MAX_SECRET_ATTEMPTS; attempt++) {
     const first = await prompter.password(`New passphrase for ${label}:`);
-    if (first === '') {
-      ctx.err('an empty passphrase is not allowed; try again');
+    const weakness = passphraseWeakness(first);
+    if (weakness !== undefined) {
+      ctx.err(`${weakness}; try again`);
       continue;
     }
     const second = await prompter.password(`Repeat the passphrase for ${label}:`);

@@ -1,5 +1,10 @@
 import { CeremonyError } from '../metadata/errors.js';
-import { computeKeyid, keyFingerprint, keyFromPublicKeyObject } from '../metadata/keys.js';
+import {
+  computeKeyid,
+  keyFingerprint,
+  keyFingerprintDigest,
+  keyFromPublicKeyObject,
+} from '../metadata/keys.js';
 import type { Key } from '../metadata/model.js';
 import { CKF, CKO } from './constants.js';
 import { describeObject, findObjects, publicKeyOf, type TokenObject } from './objects.js';
@@ -27,6 +32,8 @@ export interface ListedKey {
   keytype?: string;
   scheme?: string;
   fingerprint?: string;
+  /** Full sha256 of the public key, drawn as the key's visual fingerprint. */
+  fingerprintDigest?: string;
   keyid?: string;
   /** Why the key cannot be used here (unsupported type), when it cannot. */
   unsupported?: string;
@@ -88,6 +95,7 @@ async function keysOf(token: TokenDescriptor): Promise<ListedKey[]> {
           keytype: key.keytype,
           scheme: key.scheme,
           fingerprint: keyFingerprint(key),
+          fingerprintDigest: keyFingerprintDigest(key),
           keyid: computeKeyid(key),
         });
       } catch (err) {

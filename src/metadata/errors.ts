@@ -26,12 +26,15 @@ export type ErrorCode =
 /** An expected failure with a one-line, user-facing message (never a stack trace for users). */
 export class CeremonyError extends Error {
   override readonly name = 'CeremonyError';
+  /** The file or argument the error is about, when one is (shown in --json errors). */
+  readonly file: string | undefined;
   constructor(
     readonly code: ErrorCode,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; file?: string },
   ) {
     super(message, options);
+    this.file = options?.file;
   }
 }
 

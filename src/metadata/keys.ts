@@ -148,6 +148,10 @@ export function keyFromPublicKeyObject(
 
 /** Short human fingerprint of a key for reading aloud: first 16 hex of the SPKI sha256, in groups. */
 export function keyFingerprint(key: Key): string {
-  const digest = sha256Hex(Buffer.from(publicKeyHandle(key).identity, 'hex'));
-  return (digest.slice(0, 16).match(/.{4}/g) ?? []).join(':');
+  return (keyFingerprintDigest(key).slice(0, 16).match(/.{4}/g) ?? []).join(':');
+}
+
+/** The full sha256 of a key's public key (DER SubjectPublicKeyInfo); its fingerprint's source. */
+export function keyFingerprintDigest(key: Key): string {
+  return sha256Hex(Buffer.from(publicKeyHandle(key).identity, 'hex'));
 }

@@ -7,7 +7,7 @@ function counted(check: AuthorityCheck) {
     threshold: check.result.threshold,
     validSigners: [...check.signedBy],
     missing: [...check.missingHolders],
-    validKeys: check.result.signed.length,
+    validKeys: check.holdersCounted,
   };
 }
 

@@ -30,7 +30,8 @@ export function workflowTool(options: WorkflowToolOptions): {
   if (install.kind === 'exact' && !EXACT_VERSION.test(install.version)) {
     throw new Error(`invalid tuf-ceremony version ${install.version}: must be exact X.Y.Z`);
   }
-  if (!Number.isInteger(node) || node < 20) throw new Error(`invalid Node.js version ${node}`);
+  if (!Number.isInteger(node) || node < 22)
+    throw new Error(`invalid Node.js version ${node} (22 or later)`);
   const tool =
     install.kind === 'lockfile'
       ? 'npx --no-install tuf-ceremony'

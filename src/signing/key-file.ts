@@ -10,6 +10,7 @@ import {
 import { lstat, readFile } from 'node:fs/promises';
 import { CeremonyError } from '../metadata/errors.js';
 import { writeFileAtomic } from '../repo/atomic-write.js';
+import { passphraseWeakness } from './passphrase-policy.js';
 
 // An encrypted software key file: scrypt derives a 256-bit key from the passphrase, AES-256-GCM
 // encrypts the PKCS#8 DER of the private key. The header (format, KDF parameters, public key) is
@@ -18,12 +19,17 @@ import { writeFileAtomic } from '../repo/atomic-write.js';
 /** Format tag of version 1 key files. */
 export const KEY_FILE_FORMAT = 'tuf-ceremony-key-v1';
 
-const PRODUCTION_LOG2_N = 15;
-const TEST_LOG2_N = 10;
-const MIN_LOG2_N = 10;
+/** scrypt cost of new key files: N=2^17, r=8, p=1 (OWASP password storage guidance, RFC 7914). */
+export const SCRYPT_LOG2_N = 17;
+/** The lowest cost a key file may record (read) or a test may ask for (write). */
+export const MIN_SCRYPT_LOG2_N = 10;
+const MIN_LOG2_N = MIN_SCRYPT_LOG2_N;
 const MAX_LOG2_N = 20;
 const R = 8;
 const P = 1;
+/** AES-GCM: a 96-bit IV and the full 128-bit authentication tag. */
+const GCM_IV_BYTES = 12;
+const GCM_TAG_BYTES = 16;
 
 /** The JSON document stored on disk. */
 export interface KeyFileDocument {
@@ -42,8 +48,11 @@ export interface KeyFileDocument {
 export interface KeyFileWriteOptions {
   /** Recorded for the reader's convenience; not a secret. */
   keyid?: string;
-  /** Lowers the scrypt cost to N=2^10 so test suites stay fast. Never for real keys. */
-  testOnlyLowCost?: boolean;
+  /**
+   * log2 of the scrypt N, between 10 and 17 (default 17). Lower only for test suites; the file
+   * records its N, so a weakened file is always visible.
+   */
+  scryptLog2N?: number;
 }
 
 function scryptKey(passphrase: string, salt: Buffer, n: number, r: number, p: number) {
@@ -91,16 +100,25 @@ export async function writeEncryptedKeyFile(
     },
   );
   if (exists) throw new CeremonyError('IO', `${path}: already exists; refusing to overwrite it`);
-  const n = 2 ** (options.testOnlyLowCost === true ? TEST_LOG2_N : PRODUCTION_LOG2_N);
+  const weakness = passphraseWeakness(passphrase);
+  if (weakness !== undefined) throw new CeremonyError('SECRET_INVALID', `${path}: ${weakness}`);
+  const log2n = options.scryptLog2N ?? SCRYPT_LOG2_N;
+  if (!Number.isInteger(log2n) || log2n < MIN_SCRYPT_LOG2_N || log2n > SCRYPT_LOG2_N) {
+    throw new CeremonyError(
+      'USAGE',
+      `scrypt cost 2^${log2n}: must be between 2^${MIN_SCRYPT_LOG2_N} and 2^${SCRYPT_LOG2_N}`,
+    );
+  }
+  const n = 2 ** log2n;
   const salt = randomBytes(16);
-  const iv = randomBytes(12);
+  const iv = randomBytes(GCM_IV_BYTES);
   const header: Pick<KeyFileDocument, 'format' | 'kdf' | 'public_key'> = {
     format: KEY_FILE_FORMAT,
     kdf: { name: 'scrypt', N: n, r: R, p: P, salt: salt.toString('base64') },
     public_key: createPublicKey(privateKey).export({ format: 'pem', type: 'spki' }).toString(),
   };
   const key = await scryptKey(passphrase, salt, n, R, P);
-  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: GCM_TAG_BYTES });
   cipher.setAAD(associatedData(header));
   const der = privateKey.export({ format: 'der', type: 'pkcs8' });
   const ciphertext = Buffer.concat([cipher.update(der), cipher.final()]);
@@ -128,6 +146,14 @@ function damaged(file: string, why: string): CeremonyError {
 function str(v: unknown, file: string, field: string): string {
   if (typeof v !== 'string' || v === '') throw damaged(file, `${field} missing`);
   return v;
+}
+
+/** A base64 field that must decode to exactly `bytes` bytes. */
+function sized(v: unknown, file: string, field: string, bytes: number): string {
+  const text = str(v, file, field);
+  if (Buffer.from(text, 'base64').length !== bytes)
+    throw damaged(file, `${field} must be ${bytes} bytes`);
+  return text;
 }
 
 function int(v: unknown, file: string, field: string, min: number, max: number): number {
@@ -171,8 +197,8 @@ export async function readKeyFileDocument(path: string): Promise<KeyFileDocument
     },
     cipher: {
       name: 'aes-256-gcm',
-      iv: str(cipher.iv, path, 'cipher.iv'),
-      tag: str(cipher.tag, path, 'cipher.tag'),
+      iv: sized(cipher.iv, path, 'cipher.iv', GCM_IV_BYTES),
+      tag: sized(cipher.tag, path, 'cipher.tag', GCM_TAG_BYTES),
     },
     ciphertext: str((parsed as { ciphertext?: unknown }).ciphertext, path, 'ciphertext'),
     public_key: str((parsed as { public_key?: unknown }).public_key, path, 'public_key'),
@@ -198,7 +224,10 @@ export async function readEncryptedKeyFile(path: string, passphrase: string): Pr
   const key = await scryptKey(passphrase, Buffer.from(doc.kdf.salt, 'base64'), N, r, p);
   let der: Buffer;
   try {
-    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(doc.cipher.iv, 'base64'));
+    // NIST SP 800-38D: only the full 128-bit tag; a shorter one would weaken the integrity check.
+    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(doc.cipher.iv, 'base64'), {
+      authTagLength: GCM_TAG_BYTES,
+    });
     decipher.setAAD(associatedData(doc));
     decipher.setAuthTag(Buffer.from(doc.cipher.tag, 'base64'));
     der = Buffer.concat([decipher.update(Buffer.from(doc.ciphertext, 'base64')), decipher.final()]);

@@ -17,6 +17,8 @@ export class CeremonyFixture {
       TUF_CEREMONY_KEY_DIR: keysDir,
       // This machine's key references (keyid -> key file), outside the ceremony and the home dir.
       TUF_CEREMONY_KEY_REFS: join(keysDir, '..', 'key-refs'),
+      // New key files at scrypt N=2^10 instead of 2^17 (warned on stderr): keeps the suite fast.
+      TUF_CEREMONY_TEST_SCRYPT_LOG2N: '10',
       GIT_AUTHOR_NAME: 'Test',
       GIT_AUTHOR_EMAIL: 't@example.org',
       GIT_COMMITTER_NAME: 'Test',
@@ -76,8 +78,12 @@ export class CeremonyFixture {
     return variable;
   }
 
-  /** Generates and enrolls an ed25519 key for a holder. */
-  async addKey(holder: string, algorithm = 'ed25519'): Promise<void> {
+  /** Generates and enrolls an ed25519 key for a holder (`extra`: e.g. `--replace`). */
+  async addKey(
+    holder: string,
+    algorithm = 'ed25519',
+    extra: readonly string[] = [],
+  ): Promise<void> {
     await this.ok([
       'key',
       'add',
@@ -89,6 +95,7 @@ export class CeremonyFixture {
       join(this.keysDir, `${holder}-${Date.now()}.key`),
       '--passphrase-env',
       this.passphraseVar(holder),
+      ...extra,
     ]);
   }
 
@@ -129,6 +136,8 @@ export class CeremonyFixture {
 export interface StatusJson {
   id: string;
   ready: boolean;
+  /** How the staged drafts differ from what the plan gives now (empty when they follow it). */
+  plan_changed: string[];
   roles: {
     role: string;
     version: number;
@@ -137,7 +146,9 @@ export interface StatusJson {
     checks: {
       authority: string;
       threshold: number;
+      /** Distinct holders whose signatures count; `valid_keys` counts keys. */
       valid: number;
+      valid_keys: number;
       signed_by: string[];
       missing: string[];
     }[];

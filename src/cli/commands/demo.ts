@@ -1,10 +1,12 @@
 import { mkdtemp, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
 import { CeremonyError } from '../../metadata/errors.js';
 import { parseTime } from '../../metadata/time.js';
 import { writeEncryptedKeyFile } from '../../signing/key-file.js';
+import { keyFileCost } from '../key-file-cost.js';
 import { ed25519FromSeed, generatePrivateKey } from '../../signing/software-signer.js';
 import { createDemoTokens } from '../demo-tokens.js';
 import { boolFlag, stringFlag, type Command, type CommandContext } from '../command.js';
@@ -20,6 +22,11 @@ function demoSeed(holder: string): Buffer {
   return createHash('sha256').update(`tuf-ceremony example key seed: ${holder}`).digest();
 }
 
+/** A word a POSIX shell reads back unchanged: quoted when it holds anything but safe characters. */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
 function passphraseVariable(holder: string): string {
   return `TUF_CEREMONY_DEMO_PASSPHRASE_${holder.toUpperCase()}`;
 }
@@ -30,13 +37,25 @@ function passphraseVariable(holder: string): string {
  */
 export const demoCommand: Command = {
   name: 'demo',
+  examples: ['tuf-ceremony demo', 'tuf-ceremony demo --out /tmp/example --deterministic'],
   summary:
     'run a complete example ceremony (3 holders, 2-of-3, online snapshot/timestamp) into a directory',
   usage: 'tuf-ceremony demo [--out DIR] [--deterministic | --hsm]',
   options: {
-    out: { type: 'string' },
-    deterministic: { type: 'boolean' },
-    hsm: { type: 'boolean' },
+    out: {
+      type: 'string',
+      valueName: 'DIR',
+      description: 'write the example ceremony here (default: a new temporary directory)',
+    },
+    deterministic: {
+      type: 'boolean',
+      description:
+        'fixed keys and clock: the same bytes as the committed repository/ (example keys, public)',
+    },
+    hsm: {
+      type: 'boolean',
+      description: 'keep every key on its own SoftHSM2 token (needs SoftHSM2)',
+    },
   },
   async run(ctx, args) {
     const { runCli } = await import('../run.js');
@@ -126,7 +145,7 @@ export const demoCommand: Command = {
       const privateKey = deterministic
         ? ed25519FromSeed(demoSeed(holder))
         : generatePrivateKey('ed25519');
-      await writeEncryptedKeyFile(file, privateKey, env[variable] ?? '');
+      await writeEncryptedKeyFile(file, privateKey, env[variable] ?? '', keyFileCost(ctx, file));
       await step(`enroll ${holder}'s key`, [
         'key',
         'add',
@@ -153,8 +172,15 @@ export const demoCommand: Command = {
     const at = deterministic ? ` --at ${DEMO_TIME}` : '';
     ctx.out(`\nrepository: ${join(out, 'repository')}`);
     ctx.out(`transcript: ${join(out, 'ceremony-logs')}`);
+    const verify = [
+      'node',
+      fileURLToPath(new URL('../main.js', import.meta.url)),
+      'verify',
+      '--root',
+      join(out, 'repository', '1.root.json'),
+    ].map(shellWord);
     ctx.out(
-      `check it as a client would:\n  npx tuf-ceremony verify --root ${join(out, 'repository', '1.root.json')}${at} ${join(out, 'repository')}`,
+      `check it as a client would (from any directory; "tuf-ceremony" once it is on PATH):\n  ${verify.join(' ')}${at} ${shellWord(join(out, 'repository'))}`,
     );
     return 0;
   },

@@ -1,7 +1,7 @@
 import { roleExpiries } from '../../ceremony/expiry.js';
 import { parseDuration } from '../../metadata/time.js';
 import { loadPublishedRepo } from '../../repo/published-loader.js';
-import { boolFlag, stringFlag, type Command } from '../command.js';
+import { boolFlag, EXIT, stringFlag, type Command, JSON_OPTION } from '../command.js';
 import { DIR_OPTION, ceremonyDir, loadCeremony } from '../ceremony-context.js';
 import { escapeTerminal } from '../../metadata/terminal-text.js';
 
@@ -14,13 +14,27 @@ function human(ms: number): string {
   return ms < 0 ? `expired ${text} ago` : `${text} left`;
 }
 
-/** `tuf-ceremony expiry`: every role's expiry; exit 0 fine, 1 inside a signing window, 2 expired. */
+/** `tuf-ceremony expiry`: every role's expiry; exit 0 fine, 3 inside a signing window, 4 expired. */
 export const expiryCommand: Command = {
   name: 'expiry',
+  examples: ['tuf-ceremony expiry', 'tuf-ceremony expiry --within 30d --json'],
+  exitCodes: {
+    0: 'every published role is fine',
+    3: 'a role is inside its signing window (or within --within)',
+    4: 'a published role has expired',
+  },
   summary:
-    "every published role's expiry and signing window (exit 0 fine, 1 inside a window, 2 expired)",
+    "every published role's expiry and signing window (exit 0 fine, 3 inside a window, 4 expired)",
   usage: 'tuf-ceremony expiry [--dir DIR] [--within DURATION] [--json]',
-  options: { ...DIR_OPTION, within: { type: 'string' }, json: { type: 'boolean' } },
+  options: {
+    ...DIR_OPTION,
+    within: {
+      type: 'string',
+      valueName: 'DURATION',
+      description: 'also report roles expiring within this time (30d, 12h) as attention needed',
+    },
+    ...JSON_OPTION,
+  },
   async run(ctx, args) {
     const loaded = await loadCeremony(ceremonyDir(ctx, args));
     const published = await loadPublishedRepo(loaded.paths.repository);
@@ -33,16 +47,16 @@ export const expiryCommand: Command = {
       within === undefined ? 0 : parseDuration(within, '--within'),
     );
     const code = rows.some((r) => r.state === 'expired')
-      ? 2
+      ? EXIT.expired
       : rows.some((r) => r.state === 'window')
-        ? 1
-        : 0;
+        ? EXIT.attention
+        : EXIT.ok;
     if (boolFlag(args, 'json')) {
       ctx.out(
         JSON.stringify(
           {
             at: new Date(now).toISOString(),
-            status: ['ok', 'window', 'expired'][code],
+            status: code === EXIT.ok ? 'ok' : code === EXIT.attention ? 'window' : 'expired',
             roles: rows,
           },
           null,

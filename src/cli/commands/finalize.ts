@@ -26,6 +26,7 @@ import {
 import { crashPoint } from '../crash-points.js';
 import { SECRET_OPTIONS } from '../key-access.js';
 import { onlineSigners } from '../online-signers.js';
+import { signerLines } from '../status-text.js';
 import { recordEvent, writeSummary } from '../transcript.js';
 
 /**
@@ -98,6 +99,10 @@ function summarize(ctx: CommandContext, report: VerifyReport): void {
 /** `tuf-ceremony finalize`: publishes the staged roles once every threshold is met. */
 export const finalizeCommand: Command = {
   name: 'finalize',
+  examples: [
+    'tuf-ceremony finalize --passphrase-env ONLINE_PASS',
+    'tuf-ceremony finalize --json --passphrase-env ONLINE_PASS',
+  ],
   summary:
     'publish the staged roles into repository/ (refuses below threshold), sign snapshot and timestamp online, verify',
   usage: 'tuf-ceremony finalize [--dir DIR] [--passphrase-env VAR | --pin-env VAR]',
@@ -134,6 +139,7 @@ export const finalizeCommand: Command = {
       RootSigned | undefined;
     if (!root) throw new CeremonyError('STATE_INVALID', 'no root is staged or published');
     assertReady(status);
+    for (const line of signerLines(status)) ctx.out(line);
     const signers = await onlineSigners(ctx, args, loaded, root);
     let release: Release;
     try {

@@ -5,7 +5,14 @@ import { readTokenPublicKey } from '../../hsm/list.js';
 import { CeremonyError } from '../../metadata/errors.js';
 import { isJsonObject } from '../../metadata/json.js';
 import type { Key } from '../../metadata/model.js';
-import { boolFlag, EXIT, stringFlag, type Command, type ParsedArgs } from '../command.js';
+import {
+  boolFlag,
+  EXIT,
+  stringFlag,
+  type Command,
+  type ParsedArgs,
+  JSON_OPTION,
+} from '../command.js';
 
 const USAGE =
   'tuf-ceremony hsm attest --attestation FILE --intermediate FILE --root FILE ' +
@@ -59,16 +66,45 @@ export function renderAttestation(a: YubiKeyAttestation): string[] {
 /** `hsm attest`: checks a YubiKey PIV attestation chain against a key before it is trusted. */
 export const hsmAttestCommand: Command = {
   name: 'hsm attest',
+  examples: [
+    'tuf-ceremony hsm attest --attestation 9c.pem --intermediate f9.pem --root yubico-piv-ca.pem --key-file keys/alice/KEYID.json',
+  ],
   summary: 'check a YubiKey PIV attestation (chain to the Yubico root, serial, policies) for a key',
   usage: USAGE,
   options: {
-    attestation: { type: 'string' },
-    intermediate: { type: 'string' },
-    root: { type: 'string' },
-    'key-file': { type: 'string' },
-    uri: { type: 'string' },
-    module: { type: 'string' },
-    json: { type: 'boolean' },
+    attestation: {
+      type: 'string',
+      valueName: 'FILE',
+      description:
+        'the PIV attestation certificate of the key slot (PEM, from yubico-piv-tool attest)',
+    },
+    intermediate: {
+      type: 'string',
+      valueName: 'FILE',
+      description: "the token's attestation certificate (slot f9, PEM)",
+    },
+    root: {
+      type: 'string',
+      valueName: 'FILE',
+      description: 'the Yubico PIV attestation root CA you trust (PEM)',
+    },
+    'key-file': {
+      type: 'string',
+      valueName: 'FILE',
+      description: 'the enrolled key (keys/HOLDER/KEYID.json) the attestation must match',
+    },
+    uri: {
+      type: 'string',
+      valueName: 'PKCS11_URI',
+      description:
+        'the key on a token (pkcs11: URI) the attestation must match, instead of --key-file',
+    },
+    module: {
+      type: 'string',
+      valueName: 'PATH',
+      description: 'PKCS#11 module for --uri (default: from the URI, then the usual install paths)',
+    },
+    ...JSON_OPTION,
   },
   async run(ctx, args) {
     const keyFile = stringFlag(args, 'key-file');

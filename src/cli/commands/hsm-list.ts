@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { listTokens, type ListedToken } from '../../hsm/list.js';
-import { boolFlag, EXIT, stringFlag, type Command } from '../command.js';
+import { keyPictureLines } from '../fingerprint-text.js';
+import { boolFlag, EXIT, stringFlag, type Command, JSON_OPTION } from '../command.js';
 
 const USAGE = 'tuf-ceremony hsm list [--module PATH] [--json]';
 
@@ -21,6 +22,8 @@ export function renderTokens(tokens: readonly ListedToken[]): string[] {
         : `unsupported: ${k.unsupported ?? ''}`;
       lines.push(`  ${what}  ${name || '(no label or id)'}  (${k.source})`);
       lines.push(`    ${k.uri}`);
+      if (k.fingerprintDigest)
+        lines.push(...keyPictureLines(k.keytype ?? 'key', k.fingerprintDigest));
     }
   }
   return lines;
@@ -29,9 +32,20 @@ export function renderTokens(tokens: readonly ListedToken[]): string[] {
 /** `hsm list`: PKCS#11 tokens and their keys, with fingerprints and key URIs. */
 export const hsmListCommand: Command = {
   name: 'hsm list',
+  examples: [
+    'tuf-ceremony hsm list',
+    'tuf-ceremony hsm list --module /usr/lib/softhsm/libsofthsm2.so --json',
+  ],
   summary: 'list PKCS#11 tokens and their keys (type, fingerprint, URI to enroll)',
   usage: USAGE,
-  options: { module: { type: 'string' }, json: { type: 'boolean' } },
+  options: {
+    module: {
+      type: 'string',
+      valueName: 'PATH',
+      description: 'PKCS#11 module to ask (default: every usual install path found)',
+    },
+    ...JSON_OPTION,
+  },
   async run(ctx, args) {
     const module = stringFlag(args, 'module');
     const tokens = await listTokens(

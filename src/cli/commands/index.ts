@@ -30,6 +30,7 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
   { prefix: 'expiry', load: async () => [(await import('./expiry.js')).expiryCommand] },
   { prefix: 'refresh', load: async () => [(await import('./refresh.js')).refreshCommand] },
   { prefix: 'demo', load: async () => [(await import('./demo.js')).demoCommand] },
+  { prefix: 'broadcast', load: async () => [(await import('./broadcast.js')).broadcastCommand] },
   { prefix: 'verify', load: async () => [(await import('./verify.js')).verifyCommand] },
   { prefix: 'log', load: async () => (await import('./log-commands.js')).logCommands },
   {

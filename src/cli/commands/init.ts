@@ -13,7 +13,7 @@ import {
   renderRefreshWorkflow,
 } from '../../publish/refresh-workflow.js';
 import { boolFlag, stringFlag, type Command, type ParsedArgs } from '../command.js';
-import { pathExists } from '../../repo/path-exists.js';
+import { existingCeremonyParts } from '../../repo/existing-ceremony.js';
 import { toolInstallFor } from '../../publish/tool-install.js';
 import { writeCeremonyGitignore } from '../../repo/gitignore.js';
 import type { ToolInstall } from '../../publish/workflow-tool.js';
@@ -46,28 +46,61 @@ function refreshWorkflowText(args: ParsedArgs, install: ToolInstall): string | u
 /** `tuf-ceremony init [DIR]`: creates a trust-root repository with a plan to edit. */
 export const initCommand: Command = {
   name: 'init',
+  examples: [
+    'tuf-ceremony init my-root --holders alice,bob,carol --threshold 2',
+    'tuf-ceremony init --github --refresh-workflow',
+  ],
   summary: 'create a trust-root repository: ceremony.yaml, repository/, ceremony-logs/, keys/, git',
   usage:
     'tuf-ceremony init [DIR] [--name NAME] [--holders a,b,c] [--threshold N] [--online-holder NAME] [--github] [--refresh-workflow [--refresh-cron CRON]]',
   positionals: true,
   options: {
-    name: { type: 'string' },
-    holders: { type: 'string' },
-    threshold: { type: 'string' },
-    'online-holder': { type: 'string' },
-    github: { type: 'boolean' },
-    'refresh-workflow': { type: 'boolean' },
-    'refresh-cron': { type: 'string' },
+    name: {
+      type: 'string',
+      valueName: 'NAME',
+      description: 'name of the trust root in ceremony.yaml (default: the directory name)',
+    },
+    holders: {
+      type: 'string',
+      valueName: 'a,b,c',
+      description: 'comma-separated holder names for root and targets (default: alice,bob,carol)',
+    },
+    threshold: {
+      type: 'string',
+      valueName: 'N',
+      description: 'signatures needed for root and targets (default: a majority of the holders)',
+    },
+    'online-holder': {
+      type: 'string',
+      valueName: 'NAME',
+      description: 'name of the automation identity that signs snapshot and timestamp',
+      default: 'online',
+    },
+    github: {
+      type: 'boolean',
+      description: 'also write .github/workflows/tuf-ceremony-check.yml (the pull-request check)',
+    },
+    'refresh-workflow': {
+      type: 'boolean',
+      description: 'also write .github/workflows/tuf-ceremony-refresh.yml (scheduled refresh)',
+    },
+    'refresh-cron': {
+      type: 'string',
+      valueName: 'CRON',
+      description: 'schedule of the refresh workflow (default: every 6 hours, 17 */6 * * *)',
+    },
   },
   async run(ctx, args) {
     if (args.positionals.length > 1)
       throw new CeremonyError('USAGE', `init takes one directory (usage: ${initCommand.usage})`);
     const dir = resolve(ctx.cwd, args.positionals[0] ?? '.');
     const paths = ceremonyPaths(dir);
-    if (await pathExists(paths.plan))
+    // Never adopt another trust root's files: its metadata would pass for this one's.
+    const existing = await existingCeremonyParts(paths);
+    if (existing.length > 0)
       throw new CeremonyError(
         'STATE_INVALID',
-        `${paths.plan}: already exists; nothing was changed`,
+        `${dir}: already holds ${existing.join(', ')} of a trust root; init starts a new one only where none is (README, LICENSE, .git and other files are fine); nothing was changed`,
       );
     const thresholdText = stringFlag(args, 'threshold');
     const threshold = thresholdText === undefined ? undefined : Number(thresholdText);

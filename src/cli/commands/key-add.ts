@@ -2,9 +2,11 @@ import type { JsonObject } from '../../metadata/json.js';
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { enrollKey } from '../../ceremony/enrolled-key.js';
+import { enrollKey, type EnrolledKey } from '../../ceremony/enrolled-key.js';
+import { activeKeys, sameKeyElsewhere } from '../../ceremony/one-vote.js';
 import { CeremonyError } from '../../metadata/errors.js';
-import { keyFromPublicKeyObject } from '../../metadata/keys.js';
+import { keyFingerprintDigest, keyFromPublicKeyObject } from '../../metadata/keys.js';
+import { keyPictureLines } from '../fingerprint-text.js';
 import type { Key } from '../../metadata/model.js';
 import { formatExpiry } from '../../metadata/time.js';
 import { saveEnrolledKey } from '../../repo/enrolled-keys-store.js';
@@ -18,10 +20,12 @@ import {
   type Command,
   type CommandContext,
   type ParsedArgs,
+  JSON_OPTION,
 } from '../command.js';
-import { DIR_OPTION, ceremonyDir, loadCeremony } from '../ceremony-context.js';
+import { DIR_OPTION, ceremonyDir, loadCeremony, unknownHolder } from '../ceremony-context.js';
 import { SECRET_OPTIONS } from '../key-access.js';
 import { terminalPrompter } from '../prompt.js';
+import { keyFileCost } from '../key-file-cost.js';
 import { askNewPassphrase } from '../secrets.js';
 import { recordEvent } from '../transcript.js';
 import { enrollHardwareKey, HSM_OPTIONS } from '../hsm-enroll.js';
@@ -60,7 +64,7 @@ async function generateSoftwareKey(
     `${holder}'s new key file ${path}`,
   );
   // Private keys only ever reach the disk encrypted (scrypt + AES-256-GCM).
-  await writeEncryptedKeyFile(path, privateKey, passphrase);
+  await writeEncryptedKeyFile(path, privateKey, passphrase, keyFileCost(ctx, path));
   return { key, ref: `file:${path}` };
 }
 
@@ -77,32 +81,79 @@ async function existingKey(
   return { key: keyFromPublicKeyObject(await readKeyFilePublicKey(path)), ref: `file:${path}` };
 }
 
+/**
+ * The holder's active keys a new enrollment retires: none, or with `--replace` all of them. One
+ * holder has one vote, so a second active key is refused without `--replace`; nothing is written.
+ */
+function keysToReplace(
+  keys: readonly EnrolledKey[],
+  holder: string,
+  replace: boolean,
+): EnrolledKey[] {
+  const current = activeKeys(keys).filter((k) => k.holder === holder);
+  const ids = current.map((k) => k.keyid.slice(0, 8)).join(', ');
+  if (current.length > 0 && !replace) {
+    throw new CeremonyError(
+      'STATE_INVALID',
+      `${holder} already has an active key (${ids}): one holder has one vote; pass --replace to enroll a new key and retire the old one at the next stage; nothing was written`,
+    );
+  }
+  if (current.length === 0 && replace) {
+    throw new CeremonyError('USAGE', `--replace: ${holder} has no active key to replace`);
+  }
+  return current;
+}
+
 /** `tuf-ceremony key add`: generates or enrolls a holder's key and records its public part. */
 export const keyAddCommand: Command = {
   name: 'key add',
+  examples: [
+    'tuf-ceremony key add --holder alice --generate ed25519 --key-file ../keys/alice.key --passphrase-env ALICE_PASS',
+    'tuf-ceremony key add --holder bob --hsm pkcs11:token=bob --generate ecdsa-p256 --pin-env BOB_PIN',
+  ],
   positionals: true,
   summary: 'generate or enroll a key for a holder; records public key, keyid and fingerprint',
   usage:
-    'tuf-ceremony key add --holder NAME [--dir DIR] (--generate ed25519|ecdsa-p256 [--key-file PATH] [--passphrase-env VAR] | --key-ref file:PATH | --hsm [pkcs11:URI] [--generate ALG] [--key-label LABEL] [--module PATH] [--pin-env VAR]) [--json]',
+    'tuf-ceremony key add --holder NAME [--dir DIR] [--replace] (--generate ed25519|ecdsa-p256 [--key-file PATH] [--passphrase-env VAR] | --key-ref file:PATH | --hsm [pkcs11:URI] [--generate ALG] [--key-label LABEL] [--module PATH] [--pin-env VAR]) [--json]',
   options: {
     ...DIR_OPTION,
     ...SECRET_OPTIONS,
     ...HSM_OPTIONS,
-    holder: { type: 'string' },
-    generate: { type: 'string' },
-    'key-file': { type: 'string' },
-    'key-ref': { type: 'string' },
-    json: { type: 'boolean' },
+    holder: {
+      type: 'string',
+      valueName: 'NAME',
+      description: 'the holder (from ceremony.yaml) the key belongs to (required)',
+    },
+    generate: {
+      type: 'string',
+      valueName: 'ed25519|ecdsa-p256',
+      description:
+        'generate a new key of this type (encrypted key file, or on the token with --hsm)',
+    },
+    'key-file': {
+      type: 'string',
+      valueName: 'PATH',
+      description: 'where to write the generated encrypted key file (outside the repository)',
+    },
+    'key-ref': {
+      type: 'string',
+      valueName: 'REF',
+      description:
+        'enroll an existing key by reference (file:PATH, pkcs11:URI, ...; docs/key-references.md)',
+    },
+    replace: {
+      type: 'boolean',
+      description:
+        "retire the holder's current key in favour of the new one (rotated out at the next stage)",
+    },
+    ...JSON_OPTION,
   },
   async run(ctx, args) {
     const holder = stringFlag(args, 'holder');
     if (!holder) throw new CeremonyError('USAGE', 'key add needs --holder NAME');
     const loaded = await loadCeremony(ceremonyDir(ctx, args));
     if (!Object.prototype.hasOwnProperty.call(loaded.plan.holders, holder)) {
-      throw new CeremonyError(
-        'USAGE',
-        `${loaded.plan.file}: no holder named "${holder}" (holders: ${Object.keys(loaded.plan.holders).join(', ')})`,
-      );
+      throw unknownHolder(loaded.plan, holder);
     }
     if (!boolFlag(args, 'hsm') && args.positionals.length > 0) {
       throw new CeremonyError(
@@ -110,6 +161,7 @@ export const keyAddCommand: Command = {
         `unexpected argument "${args.positionals[0] ?? ''}" (usage: ${keyAddCommand.usage})`,
       );
     }
+    const replaced = keysToReplace(loaded.keys, holder, boolFlag(args, 'replace'));
     const generate = stringFlag(args, 'generate');
     const keyRef = stringFlag(args, 'key-ref');
     let result: { key: Key; ref: string; attestation?: JsonObject };
@@ -134,9 +186,31 @@ export const keyAddCommand: Command = {
         `key ${record.keyid.slice(0, 8)} is already enrolled for ${holder}`,
       );
     }
+    // One holder, one vote: the new key may not be another holder's key either.
+    const twin = sameKeyElsewhere(loaded.keys, record);
+    if (twin !== undefined) {
+      throw new CeremonyError(
+        'STATE_INVALID',
+        `${twin.holder} already enrolled this public key (${twin.keyid.slice(0, 8)}): one key would count for two holders; each holder enrolls their own key; nothing was written`,
+      );
+    }
     // Where the key lives stays on this machine: the committed record names only the scheme.
     const refFile = await saveLocalKeyRef(ctx.env, record.keyid, result.ref);
     const file = await saveEnrolledKey(loaded.paths, record);
+    for (const old of replaced) {
+      const reason = `replaced by ${record.keyid.slice(0, 8)}`;
+      await saveEnrolledKey(
+        loaded.paths,
+        { ...old, retired_at: formatExpiry(ctx.now()), retired_reason: reason },
+        true,
+      );
+      await recordEvent(loaded.paths, holder, ctx.now(), 'key.enrolled', undefined, {
+        holder,
+        keyid: old.keyid,
+        retired: true,
+        reason,
+      });
+    }
     await recordEvent(loaded.paths, holder, ctx.now(), 'key.enrolled', undefined, {
       holder,
       keyid: record.keyid,
@@ -165,6 +239,11 @@ export const keyAddCommand: Command = {
       ctx.out(`  keyid:       ${record.keyid}`);
       ctx.out(`  fingerprint: ${record.fingerprint}`);
       ctx.out(`  key ref:     ${result.ref} (kept on this machine in ${refFile})`);
+      ctx.out(keyPictureLines(holder, keyFingerprintDigest(record.key)).join('\n'));
+      for (const old of replaced)
+        ctx.out(
+          `retired ${holder}'s previous key ${old.keyid.slice(0, 8)}; the next tuf-ceremony stage rotates it out (the old root's threshold still signs the rotation)`,
+        );
     }
     return 0;
   },

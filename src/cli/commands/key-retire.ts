@@ -14,15 +14,34 @@ const COMPROMISED = 'compromised';
  */
 export const keyRetireCommand: Command = {
   name: 'key retire',
+  examples: [
+    "tuf-ceremony key retire --holder erin --keyid 1a2b3c4d --reason 'left the project'",
+    'tuf-ceremony key retire --holder erin --keyid 1a2b3c4d --compromised',
+  ],
   summary: 'retire (or declare compromised) an enrolled key; the next stage rotates it out',
   usage:
     'tuf-ceremony key retire --holder NAME --keyid KEYID [--compromised] [--reason TEXT] [--dir DIR]',
   options: {
     ...DIR_OPTION,
-    holder: { type: 'string' },
-    keyid: { type: 'string' },
-    compromised: { type: 'boolean' },
-    reason: { type: 'string' },
+    holder: {
+      type: 'string',
+      valueName: 'NAME',
+      description: 'the holder whose key is retired (required)',
+    },
+    keyid: {
+      type: 'string',
+      valueName: 'KEYID',
+      description: 'the key to retire: its keyid or a unique prefix of it (required)',
+    },
+    compromised: {
+      type: 'boolean',
+      description: 'the key is compromised: never ask it to sign again',
+    },
+    reason: {
+      type: 'string',
+      valueName: 'TEXT',
+      description: 'why the key is retired, recorded in the transcript',
+    },
   },
   async run(ctx, args) {
     const holder = stringFlag(args, 'holder');

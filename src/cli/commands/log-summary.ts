@@ -10,6 +10,8 @@ import {
   writeSummary,
   type TranscriptLog,
 } from '../../repo/transcript-store.js';
+import { summaryHtml, type HashPicture } from '../../present/summary-html.js';
+import { writeFileAtomic } from '../../repo/atomic-write.js';
 import { boolFlag, stringFlag, type Command, type CommandContext } from '../command.js';
 
 /** The plan of the repository holding ceremony-logs/<id>, when there is one that parses. */
@@ -30,6 +32,22 @@ async function planNear(ctx: CommandContext, logDir: string): Promise<Plan | und
   }
 }
 
+/** The HTML page of a transcript: the Markdown summary's content and a picture per signed hash. */
+function summaryPage(log: TranscriptLog, plan: Plan | undefined): string {
+  const id = basename(log.dir);
+  const markdown = renderSummary(log.events, plan, { ceremonyId: id, heads: transcriptHeads(log) });
+  const pictures = new Map<string, HashPicture>();
+  for (const e of log.events) {
+    const sha = e.data.sha256;
+    if (!['role.staged', 'role.restaged', 'role.refreshed'].includes(e.type)) continue;
+    if (typeof sha !== 'string' || !/^[0-9a-f]{64}$/.test(sha)) continue;
+    const role = typeof e.data.role === 'string' ? e.data.role : 'metadata';
+    const version = typeof e.data.version === 'number' ? ` v${e.data.version}` : '';
+    pictures.set(sha, { label: `${role}${version}`, sha256: sha });
+  }
+  return summaryHtml(`Ceremony ${id}`, markdown, [...pictures.values()]);
+}
+
 /** The log to summarize: `--ceremony ID`, the only one, or the one with the latest event. */
 async function pickLog(dir: string, id: string | undefined): Promise<TranscriptLog> {
   const dirs = await findTranscriptDirs(dir);
@@ -48,9 +66,31 @@ async function pickLog(dir: string, id: string | undefined): Promise<TranscriptL
 /** `tuf-ceremony log summary [DIR]`: the Markdown summary of a ceremony transcript. */
 export const logSummaryCommand: Command = {
   name: 'log summary',
-  summary: 'print the Markdown summary of a ceremony transcript (--write: into its summary.md)',
-  usage: 'tuf-ceremony log summary [DIR] [--ceremony ID] [--write]',
-  options: { ceremony: { type: 'string' }, write: { type: 'boolean' } },
+  examples: [
+    'tuf-ceremony log summary',
+    'tuf-ceremony log summary --ceremony 2026-01-01-root-v1 --write',
+  ],
+  summary:
+    'print the Markdown summary of a ceremony transcript (--html: a self-contained page; --write: into its folder)',
+  usage: 'tuf-ceremony log summary [DIR] [--ceremony ID] [--write] [--html]',
+  options: {
+    ceremony: {
+      type: 'string',
+      valueName: 'ID',
+      description:
+        'the ceremony to summarize (default: the only one, or the one with the latest event)',
+    },
+    write: {
+      type: 'boolean',
+      description:
+        'write the summary into ceremony-logs/ID/summary.md (with --html: summary.html) instead of printing it',
+    },
+    html: {
+      type: 'boolean',
+      description:
+        'a self-contained HTML page instead: the summary with the fingerprint and QR code of every signed hash',
+    },
+  },
   positionals: true,
   async run(ctx, args) {
     if (args.positionals.length > 1) {
@@ -69,6 +109,17 @@ export const logSummaryCommand: Command = {
       );
     }
     const plan = await planNear(ctx, log.dir);
+    if (boolFlag(args, 'html')) {
+      const page = summaryPage(log, plan);
+      if (!boolFlag(args, 'write')) {
+        ctx.out(page.trimEnd());
+        return 0;
+      }
+      const path = join(log.dir, 'summary.html');
+      await writeFileAtomic(path, page);
+      ctx.out(`wrote ${relative(ctx.cwd, path) || path}`);
+      return 0;
+    }
     if (boolFlag(args, 'write')) {
       const path = await writeSummary(log.dir, plan);
       ctx.out(`wrote ${relative(ctx.cwd, path) || path}`);

@@ -6,6 +6,11 @@ import { EXIT, type Command } from '../command.js';
 /** `tuf-ceremony log verify [DIR]`: checks every hash chain of the ceremony transcripts. */
 export const logVerifyCommand: Command = {
   name: 'log verify',
+  examples: [
+    'tuf-ceremony log verify',
+    'tuf-ceremony log verify ceremony-logs/2026-01-01-root-v1 --json',
+  ],
+  exitCodes: { 1: 'a hash chain is broken (each place is printed)' },
   summary: 'check the hash chains of ceremony transcripts (exit 1 and the place where one breaks)',
   usage: 'tuf-ceremony log verify [DIR]   (DIR: a ceremony repository or ceremony-logs/<id>)',
   options: {},

@@ -9,7 +9,14 @@ import {
   Git,
   type RepoName,
 } from '../../publish/index.js';
-import { boolFlag, EXIT, stringFlag, type Command, type CommandContext } from '../command.js';
+import {
+  boolFlag,
+  EXIT,
+  stringFlag,
+  type Command,
+  type CommandContext,
+  JSON_OPTION,
+} from '../command.js';
 import { DIR_OPTION, ceremonyDir, loadCeremony, statusOf } from '../ceremony-context.js';
 import { checkBase, publishCheck } from '../publish-check.js';
 import { commitFinalized, finalizedStatus } from '../publish-finalized.js';
@@ -70,20 +77,49 @@ async function ensureBase(
 /** `tuf-ceremony publish`: commits, pushes and opens or updates the ceremony pull request. */
 export const publishCommand: Command = {
   name: 'publish',
+  examples: ['tuf-ceremony publish', 'tuf-ceremony publish --check --base main'],
   summary:
     'commit the ceremony step, push its branch and open or update its pull request; --check for CI',
   usage: USAGE,
   options: {
     ...DIR_OPTION,
-    remote: { type: 'string' },
-    repo: { type: 'string' },
-    base: { type: 'string' },
-    holder: { type: 'string' },
-    fork: { type: 'string' },
-    'no-push': { type: 'boolean' },
-    'no-pr': { type: 'boolean' },
-    check: { type: 'boolean' },
-    json: { type: 'boolean' },
+    remote: {
+      type: 'string',
+      valueName: 'REMOTE',
+      description: 'the git remote to push to',
+      default: 'origin',
+    },
+    repo: {
+      type: 'string',
+      valueName: 'OWNER/NAME',
+      description: "the GitHub repository of the pull request (default: from the remote's URL)",
+    },
+    base: {
+      type: 'string',
+      valueName: 'BRANCH',
+      description:
+        "the branch the pull request goes into (default: GitHub's default branch, or main)",
+    },
+    holder: {
+      type: 'string',
+      valueName: 'NAME',
+      description: "publish this holder's signatures (default: the coordinator's step)",
+    },
+    fork: {
+      type: 'string',
+      valueName: 'REMOTE',
+      description: "push the holder's branch to this fork remote and open the pull request from it",
+    },
+    'no-push': { type: 'boolean', description: 'only commit; do not push or open a pull request' },
+    'no-pr': {
+      type: 'boolean',
+      description: 'commit and push, but open no pull request (any git host)',
+    },
+    check: {
+      type: 'boolean',
+      description: 'check the pull request against --base as CI does (files, drafts, signatures)',
+    },
+    ...JSON_OPTION,
   },
   async run(ctx, args) {
     const dir = ceremonyDir(ctx, args);

@@ -9,7 +9,13 @@ import { OverlaySource } from '../../repo/overlay-source.js';
 import { loadPublishedRepo } from '../../repo/published-loader.js';
 import { plannedWrites } from '../../repo/repository-writer.js';
 import { DirectorySource } from '../../repo/source-directory.js';
-import { boolFlag, stringFlag, type Command, type CommandContext } from '../command.js';
+import {
+  boolFlag,
+  stringFlag,
+  type Command,
+  type CommandContext,
+  JSON_OPTION,
+} from '../command.js';
 import { DIR_OPTION, ceremonyDir, loadCeremony, type LoadedCeremony } from '../ceremony-context.js';
 import { stageCeremony } from '../stage-ceremony.js';
 import { SECRET_OPTIONS } from '../key-access.js';
@@ -66,6 +72,10 @@ async function stageOfflineRoles(
  */
 export const refreshCommand: Command = {
   name: 'refresh',
+  examples: [
+    'tuf-ceremony refresh --passphrase-env ONLINE_PASS',
+    'tuf-ceremony refresh timestamp --force --key-ref file:/secrets/online.key --passphrase-env ONLINE_PASS',
+  ],
   summary:
     're-sign online roles (timestamp, snapshot) when due or named; stage a ceremony for offline roles that are due',
   usage:
@@ -74,10 +84,21 @@ export const refreshCommand: Command = {
   options: {
     ...DIR_OPTION,
     ...SECRET_OPTIONS,
-    force: { type: 'boolean' },
-    'no-stage': { type: 'boolean' },
-    'key-ref': { type: 'string' },
-    json: { type: 'boolean' },
+    force: {
+      type: 'boolean',
+      description: 're-sign the online roles even when they are not inside their signing window',
+    },
+    'no-stage': {
+      type: 'boolean',
+      description: 'do not stage a ceremony for offline roles that are due',
+    },
+    'key-ref': {
+      type: 'string',
+      valueName: 'REF',
+      description:
+        'where the online key is on this machine (file:..., pkcs11:...; default: as enrolled)',
+    },
+    ...JSON_OPTION,
   },
   async run(ctx, args) {
     const loaded = await loadCeremony(ceremonyDir(ctx, args));

@@ -1,15 +1,19 @@
 import { reviewDraft } from '../../ceremony/review.js';
 import { signingNeeds } from '../../ceremony/signing-needs.js';
 import type { AnySigned } from '../../metadata/model.js';
-import { CeremonyError } from '../../metadata/errors.js';
-import { stringFlag, type Command } from '../command.js';
+import { boolFlag, stringFlag, type Command, JSON_OPTION } from '../command.js';
+import { hashPictureLines } from '../fingerprint-text.js';
 import {
   DIR_OPTION,
   ceremonyDir,
   loadCeremony,
   requireStaging,
+  statusOf,
   type LoadedCeremony,
+  unknownHolder,
 } from '../ceremony-context.js';
+import { planDrift } from '../plan-drift.js';
+import { checkLine, driftLines } from '../status-text.js';
 
 /** The published `signed` of a role, if any. */
 export function publishedSigned(loaded: LoadedCeremony, role: string): AnySigned | undefined {
@@ -20,7 +24,11 @@ export function publishedSigned(loaded: LoadedCeremony, role: string): AnySigned
 }
 
 /** Review lines for the staged roles (all, or those a holder must sign). */
-export function reviewLines(loaded: LoadedCeremony, holder: string | undefined): string[] {
+export function reviewLines(
+  loaded: LoadedCeremony,
+  holder: string | undefined,
+  options: { qr?: boolean } = {},
+): string[] {
   const staging = requireStaging(loaded);
   let roles = staging.ceremony.roles;
   if (holder !== undefined) {
@@ -28,10 +36,7 @@ export function reviewLines(loaded: LoadedCeremony, holder: string | undefined):
       Object.prototype.hasOwnProperty.call(loaded.plan.holders, holder) ||
       loaded.keys.some((k) => k.holder === holder);
     if (!known) {
-      throw new CeremonyError(
-        'USAGE',
-        `${loaded.plan.file}: no holder named "${holder}" (holders: ${Object.keys(loaded.plan.holders).join(', ')})`,
-      );
+      throw unknownHolder(loaded.plan, holder);
     }
     const needs = signingNeeds(
       holder,
@@ -46,9 +51,21 @@ export function reviewLines(loaded: LoadedCeremony, holder: string | undefined):
       return [`${holder} has nothing to sign in ceremony ${staging.ceremony.id}`];
   }
   const lines = [`ceremony ${staging.ceremony.id}`];
+  const status = statusOf(loaded);
   for (const role of roles) {
     const draft = staging.drafts.get(role);
-    if (draft) lines.push(...reviewDraft(draft, publishedSigned(loaded, role)));
+    if (!draft) continue;
+    lines.push(...reviewDraft(draft, publishedSigned(loaded, role)));
+    lines.push(
+      ...hashPictureLines(
+        `${role} v${draft.metadata.signed.version}`,
+        draft.sha256,
+        options.qr === true,
+      ),
+    );
+    // Signatures so far, per holder (a holder's two signatures count once).
+    const checks = status.roles.find((r) => r.role === role)?.checks ?? [];
+    for (const check of checks) lines.push(`  ${checkLine(check)}`);
   }
   return lines;
 }
@@ -56,12 +73,28 @@ export function reviewLines(loaded: LoadedCeremony, holder: string | undefined):
 /** `tuf-ceremony review`: what changes, and the sha256 of the exact bytes to sign. */
 export const reviewCommand: Command = {
   name: 'review',
+  examples: ['tuf-ceremony review --holder alice', 'tuf-ceremony review --json'],
   summary: 'show what each staged role changes and the sha256 of the exact bytes to be signed',
-  usage: 'tuf-ceremony review [--dir DIR] [--holder NAME]',
-  options: { ...DIR_OPTION, holder: { type: 'string' } },
+  usage: 'tuf-ceremony review [--dir DIR] [--holder NAME] [--qr]',
+  options: {
+    ...DIR_OPTION,
+    holder: {
+      type: 'string',
+      valueName: 'NAME',
+      description: 'show only the roles this holder signs (default: every staged role)',
+    },
+    qr: {
+      type: 'boolean',
+      description: 'also print a QR code of each sha256, for viewers to scan from the screen',
+    },
+    ...JSON_OPTION,
+  },
   async run(ctx, args) {
     const loaded = await loadCeremony(ceremonyDir(ctx, args));
-    for (const line of reviewLines(loaded, stringFlag(args, 'holder'))) ctx.out(line);
+    const qr = boolFlag(args, 'qr');
+    const lines = reviewLines(loaded, stringFlag(args, 'holder'), { qr });
+    // Holders review only what the plan says: a drifted draft is flagged before anything else.
+    for (const line of [...driftLines(await planDrift(loaded)), ...lines]) ctx.out(line);
     return 0;
   },
 };

@@ -4,9 +4,16 @@ import { CeremonyError } from '../../metadata/errors.js';
 import { signAndCheck } from '../../metadata/sign.js';
 import { formatExpiry } from '../../metadata/time.js';
 import { writeHolderSignatures } from '../../repo/staging-store.js';
-import { stringFlag, stringList, type Command } from '../command.js';
-import { DIR_OPTION, ceremonyDir, loadCeremony, requireStaging } from '../ceremony-context.js';
+import { boolFlag, stringFlag, stringList, type Command } from '../command.js';
+import {
+  DIR_OPTION,
+  ceremonyDir,
+  loadCeremony,
+  requireStaging,
+  unknownHolder,
+} from '../ceremony-context.js';
 import { crashPoint } from '../crash-points.js';
+import { driftMessage, planDrift } from '../plan-drift.js';
 import { SECRET_OPTIONS, openEnrolledSigner } from '../key-access.js';
 import { confirmOrRefuse } from '../confirm.js';
 import { smokeTestStagedTrustedRoot } from '../sigstore-gate.js';
@@ -23,17 +30,43 @@ function groupByKey(needs: readonly SigningNeed[]): Map<string, SigningNeed[]> {
 /** `tuf-ceremony sign --holder NAME`: signs every staged role the holder's keys are needed for. */
 export const signCommand: Command = {
   name: 'sign',
+  examples: [
+    'tuf-ceremony sign --holder alice',
+    'tuf-ceremony sign --holder bob --passphrase-env BOB_PASS --expect-sha256 HASH --yes',
+  ],
   summary:
     "sign every staged role the holder's keys are needed for (root rotations: under old and new root)",
   usage:
-    'tuf-ceremony sign --holder NAME [--dir DIR] [--key-ref REF] [--passphrase-env VAR | --pin-env VAR] [--expect-sha256 HASH]... [--yes]',
+    'tuf-ceremony sign --holder NAME [--dir DIR] [--key-ref REF] [--passphrase-env VAR | --pin-env VAR] [--expect-sha256 HASH]... [--yes] [--qr]',
   options: {
     ...DIR_OPTION,
     ...SECRET_OPTIONS,
-    holder: { type: 'string' },
-    'key-ref': { type: 'string' },
-    'expect-sha256': { type: 'string', multiple: true },
-    yes: { type: 'boolean', short: 'y' },
+    holder: {
+      type: 'string',
+      valueName: 'NAME',
+      description: 'the holder who signs (required)',
+    },
+    'key-ref': {
+      type: 'string',
+      valueName: 'REF',
+      description:
+        "where the holder's key is on this machine (file:..., pkcs11:...; default: as enrolled)",
+    },
+    'expect-sha256': {
+      type: 'string',
+      multiple: true,
+      valueName: 'HASH',
+      description: "refuse to sign unless each staged role's bytes have one of these sha256 hashes",
+    },
+    yes: {
+      type: 'boolean',
+      short: 'y',
+      description: 'sign without asking for confirmation (after printing the review)',
+    },
+    qr: {
+      type: 'boolean',
+      description: 'also print a QR code of each sha256 in the review, for viewers to scan',
+    },
   },
   async run(ctx, args) {
     const holder = stringFlag(args, 'holder');
@@ -45,11 +78,12 @@ export const signCommand: Command = {
       holderKeys.length === 0 &&
       !Object.prototype.hasOwnProperty.call(loaded.plan.holders, holder)
     ) {
-      throw new CeremonyError(
-        'USAGE',
-        `${loaded.plan.file}: no holder named "${holder}" (holders: ${Object.keys(loaded.plan.holders).join(', ')})`,
-      );
+      throw unknownHolder(loaded.plan, holder);
     }
+    // Never sign drafts that no longer follow the plan (ceremony.yaml, keys/, target inputs).
+    const refusal = driftMessage(await planDrift(loaded));
+    if (refusal !== undefined)
+      throw new CeremonyError('STATE_INVALID', `${refusal}; nothing was signed`);
     const needs = signingNeeds(
       holder,
       holderKeys,
@@ -63,7 +97,7 @@ export const signCommand: Command = {
       return 0;
     }
     // Never sign bytes the holder did not see: the review is printed, and confirmed (or --yes).
-    for (const line of reviewLines(loaded, holder)) ctx.out(line);
+    for (const line of reviewLines(loaded, holder, { qr: boolFlag(args, 'qr') })) ctx.out(line);
     const expected = stringList(args, 'expect-sha256');
     for (const need of needs) {
       const sha = staging.drafts.get(need.role)?.sha256 ?? '';

@@ -1,3 +1,4 @@
+import { VALIDITY_END_OPTION, VALIDITY_START_OPTIONS } from './sigstore-document.js';
 import {
   addCertificateAuthority,
   addTimestampAuthority,
@@ -26,14 +27,25 @@ function addCommand(word: 'ca' | 'tsa', what: string, add: Add): Command {
   const usage = `tuf-ceremony sigstore ${word} add [--file PATH | --dir CEREMONY] --uri URL --chain PEM [--chain PEM ...] --start TIME [--operator NAME] [--media-type 0.1|0.2]`;
   return {
     name: `sigstore ${word} add`,
+    examples: [
+      `tuf-ceremony sigstore ${word} add --uri https://${word}.example.dev --chain leaf.pem --chain root.pem --start 2026-01-01T00:00:00Z`,
+    ],
     summary: `add a ${what} certificate chain (leaf first) to a trusted_root.json`,
     usage,
     options: {
       ...TRUSTED_ROOT_OPTIONS,
-      uri: { type: 'string' },
-      chain: { type: 'string', multiple: true },
-      start: { type: 'string' },
-      operator: { type: 'string' },
+      uri: {
+        type: 'string',
+        valueName: 'URL',
+        description: "the authority's URI (required)",
+      },
+      chain: {
+        type: 'string',
+        multiple: true,
+        valueName: 'PEM',
+        description: 'a certificate file of the chain, leaf first',
+      },
+      ...VALIDITY_START_OPTIONS,
     },
     async run(ctx, args) {
       const uri = requiredFlag(args, 'uri', usage);
@@ -53,13 +65,25 @@ function endCommand(word: 'ca' | 'tsa', what: string, end: End): Command {
   const usage = `tuf-ceremony sigstore ${word} end [--file PATH | --dir CEREMONY] --uri URL --end TIME [--chain PEM ...]`;
   return {
     name: `sigstore ${word} end`,
+    examples: [
+      `tuf-ceremony sigstore ${word} end --file trusted_root.json --uri https://${word}.example.dev --end 2027-01-01T00:00:00Z`,
+    ],
     summary: `close the validity window of a ${what}`,
     usage,
     options: {
       ...TRUSTED_ROOT_OPTIONS,
-      uri: { type: 'string' },
-      end: { type: 'string' },
-      chain: { type: 'string', multiple: true },
+      uri: {
+        type: 'string',
+        valueName: 'URL',
+        description: "the authority's URI (required)",
+      },
+      ...VALIDITY_END_OPTION,
+      chain: {
+        type: 'string',
+        multiple: true,
+        valueName: 'PEM',
+        description: 'a certificate file of the chain, leaf first',
+      },
     },
     async run(ctx, args) {
       const uri = requiredFlag(args, 'uri', usage);

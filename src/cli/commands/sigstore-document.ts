@@ -20,7 +20,38 @@ export const SIGSTORE_TARGET_PATHS: Readonly<Record<SigstoreDocument, string>> =
 };
 
 /** Options of every command that edits a document: --file PATH or --dir CEREMONY. */
-export const DOCUMENT_OPTIONS: OptionSpec = { file: { type: 'string' }, ...DIR_OPTION };
+/** `--start TIME` and `--operator NAME` of commands that add an entry with a validity window. */
+export const VALIDITY_START_OPTIONS: OptionSpec = {
+  start: {
+    type: 'string',
+    valueName: 'TIME',
+    description: 'start of validity, YYYY-MM-DDTHH:MM:SSZ (required)',
+  },
+  operator: {
+    type: 'string',
+    valueName: 'NAME',
+    description: 'who operates it, e.g. example.dev (v0.2 files; required in a signing_config)',
+  },
+};
+
+/** `--end TIME` of commands that close an entry's validity window. */
+export const VALIDITY_END_OPTION: OptionSpec = {
+  end: {
+    type: 'string',
+    valueName: 'TIME',
+    description: 'end of validity, YYYY-MM-DDTHH:MM:SSZ (required)',
+  },
+};
+
+export const DOCUMENT_OPTIONS: OptionSpec = {
+  file: {
+    type: 'string',
+    valueName: 'PATH',
+    description:
+      'edit this standalone file (created when missing) instead of the ceremony target input',
+  },
+  ...DIR_OPTION,
+};
 
 /** The file a command edits, and whether it is a ceremony's target input. */
 export interface DocumentLocation {

@@ -1,4 +1,5 @@
 import type { TransparencyLogJson, TrustedRootDoc } from '../../sigstore/trusted-root-model.js';
+import { VALIDITY_END_OPTION, VALIDITY_START_OPTIONS } from './sigstore-document.js';
 import {
   addCtLog,
   addTransparencyLog,
@@ -64,14 +65,33 @@ function addCommand(kind: LogKind): Command {
   const usage = `tuf-ceremony sigstore ${kind.word} add ${WHERE} --base-url URL --public-key PEM --start TIME${kind.apiVersions ? ' [--api-version 1|2]' : ''} [--operator NAME] [--media-type 0.1|0.2]`;
   const options: OptionSpec = {
     ...TRUSTED_ROOT_OPTIONS,
-    'base-url': { type: 'string' },
-    'public-key': { type: 'string' },
-    start: { type: 'string' },
-    operator: { type: 'string' },
-    ...(kind.apiVersions ? { 'api-version': { type: 'string' } } : {}),
+    'base-url': {
+      type: 'string',
+      valueName: 'URL',
+      description: "the log's base URL (required)",
+    },
+    'public-key': {
+      type: 'string',
+      valueName: 'PEM',
+      description: "the log's public key file, PEM (required)",
+    },
+    ...VALIDITY_START_OPTIONS,
+    ...(kind.apiVersions
+      ? {
+          'api-version': {
+            type: 'string',
+            valueName: '1|2',
+            description: 'Rekor API version of the shard',
+            default: '1',
+          },
+        }
+      : {}),
   };
   return {
     name: `sigstore ${kind.word} add`,
+    examples: [
+      `tuf-ceremony sigstore ${kind.word} add --base-url https://${kind.word}.example.dev --public-key ${kind.word}.pub --start 2026-01-01T00:00:00Z`,
+    ],
     summary: kind.summaryAdd,
     usage,
     options,
@@ -105,13 +125,24 @@ function endCommand(kind: LogKind): Command {
   const usage = `tuf-ceremony sigstore ${kind.word} end ${WHERE} --base-url URL --end TIME [--log-id BASE64]`;
   return {
     name: `sigstore ${kind.word} end`,
+    examples: [
+      `tuf-ceremony sigstore ${kind.word} end --file trusted_root.json --base-url https://${kind.word}.example.dev --end 2027-01-01T00:00:00Z`,
+    ],
     summary: kind.summaryEnd,
     usage,
     options: {
       ...TRUSTED_ROOT_OPTIONS,
-      'base-url': { type: 'string' },
-      end: { type: 'string' },
-      'log-id': { type: 'string' },
+      'base-url': {
+        type: 'string',
+        valueName: 'URL',
+        description: "the log's base URL (required)",
+      },
+      ...VALIDITY_END_OPTION,
+      'log-id': {
+        type: 'string',
+        valueName: 'BASE64',
+        description: 'the log id, when several logs share the base URL',
+      },
     },
     async run(ctx, args) {
       const baseUrl = requiredFlag(args, 'base-url', usage);

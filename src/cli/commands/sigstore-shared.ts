@@ -55,7 +55,12 @@ export function apiVersionFlag(args: ParsedArgs): 1 | 2 {
 /** Options every trusted-root command takes. */
 export const TRUSTED_ROOT_OPTIONS: OptionSpec = {
   ...DOCUMENT_OPTIONS,
-  'media-type': { type: 'string' },
+  'media-type': {
+    type: 'string',
+    valueName: '0.1|0.2',
+    description:
+      'media type of a new trusted_root.json (default: 0.2; an existing file keeps its own)',
+  },
 };
 
 /**

@@ -7,8 +7,14 @@ import {
   SERVICE_LISTS,
   type ServiceKind,
 } from '../../sigstore/signing-config.js';
-import { EXIT, stringFlag, type Command, type ParsedArgs } from '../command.js';
-import { DOCUMENT_OPTIONS, documentLocation, reportCeremonyNext } from './sigstore-document.js';
+import { EXIT, stringFlag, type Command, type OptionSpec, type ParsedArgs } from '../command.js';
+import {
+  DOCUMENT_OPTIONS,
+  documentLocation,
+  reportCeremonyNext,
+  VALIDITY_END_OPTION,
+  VALIDITY_START_OPTIONS,
+} from './sigstore-document.js';
 import { requiredFlag } from './sigstore-shared.js';
 
 // `sigstore signing-config add|end|selector`: service URLs of a signing_config v0.2 file.
@@ -38,18 +44,34 @@ function integerFlag(args: ParsedArgs, name: string): number | undefined {
   return Number(text);
 }
 
+/** `--kind` and `--url`: which service of a signing_config. */
+const SERVICE_OPTIONS: OptionSpec = {
+  kind: {
+    type: 'string',
+    valueName: 'KIND',
+    description: 'the service kind: ca, oidc, rekor or tsa (required)',
+  },
+  url: { type: 'string', valueName: 'URL', description: 'the service URL (required)' },
+};
+
 /** `sigstore signing-config add`: a service URL with its window, API version and operator. */
 export const sigstoreSigningConfigAddCommand: Command = {
   name: 'sigstore signing-config add',
+  examples: [
+    'tuf-ceremony sigstore signing-config add --kind rekor --url https://rekor.example.dev --start 2026-01-01T00:00:00Z --operator example.dev',
+    'tuf-ceremony sigstore signing-config add --file signing_config.json --kind tsa --url https://tsa.example.dev --start 2026-01-01T00:00:00Z --operator example.dev',
+  ],
   summary: 'add a service URL (CA, OIDC, Rekor, TSA) to a signing_config v0.2 file',
   usage: ADD,
   options: {
     ...DOCUMENT_OPTIONS,
-    kind: { type: 'string' },
-    url: { type: 'string' },
-    start: { type: 'string' },
-    operator: { type: 'string' },
-    'api-version': { type: 'string' },
+    ...SERVICE_OPTIONS,
+    ...VALIDITY_START_OPTIONS,
+    'api-version': {
+      type: 'string',
+      valueName: 'N',
+      description: "the service's major API version (default: 1 for add, any for end)",
+    },
   },
   async run(ctx, args) {
     const location = await documentLocation(ctx, args, 'signing_config', ADD);
@@ -77,14 +99,20 @@ export const sigstoreSigningConfigAddCommand: Command = {
 /** `sigstore signing-config end`: retires a service URL (its entry stays, closed). */
 export const sigstoreSigningConfigEndCommand: Command = {
   name: 'sigstore signing-config end',
+  examples: [
+    'tuf-ceremony sigstore signing-config end --kind rekor --url https://rekor.example.dev --end 2027-01-01T00:00:00Z',
+  ],
   summary: 'retire a service URL of a signing_config v0.2 file at a given time',
   usage: END,
   options: {
     ...DOCUMENT_OPTIONS,
-    kind: { type: 'string' },
-    url: { type: 'string' },
-    end: { type: 'string' },
-    'api-version': { type: 'string' },
+    ...SERVICE_OPTIONS,
+    ...VALIDITY_END_OPTION,
+    'api-version': {
+      type: 'string',
+      valueName: 'N',
+      description: "the service's major API version (default: 1 for add, any for end)",
+    },
   },
   async run(ctx, args) {
     const location = await documentLocation(ctx, args, 'signing_config', END);
@@ -110,13 +138,29 @@ export const sigstoreSigningConfigEndCommand: Command = {
 /** `sigstore signing-config selector`: how clients choose Rekor logs or TSAs. */
 export const sigstoreSigningConfigSelectorCommand: Command = {
   name: 'sigstore signing-config selector',
+  examples: [
+    'tuf-ceremony sigstore signing-config selector --kind rekor --selector ANY',
+    'tuf-ceremony sigstore signing-config selector --kind tsa --selector EXACT --count 2',
+  ],
   summary: 'set how clients select Rekor logs or TSAs (ALL, ANY, EXACT --count N)',
   usage: SELECTOR,
   options: {
     ...DOCUMENT_OPTIONS,
-    kind: { type: 'string' },
-    selector: { type: 'string' },
-    count: { type: 'string' },
+    kind: {
+      type: 'string',
+      valueName: 'KIND',
+      description: 'the service kind: ca, oidc, rekor or tsa (required)',
+    },
+    selector: {
+      type: 'string',
+      valueName: 'ALL|ANY|EXACT',
+      description: 'how clients pick among the services of this kind (required)',
+    },
+    count: {
+      type: 'string',
+      valueName: 'N',
+      description: 'how many services EXACT selects',
+    },
   },
   async run(ctx, args) {
     const location = await documentLocation(ctx, args, 'signing_config', SELECTOR);

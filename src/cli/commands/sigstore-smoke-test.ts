@@ -11,9 +11,24 @@ const USAGE = 'tuf-ceremony sigstore smoke-test --repository DIR --root ROOT_JSO
 /** `sigstore smoke-test`: can @sigstore/tuf fetch and parse this repository's trusted_root.json? */
 export const sigstoreSmokeTestCommand: Command = {
   name: 'sigstore smoke-test',
+  examples: [
+    'tuf-ceremony sigstore smoke-test --repository repository --root repository/1.root.json',
+  ],
+  exitCodes: { 1: 'the Sigstore client cannot use the repository (its error is shown)' },
   summary: 'check that the Sigstore client can load trusted_root.json from a TUF repository',
   usage: USAGE,
-  options: { repository: { type: 'string' }, root: { type: 'string' } },
+  options: {
+    repository: {
+      type: 'string',
+      valueName: 'DIR',
+      description: 'the published TUF repository directory (required)',
+    },
+    root: {
+      type: 'string',
+      valueName: 'ROOT_JSON',
+      description: 'the trusted root.json the client starts from (required)',
+    },
+  },
   async run(ctx, args) {
     const repositoryDir = resolve(ctx.cwd, requiredFlag(args, 'repository', USAGE));
     const rootJson = new Uint8Array(

@@ -1,19 +1,24 @@
-import { boolFlag, EXIT, type Command } from '../command.js';
+import { boolFlag, EXIT, type Command, JSON_OPTION } from '../command.js';
 import { DIR_OPTION, ceremonyDir, loadCeremony, statusOf } from '../ceremony-context.js';
+import { planDrift } from '../plan-drift.js';
 import { renderStatus, statusJson } from '../status-text.js';
 
 /** `tuf-ceremony status`: per role, valid signatures vs threshold and who is missing. */
 export const statusCommand: Command = {
   name: 'status',
+  examples: ['tuf-ceremony status', 'tuf-ceremony status --json'],
+  exitCodes: { 1: 'a threshold is not met yet (or the staged files are invalid)' },
   summary:
     'show each staged role, its valid signatures vs threshold and who is missing (exit 0 when ready)',
   usage: 'tuf-ceremony status [--dir DIR] [--json]',
-  options: { ...DIR_OPTION, json: { type: 'boolean' } },
+  options: { ...DIR_OPTION, ...JSON_OPTION },
   async run(ctx, args) {
     const loaded = await loadCeremony(ceremonyDir(ctx, args));
     const status = statusOf(loaded);
-    if (boolFlag(args, 'json')) ctx.out(JSON.stringify(statusJson(status), null, 2));
-    else for (const line of renderStatus(status)) ctx.out(line);
-    return status.ready ? EXIT.ok : EXIT.failed;
+    // Holders sign only what the plan says: drafts that no longer follow it are not ready.
+    const drift = await planDrift(loaded);
+    if (boolFlag(args, 'json')) ctx.out(JSON.stringify(statusJson(status, drift), null, 2));
+    else for (const line of renderStatus(status, drift)) ctx.out(line);
+    return status.ready && drift.length === 0 ? EXIT.ok : EXIT.failed;
   },
 };

@@ -15,7 +15,7 @@ import { isJsonObject } from '../../metadata/json.js';
 import { writeFileAtomic } from '../../repo/atomic-write.js';
 import { removeTargetInput, roleInputDir, rolesWithInput } from '../../repo/target-inputs.js';
 import { readTargetsCustom, writeTargetsCustom } from '../../repo/targets-custom.js';
-import { stringFlag, type Command } from '../command.js';
+import { stringFlag, type Command, JSON_OPTION } from '../command.js';
 import { DIR_OPTION, ceremonyDir, loadCeremony } from '../ceremony-context.js';
 import { checkVisibleKeys } from '../../metadata/terminal-text.js';
 
@@ -73,6 +73,10 @@ function describe(route: TargetRoute): string {
 /** `tuf-ceremony targets add FILE...`: adds files to the inputs of the role clients search. */
 export const targetsAddCommand: Command = {
   name: 'targets add',
+  examples: [
+    'tuf-ceremony targets add dist/app-1.0.tgz',
+    'tuf-ceremony targets add trusted_root.json --custom \'{"sigstore":{"usage":"Unknown"}}\'',
+  ],
   summary:
     'add (or replace) target files, routed to the delegated role clients search (or --role), with optional custom metadata; then stage',
   usage:
@@ -80,9 +84,22 @@ export const targetsAddCommand: Command = {
   positionals: true,
   options: {
     ...DIR_OPTION,
-    path: { type: 'string' },
-    role: { type: 'string' },
-    custom: { type: 'string' },
+    path: {
+      type: 'string',
+      valueName: 'TARGET_PATH',
+      description: 'the target path clients ask for (one FILE only; default: the file name)',
+    },
+    role: {
+      type: 'string',
+      valueName: 'ROLE',
+      description: 'the targets role to add to (default: the role clients search for the path)',
+    },
+    custom: {
+      type: 'string',
+      valueName: 'JSON',
+      description: 'custom metadata (a JSON object) for these targets',
+    },
+    ...JSON_OPTION,
   },
   async run(ctx, args) {
     const loaded = await loadCeremony(ceremonyDir(ctx, args));
@@ -131,10 +148,22 @@ export const targetsAddCommand: Command = {
 /** `tuf-ceremony targets remove PATH...`: removes target paths from whichever role lists them. */
 export const targetsRemoveCommand: Command = {
   name: 'targets remove',
+  examples: [
+    'tuf-ceremony targets remove app-0.9.tgz',
+    'tuf-ceremony targets remove packages/a.tgz --role packages',
+  ],
   summary: 'remove target paths from the role that holds them (or --role); then stage',
   usage: 'tuf-ceremony targets remove TARGET_PATH... [--dir DIR] [--role ROLE]',
   positionals: true,
-  options: { ...DIR_OPTION, role: { type: 'string' } },
+  options: {
+    ...DIR_OPTION,
+    role: {
+      type: 'string',
+      valueName: 'ROLE',
+      description: 'remove only from this targets role (default: whichever role holds the path)',
+    },
+    ...JSON_OPTION,
+  },
   async run(ctx, args) {
     const loaded = await loadCeremony(ceremonyDir(ctx, args));
     const { plan } = loaded;

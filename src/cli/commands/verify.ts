@@ -11,7 +11,7 @@ import { CeremonyError } from '../../metadata/errors.js';
 import { formatExpiry, parseTime } from '../../metadata/time.js';
 import { readLimited, DirectorySource } from '../../repo/source-directory.js';
 import { HttpSource } from '../../repo/source-http.js';
-import { boolFlag, EXIT, stringFlag, stringList, type Command } from '../command.js';
+import { boolFlag, EXIT, stringFlag, stringList, type Command, JSON_OPTION } from '../command.js';
 import { escapeTerminal } from '../../metadata/terminal-text.js';
 
 const USAGE =
@@ -89,16 +89,42 @@ export function renderReport(report: VerifyReport, location: string): string[] {
 /** `tuf-ceremony verify`: the TUF client workflow against a repository directory or URL. */
 export const verifyCommand: Command = {
   name: 'verify',
+  examples: [
+    'tuf-ceremony verify --root repository/1.root.json repository',
+    'tuf-ceremony verify --root 1.root.json --target trusted_root.json --json https://tuf-repo-cdn.sigstore.dev',
+  ],
+  exitCodes: {
+    0: 'the repository is trusted',
+    1: 'verification failed (one line names the role, the file and the rule)',
+  },
   summary:
     'verify a repository as a TUF client does, from a trusted root (exit 0 trusted, 1 failed)',
   usage: USAGE,
   positionals: true,
   options: {
-    root: { type: 'string' },
-    at: { type: 'string' },
-    target: { type: 'string', multiple: true },
-    previous: { type: 'string' },
-    json: { type: 'boolean' },
+    root: {
+      type: 'string',
+      valueName: 'ROOT_JSON',
+      description: 'the root.json you already trust, where the root chain starts (required)',
+    },
+    at: {
+      type: 'string',
+      valueName: 'TIME',
+      description: 'check expiry at this RFC 3339 time (default: now)',
+    },
+    target: {
+      type: 'string',
+      multiple: true,
+      valueName: 'PATH',
+      description: 'also find this target through the delegations and check it byte for byte',
+    },
+    previous: {
+      type: 'string',
+      valueName: 'DIR',
+      description:
+        'metadata seen before (timestamp.json, snapshot.json): refuse rollbacks against it',
+    },
+    ...JSON_OPTION,
   },
   async run(ctx, args) {
     const rootFlag = stringFlag(args, 'root');

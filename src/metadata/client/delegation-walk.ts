@@ -2,6 +2,7 @@ import { allBinNames } from '../delegation.js';
 import type { Delegations, RoleKeys, TargetsSigned } from '../model.js';
 import { verifyRoleSignatures } from '../verify.js';
 import { checkThreshold, fail } from './checks.js';
+import { sharedHolderWarnings } from './holder-warnings.js';
 import { keyidWarnings } from './keyids.js';
 import { loadListedRole, type ListedRoleRequest } from './listed-role.js';
 import type { ParsedRole } from './parse-role.js';
@@ -64,6 +65,11 @@ export async function walkDelegations(
     const delegations = parent?.metadata.signed.delegations;
     if (delegations === undefined) continue;
     for (const w of keyidWarnings(delegations.keys, `${parentName} delegations`)) warnings.add(w);
+    const delegated: [string, RoleKeys][] = (delegations.roles ?? []).map((r) => [r.name, r]);
+    if (delegations.succinct_roles)
+      delegated.push([`${delegations.succinct_roles.name_prefix}-*`, delegations.succinct_roles]);
+    const where = `${parentName} delegations`;
+    for (const w of sharedHolderWarnings(delegations.keys, delegated, where)) warnings.add(w);
     const next: string[] = [];
     const file = parent?.file ?? parentName;
     for (const child of children(delegations, parentName, file, entries)) {

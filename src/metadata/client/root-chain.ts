@@ -1,6 +1,7 @@
 import type { RootSigned } from '../model.js';
 import { verifyRoleSignatures, type VerificationResult } from '../verify.js';
 import { checkThreshold, fail, guarded, tooLarge } from './checks.js';
+import { sharedHolderWarnings } from './holder-warnings.js';
 import { keyidWarnings, unusableKeyWarnings } from './keyids.js';
 import { parseRole } from './parse-role.js';
 import type { RootStep } from './report.js';
@@ -39,6 +40,7 @@ export async function updateRoot(
   );
   checkThreshold(trusted, `trusted root v${root.version}`, file, '5.2: trusted root self-signed');
   addAll(warnings, keyidWarnings(root.keys, `root v${root.version}`));
+  addAll(warnings, rootHolderWarnings(root));
   const chain: RootStep[] = [];
   for (let i = 0; i < MAX_ROOT_ROTATIONS; i++) {
     const version = root.version + 1;
@@ -72,6 +74,7 @@ export async function updateRoot(
       );
     }
     addAll(warnings, keyidWarnings(signed.keys, role));
+    addAll(warnings, rootHolderWarnings(signed));
     addAll(warnings, unusableKeyWarnings(newRoot.unusable, role));
     // spec 5.3.6: intermediate roots are not checked for expiry; spec 5.3.8: N+1 is now trusted.
     chain.push({ version, file: next, expires: signed.expires, oldRoot, newRoot });
@@ -83,4 +86,9 @@ export async function updateRoot(
 
 function addAll(set: Set<string>, items: readonly string[]): void {
   for (const item of items) set.add(item);
+}
+
+/** One holder with two keys of a role of this root (advisory, from the holder fields). */
+function rootHolderWarnings(root: RootSigned): string[] {
+  return sharedHolderWarnings(root.keys, Object.entries(root.roles), `root v${root.version}`);
 }

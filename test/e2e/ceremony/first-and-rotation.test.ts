@@ -98,7 +98,7 @@ describe('a first ceremony, then a rotation', () => {
       [2, 3],
     ]);
     const refused = await ceremony.finalize();
-    expect(refused.stderr).toMatch(/new root v2 2\/3, old root v1 2\/3/);
+    expect(refused.stderr).toMatch(/new root v2 2\/3 holders, old root v1 2\/3 holders/);
 
     expect((await ceremony.sign('bob')).code).toBe(0);
     status = await ceremony.status();

@@ -69,6 +69,11 @@ describe('guided mode in a terminal', () => {
     expect(screen).toMatch(/sha256 of the bytes to sign: [0-9a-f]{64}/);
     expect(screen).toMatch(/signed root v1 with [0-9a-f]{8} \(new root v1\); verified/);
     expect(screen).toMatch(/root v1 .*needs signatures/);
+    // The holder screen shows the room before and after signing.
+    expect(screen).toMatch(/root v1: new root v1 0 of 2; missing alice, bob, carol/);
+    expect(screen).toMatch(/Next: bob signs; then still waiting for alice, carol\./);
+    expect(screen).toMatch(/root v1: new root v1 1 of 2; missing alice, carol/);
+    expect(screen).toMatch(/Next: waiting for alice, carol; then the coordinator finalizes\./);
     expect(screen).not.toContain(passphrase);
     const stored = JSON.parse(
       await readFile(join(ceremony.dir, 'staged', 'signatures', 'bob.json'), 'utf8'),

@@ -18,13 +18,14 @@ async function expectRefusedWithoutWrites(
   args: string[],
   pattern: RegExp,
   env: Record<string, string> = {},
-): Promise<void> {
+): Promise<number | null> {
   const before = await treeDigest(ceremony.dir);
   const result = await ceremony.run(args, env);
   expect(result.code, result.stdout).not.toBe(0);
   oneLineError(result.stderr);
   expect(result.stderr).toMatch(pattern);
   expect(await treeDigest(ceremony.dir)).toEqual(before);
+  return result.code;
 }
 
 describe('stale signatures and bad input', () => {
@@ -69,15 +70,17 @@ describe('stale signatures and bad input', () => {
     await writeFile(file, original);
   });
 
-  it('refuses an unknown holder', async () => {
-    await expectRefusedWithoutWrites(
+  it('refuses an unknown holder as bad input (exit 1), suggesting a close name', async () => {
+    const code = await expectRefusedWithoutWrites(
       ['sign', '--holder', 'mallory', '--yes'],
       /no holder named "mallory"/,
     );
+    expect(code).toBe(1);
     await expectRefusedWithoutWrites(
       ['key', 'add', '--holder', 'mallory', '--generate', 'ed25519'],
       /no holder named "mallory"/,
     );
+    await expectRefusedWithoutWrites(['review', '--holder', 'alcie'], /did you mean "alice"/);
   });
 
   it('refuses a wrong passphrase without writing', async () => {

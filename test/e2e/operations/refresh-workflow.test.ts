@@ -210,7 +210,7 @@ describe('init --refresh-workflow', () => {
       await gh.close();
     }
     const due = await runJob(workflow, 'expiry', remote, later, {});
-    expect(due.code, due.out).toBe(1);
+    expect(due.code, due.out).toBe(3);
     expect(due.out).toMatch(/targets/);
   });
 

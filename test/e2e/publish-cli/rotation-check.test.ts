@@ -55,8 +55,8 @@ describe('publish --check on a ceremony that changes the plan and keys', () => {
     await git(ceremony.dir, ['commit', '-q', '-m', 'restage']);
     await ceremony.ok(check);
 
-    // A second key for dave committed beside drafts that do not list it: refused.
-    await ceremony.addKey('dave');
+    // A new key for dave committed beside drafts that do not list it: refused.
+    await ceremony.addKey('dave', 'ed25519', ['--replace']);
     await git(ceremony.dir, ['add', 'keys']);
     await git(ceremony.dir, ['commit', '-q', '-m', 'a second key for dave']);
     const extra = await ceremony.run(check);

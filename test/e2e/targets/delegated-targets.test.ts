@@ -84,12 +84,17 @@ describe('targets in delegated roles and hash bins', () => {
     for (const role of second.roles)
       expect(role.reasons).toContain('target files added, changed or removed');
 
-    // A bin input changed after staging: finalize refuses with one line and writes nothing.
+    // A bin input changed after signing: sign and finalize refuse with one line, write nothing.
     const repo = join(ceremony.dir, 'repository');
     const input = join(ceremony.dir, 'delegated-targets', 'bins', 'packages', 'd.tgz');
-    await writeFile(input, 'swapped\n');
     const unchanged = await treeDigest(repo);
     for (const holder of ['alice', 'bob']) expect((await ceremony.sign(holder)).code).toBe(0);
+    await writeFile(input, 'swapped\n');
+    const late = await ceremony.sign('alice');
+    expect(late.code).toBe(1);
+    expect(late.stderr).toMatch(
+      /^error: the plan changed after staging: bins-\d+: targets\["packages\/d\.tgz"\]\.hashes\.sha256 /,
+    );
     const tampered = await ceremony.finalize();
     expect(tampered.code).toBe(1);
     expect(tampered.stderr.trim().split('\n')).toHaveLength(1);

@@ -189,12 +189,17 @@ describe('metadata properties', () => {
         const sig = await ec.sign(bytes);
         const digest = createHash('sha256').update(bytes).digest();
         expect(
-          p256.verify(Buffer.from(sig.sig, 'hex'), digest, pub, { format: 'der', lowS: false }),
+          p256.verify(Buffer.from(sig.sig, 'hex'), digest, pub, {
+            format: 'der',
+            lowS: false,
+            prehash: false,
+          }),
         ).toBe(true);
         expect(
           p256.verify(Buffer.from(sig.sig, 'hex'), createHash('sha256').update('x').digest(), pub, {
             format: 'der',
             lowS: false,
+            prehash: false,
           }),
         ).toBe(false);
       }),

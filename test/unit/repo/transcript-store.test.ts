@@ -171,7 +171,7 @@ describe('transcript store', () => {
     const keyPath = join(repo, 'secret-keys', 'alice.key');
     const privateKey = generatePrivateKey('ed25519');
     const key = keyFromPublicKeyObject(createPublicKey(privateKey));
-    await writeEncryptedKeyFile(keyPath, privateKey, passphrase, { testOnlyLowCost: true });
+    await writeEncryptedKeyFile(keyPath, privateKey, passphrase, { scryptLog2N: 10 });
     const keyRef = `file:${keyPath}`;
     await appendEvent(logDir, {
       actor: 'alice',

@@ -27,7 +27,7 @@ let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'file-resolver-'));
   await writeEncryptedKeyFile(join(dir, 'keys', 'alice.key'), alicePrivate, PASS, {
-    testOnlyLowCost: true,
+    scryptLog2N: 10,
   });
 });
 afterAll(async () => {

@@ -14,7 +14,7 @@ import {
 import { ed25519FromSeed, generatePrivateKey } from '../../../src/signing/software-signer.js';
 
 const PASS = 'correct horse battery staple';
-const FAST = { testOnlyLowCost: true };
+const FAST = { scryptLog2N: 10 };
 let dir: string;
 
 beforeEach(async () => {
@@ -57,11 +57,68 @@ describe('encrypted key files', () => {
     });
   });
 
-  it('uses N=2^15 unless the test-only option is given', async () => {
+  it('uses N=2^17, r=8, p=1 unless a lower test cost is asked for', async () => {
     const path = join(dir, 'real.key');
     await writeEncryptedKeyFile(path, generatePrivateKey('ed25519'), PASS);
-    expect((await readKeyFileDocument(path)).kdf).toMatchObject({ N: 32768, r: 8, p: 1 });
+    expect((await readKeyFileDocument(path)).kdf).toMatchObject({ N: 2 ** 17, r: 8, p: 1 });
     expect(await readEncryptedKeyFile(path, PASS)).toBeDefined();
+    for (const scryptLog2N of [9, 18, 12.5]) {
+      const err = await rejection(
+        writeEncryptedKeyFile(
+          join(dir, `cost-${scryptLog2N}.key`),
+          generatePrivateKey('ed25519'),
+          PASS,
+          {
+            scryptLog2N,
+          },
+        ),
+      );
+      expect(err.message).toMatch(/must be between 2\^10 and 2\^17/);
+    }
+  });
+
+  it('still reads an older file written at N=2^15 (the file records its parameters)', async () => {
+    const path = join(dir, 'old.key');
+    await writeEncryptedKeyFile(path, generatePrivateKey('ed25519'), PASS, { scryptLog2N: 15 });
+    expect((await readKeyFileDocument(path)).kdf.N).toBe(2 ** 15);
+    expect((await readEncryptedKeyFile(path, PASS)).type).toBe('private');
+  });
+
+  it('refuses a passphrase under 12 characters with the reason, writing nothing', async () => {
+    const path = join(dir, 'short.key');
+    const err = await rejection(
+      writeEncryptedKeyFile(path, generatePrivateKey('ed25519'), 'elevenchars', FAST),
+    );
+    expect(isCeremonyError(err, 'SECRET_INVALID')).toBe(true);
+    expect(err.message).toBe(
+      `${path}: the passphrase has 11 character(s); a new key file needs at least 12 (a few unrelated words make a strong one)`,
+    );
+    await expect(stat(path)).rejects.toThrow(/ENOENT/);
+    // Characters, not bytes: twelve accented letters are enough.
+    await writeEncryptedKeyFile(path, generatePrivateKey('ed25519'), 'é'.repeat(12), FAST);
+  });
+
+  it('refuses a GCM tag or IV of the wrong length before decrypting', async () => {
+    const path = join(dir, 'tag.key');
+    await writeEncryptedKeyFile(path, generatePrivateKey('ed25519'), PASS, FAST);
+    const doc = JSON.parse(await readFile(path, 'utf8')) as {
+      cipher: { tag: string; iv: string };
+    };
+    expect(Buffer.from(doc.cipher.tag, 'base64')).toHaveLength(16);
+    const tag = Buffer.from(doc.cipher.tag, 'base64').subarray(0, 4).toString('base64');
+    await writeFile(
+      join(dir, 'short-tag.key'),
+      JSON.stringify({ ...doc, cipher: { ...doc.cipher, tag } }),
+    );
+    const short = await rejection(readEncryptedKeyFile(join(dir, 'short-tag.key'), PASS));
+    expect(short.message).toMatch(/cipher\.tag must be 16 bytes/);
+    const iv = Buffer.alloc(16).toString('base64');
+    await writeFile(
+      join(dir, 'long-iv.key'),
+      JSON.stringify({ ...doc, cipher: { ...doc.cipher, iv } }),
+    );
+    const long = await rejection(readEncryptedKeyFile(join(dir, 'long-iv.key'), PASS));
+    expect(long.message).toMatch(/cipher\.iv must be 12 bytes/);
   });
 
   it('writes mode 0600 and never the private key in plain form', async () => {

@@ -87,10 +87,11 @@ describe('askNewPassphrase', () => {
   it('asks twice and retries when the entries differ', async () => {
     const errs: string[] = [];
     const prompter = new ScriptedPrompter([
-      { kind: 'password', match: 'New passphrase', answer: 'pw-one' },
-      { kind: 'password', match: 'Repeat', answer: 'pw-two' },
-      { kind: 'password', match: 'New passphrase', answer: 'pw-three' },
-      { kind: 'password', match: 'Repeat', answer: 'pw-three' },
+      { kind: 'password', match: 'New passphrase', answer: 'pw-one staple' },
+      { kind: 'password', match: 'Repeat', answer: 'pw-two staple' },
+      { kind: 'password', match: 'New passphrase', answer: 'pw-short' },
+      { kind: 'password', match: 'New passphrase', answer: 'pw-three staple' },
+      { kind: 'password', match: 'Repeat', answer: 'pw-three staple' },
     ]);
     const pass = await askNewPassphrase(
       context({}, true, errs),
@@ -98,15 +99,26 @@ describe('askNewPassphrase', () => {
       prompter,
       'alice.key',
     );
-    expect(pass).toBe('pw-three');
-    expect(errs).toEqual(['the two passphrases differ; try again']);
+    expect(pass).toBe('pw-three staple');
+    expect(prompter.remaining).toBe(0);
+    expect(errs).toEqual([
+      'the two passphrases differ; try again',
+      'the passphrase has 8 character(s); a new key file needs at least 12 (a few unrelated words make a strong one); try again',
+    ]);
     expect(errs.join()).not.toMatch(/pw-/);
   });
 
   it('reads --passphrase-env without a terminal, and refuses without either', async () => {
     const args = { values: { 'passphrase-env': 'NEW' }, positionals: [] };
-    expect(await askNewPassphrase(context({ NEW: 'n3w' }, false), args, undefined, 'k')).toBe(
-      'n3w',
+    expect(
+      await askNewPassphrase(context({ NEW: 'n3w passphrase' }, false), args, undefined, 'k'),
+    ).toBe('n3w passphrase');
+    const weak = await rejection(
+      askNewPassphrase(context({ NEW: 'n3w' }, false), args, undefined, 'k'),
+    );
+    expect(isCeremonyError(weak, 'SECRET_INVALID')).toBe(true);
+    expect(weak.message).toBe(
+      'NEW (for k): the passphrase has 3 character(s); a new key file needs at least 12 (a few unrelated words make a strong one)',
     );
     const err = await rejection(
       askNewPassphrase(context({}, false), { values: {}, positionals: [] }, undefined, 'k'),

@@ -1,0 +1,54 @@
+import { jsonChanges } from '../ceremony/draft-changes.js';
+import { publishedVersion } from '../ceremony/published.js';
+import { CeremonyError } from '../metadata/errors.js';
+import { toDraft } from '../repo/staging-store.js';
+import { requireStaging, type LoadedCeremony } from './ceremony-context.js';
+import { planFromCeremony, planningTime } from './stage-ceremony.js';
+
+// Holders sign only what the plan says: `status`, `review` and `sign` re-run planning (as
+// `publish --check` does) and compare its drafts with the staged ones.
+
+/** The advice every plan-drift message ends with. */
+export const RESTAGE_ADVICE = 'run tuf-ceremony stage --restage';
+
+/**
+ * How the staged drafts differ from what ceremony.yaml, keys/ and the target inputs give now
+ * (planning re-run at the ceremony's start, its roles forced), one line per difference, e.g.
+ * `root: roles.root.threshold 2 -> 3`; empty when they follow. Skipped (empty) once the
+ * published repository moved past the versions the ceremony was staged on: a finalize is
+ * under way, and planning from its half-written result would report differences nobody made.
+ */
+export async function planDrift(loaded: LoadedCeremony): Promise<string[]> {
+  const staging = requireStaging(loaded);
+  const { roles, base } = staging.ceremony;
+  const moved = ['root', ...roles].some(
+    (role) => base[role] !== undefined && publishedVersion(loaded.published, role) !== base[role],
+  );
+  if (moved) return [];
+  let planned;
+  try {
+    planned = await planFromCeremony(loaded, planningTime(loaded, 0), roles);
+  } catch (err) {
+    if (err instanceof CeremonyError) return [`staging again fails: ${err.message}`];
+    throw err;
+  }
+  const drift: string[] = [];
+  for (const role of roles) {
+    const now = planned.find((p) => p.role === role);
+    const draft = staging.drafts.get(role);
+    if (!now) drift.push(`${role}: no longer needs a new version`);
+    else if (!draft) drift.push(`${role}: the staged draft is missing`);
+    else if (toDraft(role, { signed: now.signed, signatures: [] }).sha256 !== draft.sha256)
+      drift.push(...jsonChanges(draft.metadata.signed, now.signed).map((c) => `${role}: ${c}`));
+  }
+  for (const p of planned)
+    if (!roles.includes(p.role))
+      drift.push(`${p.role}: now needs a new version (${p.reasons.join('; ')})`);
+  return drift;
+}
+
+/** The one-line refusal for a drifted ceremony, or undefined when the drafts follow the plan. */
+export function driftMessage(drift: readonly string[]): string | undefined {
+  if (drift.length === 0) return undefined;
+  return `the plan changed after staging: ${drift.join('; ')}; ${RESTAGE_ADVICE}`;
+}
