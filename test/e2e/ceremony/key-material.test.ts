@@ -36,11 +36,12 @@ describe('key material and the ceremony repository', () => {
     const bobKey = (await readdir(ceremony.keysDir)).find((f) => f.startsWith('bob-')) ?? '';
     const before2 = await treeDigest(ceremony.dir);
     await copyFile(join(ceremony.keysDir, bobKey), join(ceremony.dir, 'bob.key'));
+    // (as alice, who has no key yet: bob's second key would be refused for being a second key)
     const byRef = await ceremony.run([
       'key',
       'add',
       '--holder',
-      'bob',
+      'alice',
       '--key-ref',
       'file:bob.key',
     ]);
