@@ -22,6 +22,23 @@ const TOP: readonly TopLevelRole[] = ['root', 'targets', 'snapshot', 'timestamp'
 const HOLDER_NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 /** Delegated role names become file names (N.<role>.json): no slashes, no leading dot. */
 const ROLE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+/** Plan limits: far above any real trust root, low enough that nothing downstream overflows. */
+export const PLAN_LIMITS = {
+  /** Longest `expires`: 10 years (a date past it is a key nobody will rotate). */
+  expiresDays: 3650,
+  /** Holders declared in one plan. */
+  holders: 100_000,
+  /** Holders of one role (each signs the role's file; verifiers cap signatures per file). */
+  roleHolders: 1_000,
+  /** Delegated roles in one plan. */
+  delegations: 10_000,
+  /** Path patterns of one delegation. */
+  paths: 1_000,
+} as const;
+
+const DAY_MS = 86_400_000;
+const DURATION_SHAPE = /^(?:\d{1,20}[wdhms]){1,5}$/;
+
 const OFFLINE_ONLY = new Set<string>(['root', 'targets']);
 
 const TOP_KEYS = ['version', 'name', 'consistent_snapshot', 'holders', 'roles', 'delegations'];
@@ -103,14 +120,25 @@ class Checker {
       this.add(path, `${show(v)} is not a duration such as 365d, 12h or 2w`);
       return undefined;
     }
+    let ms: number;
     try {
-      const ms = parseDuration(v, path);
-      if (ms > 0) return ms;
-      this.add(path, `${v} must be longer than zero`);
+      ms = parseDuration(v, path);
     } catch (err) {
       if (!isCeremonyError(err)) throw err;
-      this.add(path, `"${v}" is not a duration such as 365d, 12h or 2w`);
+      // Well formed but beyond 2^53 ms: too long, like any duration past the limit.
+      ms = DURATION_SHAPE.test(v) ? Infinity : NaN;
+      if (Number.isNaN(ms)) {
+        this.add(path, `${show(v.slice(0, 40))} is not a duration such as 365d, 12h or 2w`);
+        return undefined;
+      }
     }
+    if (ms <= 0) this.add(path, `${v} must be longer than zero`);
+    else if (ms > PLAN_LIMITS.expiresDays * DAY_MS) {
+      this.add(
+        path,
+        `${v} is longer than ${PLAN_LIMITS.expiresDays}d (10 years), the longest allowed`,
+      );
+    } else return ms;
     return undefined;
   }
 }
@@ -119,7 +147,11 @@ function checkHolders(c: Checker, v: unknown): Record<string, PlanHolder> {
   const out = Object.create(null) as Record<string, PlanHolder>;
   const obj = c.mapping('holders', v, true);
   if (!obj) return out;
-  if (Object.keys(obj).length === 0) c.add('holders', 'declares no holders');
+  const count = Object.keys(obj).length;
+  if (count === 0) c.add('holders', 'declares no holders');
+  if (count > PLAN_LIMITS.holders) {
+    c.add('holders', `declares ${count} holders, more than the ${PLAN_LIMITS.holders} allowed`);
+  }
   for (const [id, raw] of Object.entries(obj)) {
     const path = `holders.${escapeTerminal(id)}`;
     if (!HOLDER_NAME.test(id)) {
@@ -160,6 +192,10 @@ function checkHolderList(
   }
   if (!Array.isArray(v) || v.length === 0) {
     c.add(path, `must be a non-empty list of holder names, not ${show(v)}`);
+    return undefined;
+  }
+  if (v.length > PLAN_LIMITS.roleHolders) {
+    c.add(path, `lists ${v.length} holders, more than the ${PLAN_LIMITS.roleHolders} allowed`);
     return undefined;
   }
   const seen = new Set<string>();
@@ -283,6 +319,10 @@ function checkPaths(c: Checker, path: string, v: unknown): string[] | undefined 
     c.add(path, `must be a non-empty list of path patterns, not ${show(v)}`);
     return undefined;
   }
+  if (v.length > PLAN_LIMITS.paths) {
+    c.add(path, `lists ${v.length} patterns, more than the ${PLAN_LIMITS.paths} allowed`);
+    return undefined;
+  }
   const items = v as unknown[];
   items.forEach((p, i) => {
     if (typeof p !== 'string' || p === '') c.add(`${path}[${i}]`, `${show(p)} is not a pattern`);
@@ -328,10 +368,43 @@ function checkDelegation(
   };
 }
 
+/**
+ * For each delegation, the first member of a delegation cycle its `delegated_by` chain reaches
+ * (itself when it is on the cycle), or null. Each role is walked once: linear in the plan.
+ */
+function cycleReached(list: readonly PlanDelegation[]): Map<string, string | null> {
+  const byName = new Map(list.map((d) => [d.name, d]));
+  const reaches = new Map<string, string | null>();
+  for (const d of list) {
+    const path: PlanDelegation[] = [];
+    const onPath = new Set<string>();
+    let p: PlanDelegation | undefined = d;
+    while (p && !reaches.has(p.name) && !onPath.has(p.name)) {
+      onPath.add(p.name);
+      path.push(p);
+      p = byName.get(p.delegatedBy);
+    }
+    let tail: string | null = null;
+    if (p && onPath.has(p.name)) {
+      const start = path.indexOf(p);
+      for (const member of path.slice(start)) reaches.set(member.name, member.name);
+      path.length = start;
+      tail = p.name;
+    } else if (p) tail = reaches.get(p.name) ?? null;
+    for (const m of path) reaches.set(m.name, tail);
+  }
+  return reaches;
+}
+
 /** Checks who delegates to whom: existing delegators, no cycles, TAP 15 exclusivity. */
 function checkDelegators(c: Checker, list: readonly PlanDelegation[]): void {
   const byName = new Map(list.map((d) => [d.name, d]));
+  const cycles = cycleReached(list);
+  const children = new Map<string, PlanDelegation[]>();
   for (const d of list) {
+    const siblings = children.get(d.delegatedBy);
+    if (siblings) siblings.push(d);
+    else children.set(d.delegatedBy, [d]);
     const path = `delegations.${d.name}.delegated_by`;
     if (d.delegatedBy === 'targets') continue;
     const parent = byName.get(d.delegatedBy);
@@ -340,23 +413,15 @@ function checkDelegators(c: Checker, list: readonly PlanDelegation[]): void {
       continue;
     }
     if (parent.succinct) c.add(path, `"${parent.name}" is a set of succinct bins, not one role`);
-    const seen = new Set<string>([d.name]);
-    for (let p: PlanDelegation | undefined = parent; p; p = byName.get(p.delegatedBy)) {
-      if (seen.has(p.name)) {
-        c.add(path, `delegation cycle through "${p.name}"`);
-        break;
-      }
-      seen.add(p.name);
-    }
+    const cycle = cycles.get(d.name);
+    if (cycle) c.add(path, `delegation cycle through "${cycle}"`);
   }
-  const delegators = new Set(list.map((d) => d.delegatedBy));
-  for (const by of delegators) {
-    const children = list.filter((d) => d.delegatedBy === by);
-    const bins = children.find((d) => d.succinct !== undefined);
-    if (children.length > 1 && bins) {
+  for (const [by, siblings] of children) {
+    const bins = siblings.find((d) => d.succinct !== undefined);
+    if (siblings.length > 1 && bins) {
       c.add(
         `delegations.${bins.name}`,
-        `succinct bins exclude other delegations from ${by} (TAP 15), but ${by} has ${children.length}`,
+        `succinct bins exclude other delegations from ${by} (TAP 15), but ${by} has ${siblings.length}`,
       );
     }
   }
@@ -376,7 +441,15 @@ export function checkPlan(value: unknown, file: string): { plan?: Plan; errors: 
   const consistentSnapshot = c.bool('consistent_snapshot', value.consistent_snapshot, true);
   const holders = checkHolders(c, value.holders);
   const roles = checkRoles(c, value.roles, holders);
-  const rawDelegations = c.mapping('delegations', value.delegations, false) ?? {};
+  let rawDelegations = c.mapping('delegations', value.delegations, false) ?? {};
+  const delegationCount = Object.keys(rawDelegations).length;
+  if (delegationCount > PLAN_LIMITS.delegations) {
+    c.add(
+      'delegations',
+      `declares ${delegationCount} roles, more than the ${PLAN_LIMITS.delegations} allowed`,
+    );
+    rawDelegations = {};
+  }
   const delegations = Object.entries(rawDelegations)
     .map(([n, raw]) => checkDelegation(c, n, raw, holders))
     .filter((d): d is PlanDelegation => d !== undefined);

@@ -10,6 +10,7 @@ import { ceremonyPaths, type CeremonyPaths } from '../repo/ceremony-paths.js';
 import { loadEnrolledKeys } from '../repo/enrolled-keys-store.js';
 import { loadPublishedRepo } from '../repo/published-loader.js';
 import { loadStaging, type StagingArea } from '../repo/staging-store.js';
+import { removeTemporaryFiles } from '../repo/temporary-files.js';
 import { printable } from './fs-errors.js';
 import { didYouMean } from './suggest.js';
 import { stringFlag, type CommandContext, type OptionSpec, type ParsedArgs } from './command.js';
@@ -77,6 +78,8 @@ export async function loadCeremony(
     throw err;
   }
   const plan = parsePlan(text, paths.plan);
+  // Leftovers of killed runs go first, so that no scan below ever sees one.
+  await removeTemporaryFiles(dir);
   const [{ keys, stray }, published, staging] = await Promise.all([
     loadEnrolledKeys(paths),
     loadPublishedRepo(paths.repository),

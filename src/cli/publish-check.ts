@@ -6,6 +6,7 @@ import { readBaseTrust, checkPublishedRootsKept } from '../publish/base-trust.js
 import { checkPublishedFromBase } from './publish-check-published.js';
 import { checkWorkflowsPinned } from './publish-check-workflows.js';
 import { statusOf, type LoadedCeremony } from './ceremony-context.js';
+import { unrecordedSignatureProblems } from './transcript-repair.js';
 import { checkDraftsFollowPlan } from './drafts-follow-plan.js';
 
 /** What `publish --check` found, as summary lines. */
@@ -93,6 +94,14 @@ export async function publishCheck(
     lines.push(`ceremony ${status.id}: ${status.ready ? 'every threshold met' : 'collecting'}`);
     lines.push(await checkDraftsFollowPlan(loaded));
     lines.push(...checkSignatures(status, loaded.holderOf));
+    // Every stored signature must have its transcript event (docs/crash-consistency.md, rule 4).
+    const unrecorded = await unrecordedSignatureProblems(loaded.paths.root);
+    if (unrecorded.length > 0) {
+      throw new CeremonyError(
+        'PUBLISH',
+        `${unrecorded[0] ?? ''}${unrecorded.length > 1 ? ` (and ${unrecorded.length - 1} more)` : ''}`,
+      );
+    }
   }
   if (changes.some((c) => c.path.startsWith('repository/'))) {
     lines.push(await checkPublishedFromBase(git, trust, changes, now));

@@ -6,7 +6,9 @@ import { COMMAND_MODULES } from './commands/index.js';
 import { exitCodeFor } from './errors.js';
 import { TOOL_VERSION } from '../publish/tool-version.js';
 import { escapeTerminalBlock } from '../metadata/terminal-text.js';
+import { coreDumpWarning, disableCoreDumps } from './core-dumps.js';
 import { printable } from './fs-errors.js';
+import { handlesSecrets, namesSecretVariable } from './secrets.js';
 import { commandGroups, commandHelp, groupHelp, topHelp } from './help.js';
 import { stdoutClosed } from './pipe-guard.js';
 import { didYouMean } from './suggest.js';
@@ -135,12 +137,19 @@ function asksForHelp(args: readonly string[]): boolean {
   return args.includes('--help') || args.includes('-h');
 }
 
+/** Switches core dumps off (docs/core-dumps.md), warning when that is not fully possible. */
+function warnUnlessCoreDumpsOff(ctx: CommandContext): void {
+  const warning = coreDumpWarning(disableCoreDumps());
+  if (warning !== undefined) ctx.err(warning);
+}
+
 async function runCommand(
   ctx: CommandContext,
   argv: readonly string[],
   jsonMode: (on: boolean) => void,
 ): Promise<number> {
   if (argv.length === 0 && ctx.interactive) {
+    warnUnlessCoreDumpsOff(ctx);
     const { runGuided } = await import('./guided.js');
     const { terminalPrompter } = await import('./prompt.js');
     return await runGuided(ctx, terminalPrompter(), runCli);
@@ -172,11 +181,13 @@ async function runCommand(
   }
   const parsed = parseFlags(command, rest);
   if (!command.positionals && parsed.positionals.length > 0) {
-    throw new CeremonyError(
-      'USAGE',
-      `unexpected argument "${printable(parsed.positionals[0] ?? '')}" (usage: ${command.usage})`,
-    );
+    const what = namesSecretVariable(rest)
+      ? 'unexpected argument (not repeated: it may be part of a secret)'
+      : `unexpected argument "${printable(parsed.positionals[0] ?? '')}"`;
+    throw new CeremonyError('USAGE', `${what} (usage: ${command.usage})`);
   }
+  // Before any passphrase or PIN is read: no core dump may ever hold one.
+  if (handlesSecrets(command)) warnUnlessCoreDumpsOff(ctx);
   return await command.run(ctx, { values: parsed.values, positionals: parsed.positionals });
 }
 

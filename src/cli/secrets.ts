@@ -2,7 +2,13 @@ import { CeremonyError } from '../metadata/errors.js';
 import { MAX_SECRET_ATTEMPTS, type RetryingSecretSource } from '../signing/file-key-resolver.js';
 import type { SecretKind } from '../signing/key-ref.js';
 import { passphraseWeakness } from '../signing/passphrase-policy.js';
-import { stringFlag, type CommandContext, type OptionSpec, type ParsedArgs } from './command.js';
+import {
+  stringFlag,
+  type Command,
+  type CommandContext,
+  type OptionSpec,
+  type ParsedArgs,
+} from './command.js';
 import type { Prompter } from './prompt.js';
 
 // Secrets (passphrases, PINs) come from a hidden prompt in a terminal, or from an environment
@@ -23,6 +29,21 @@ export const SECRET_FLAGS: OptionSpec = {
       'read the token PIN from this environment variable (default: ask with hidden input)',
   },
 };
+
+/**
+ * True when argv names a secret variable: a stray word there may be a secret typed unquoted
+ * (`--passphrase-env my pass`), so messages must not quote it.
+ */
+export function namesSecretVariable(argv: readonly string[]): boolean {
+  return argv.some((arg) =>
+    Object.keys(SECRET_FLAGS).some((flag) => arg === `--${flag}` || arg.startsWith(`--${flag}=`)),
+  );
+}
+
+/** True for a command that may read a passphrase or PIN (it takes a secret flag, or is the demo). */
+export function handlesSecrets(command: Pick<Command, 'name' | 'options'>): boolean {
+  return command.name === 'demo' || Object.keys(SECRET_FLAGS).some((f) => f in command.options);
+}
 
 const FLAG_OF: Record<SecretKind, string> = { passphrase: '--passphrase-env', PIN: '--pin-env' };
 const VARIABLE = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -49,7 +70,8 @@ export class EnvSecretSource implements RetryingSecretSource {
       return Promise.reject(
         new CeremonyError(
           'USAGE',
-          `environment variable ${this.variable} (named by ${this.flag}) is ${value === undefined ? 'not set' : 'empty'}; it should hold the ${kind} for ${label}`,
+          // The flag's value is not repeated: a secret typed in place of a name would be printed.
+          `the environment variable named by ${this.flag} is ${value === undefined ? 'not set' : 'empty'}; it should hold the ${kind} for ${label} (check the name given to ${this.flag})`,
         ),
       );
     }

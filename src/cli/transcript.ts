@@ -70,3 +70,30 @@ export async function writeSummary(
     file: 'ceremony.yaml',
   });
 }
+
+/** True when the ceremony's transcript already holds its `ceremony.finalized` event. */
+export async function isFinalized(paths: CeremonyPaths, ceremonyId: string): Promise<boolean> {
+  const names = await listLogDirs(paths);
+  if (!names.includes(ceremonyId)) return false;
+  const log = await readTranscript(join(paths.logs, ceremonyId));
+  return log.events.some((e) => e.type === 'ceremony.finalized');
+}
+
+/** The newest ceremony, when its transcript ends it with `ceremony.finalized`. */
+export async function lastFinalizedCeremony(paths: CeremonyPaths): Promise<string | undefined> {
+  const newest = (await listLogDirs(paths)).at(-1);
+  return newest !== undefined && (await isFinalized(paths, newest)) ? newest : undefined;
+}
+
+/** True when the open ceremony's transcript holds an event of `type` whose data matches. */
+export async function openCeremonyHasEvent(
+  paths: CeremonyPaths,
+  now: number,
+  type: EventType,
+  matches: (data: JsonObject) => boolean,
+): Promise<boolean> {
+  const id = await openCeremonyId(paths, now);
+  if (!(await listLogDirs(paths)).includes(id)) return false;
+  const log = await readTranscript(join(paths.logs, id));
+  return log.events.some((e) => e.type === type && matches(e.data));
+}

@@ -30,6 +30,8 @@ export function formatExpiry(epochMs: number): string {
   return new Date(Math.floor(epochMs / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }
 
+const MAX_DURATION_TEXT = 32;
+
 /** Durations like `365d`, `12h`, `2w`, `30m`, `45s` (or combined, `1d12h`) in milliseconds. */
 export function parseDuration(text: string, where: string): number {
   const units: Record<string, number> = {
@@ -42,11 +44,18 @@ export function parseDuration(text: string, where: string): number {
   const re = /(\d+)([wdhms])/gy;
   let total = 0;
   let consumed = 0;
+  if (text.length > MAX_DURATION_TEXT) {
+    throw new CeremonyError(
+      'USAGE',
+      `${where}: a duration is at most ${MAX_DURATION_TEXT} characters`,
+    );
+  }
   for (let m = re.exec(text); m; m = re.exec(text)) {
     total += Number(m[1]) * (units[m[2] ?? ''] ?? 0);
     consumed = re.lastIndex;
   }
-  if (consumed !== text.length || consumed === 0) {
+  // Bounded: a duration past 2^53 ms (or an absurdly long text) is no duration, not Infinity.
+  if (consumed !== text.length || consumed === 0 || !Number.isSafeInteger(total)) {
     throw new CeremonyError(
       'USAGE',
       `${where}: "${text}" is not a duration such as 365d, 12h or 2w`,

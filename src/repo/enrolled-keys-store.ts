@@ -69,13 +69,18 @@ export async function loadEnrolledKeys(paths: CeremonyPaths): Promise<EnrolledKe
   return { keys, stray };
 }
 
+/** The file of an enrollment record: keys/<holder>/<keyid>.json. */
+export function enrolledKeyFile(paths: CeremonyPaths, record: EnrolledKey): string {
+  return join(paths.keys, record.holder, `${record.keyid}.json`);
+}
+
 /** Stores an enrollment record; an existing record for the same key is never replaced silently. */
 export async function saveEnrolledKey(
   paths: CeremonyPaths,
   record: EnrolledKey,
   replace = false,
 ): Promise<string> {
-  const file = join(paths.keys, record.holder, `${record.keyid}.json`);
+  const file = enrolledKeyFile(paths, record);
   if (
     !replace &&
     (await listDir(join(paths.keys, record.holder))).includes(`${record.keyid}.json`)

@@ -36,10 +36,22 @@ export function targetFileName(
   bytes: Uint8Array,
   consistentSnapshot: boolean,
 ): string {
+  return targetFileNameFor(
+    path,
+    createHash('sha256').update(bytes).digest('hex'),
+    consistentSnapshot,
+  );
+}
+
+/** The path a target file with this sha256 is published under. */
+export function targetFileNameFor(
+  path: string,
+  sha256: string,
+  consistentSnapshot: boolean,
+): string {
   checkTargetPath(path);
   if (!consistentSnapshot) return `targets/${path}`;
   const slash = path.lastIndexOf('/');
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
   // spec 5.7.3: with consistent snapshots a target is fetched as <dir>/<hash>.<basename>.
   return `targets/${path.slice(0, slash + 1)}${sha256}.${path.slice(slash + 1)}`;
 }

@@ -1,4 +1,5 @@
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rename, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { CeremonyError } from '../metadata/errors.js';
 import { canonicalBytes } from '../metadata/canonical.js';
 import { sha256Hex } from '../metadata/bytes.js';
@@ -7,7 +8,9 @@ import type { Metadata } from '../metadata/model.js';
 import { checkMetadata, parseJson } from '../metadata/parse.js';
 import { prettyJson } from '../metadata/serialize.js';
 import type { HolderSignatures, StagedCeremony, StagedDraft } from '../ceremony/staging.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { syncDirectory, writeFileAtomic } from './atomic-write.js';
+import { crashPoint } from './crash-hook.js';
+import { temporaryPath } from './temporary-files.js';
 import { draftFile, holderSignatureFile, type CeremonyPaths } from './ceremony-paths.js';
 
 async function readIfExists(path: string): Promise<Uint8Array | undefined> {
@@ -139,7 +142,20 @@ export async function writeHolderSignatures(
   await writeFileAtomic(holderSignatureFile(paths, file.holder), prettyJson(file));
 }
 
-/** Removes the staging area (after a finalize has been published and recorded). */
+/**
+ * Removes the staging area (after a finalize has been published and recorded) in one step: the
+ * folder is renamed to a temporary name first, so a kill never leaves part of it (old signatures
+ * would show up as stale in the next ceremony); the next command removes what is left.
+ */
 export async function clearStaging(paths: CeremonyPaths): Promise<void> {
-  await rm(paths.staged, { recursive: true, force: true });
+  const trash = temporaryPath(dirname(paths.staged), paths.staged);
+  try {
+    await rename(paths.staged, trash);
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ENOENT') return;
+    throw err;
+  }
+  await syncDirectory(dirname(paths.staged));
+  crashPoint('finalize:mid-clear');
+  await rm(trash, { recursive: true, force: true });
 }

@@ -4,7 +4,9 @@ import { hasOwn, setOwn } from '../metadata/build-own.js';
 import { targetFileFor, checkTargetPath } from '../metadata/build-targets.js';
 import { CeremonyError } from '../metadata/errors.js';
 import type { TargetFile } from '../metadata/model.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { copyFileAtomic, writeFileAtomic } from './atomic-write.js';
+import { targetFileOf } from './target-file-hash.js';
+import { isTemporaryName } from './temporary-files.js';
 import { readTargetsCustom, targetsCustomFile } from './targets-custom.js';
 
 // The target files a ceremony publishes live in the ceremony repository: the top-level targets
@@ -29,6 +31,8 @@ export function roleInputDir(root: string, role: string): string {
 
 async function walk(dir: string, base: string, out: string[]): Promise<void> {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
+    // A killed write's temporary file is never an input (it would be published as a target).
+    if (isTemporaryName(entry.name)) continue;
     const path = join(dir, entry.name);
     if (entry.isDirectory()) await walk(path, base, out);
     else if (entry.isFile() && entry.name !== '.gitkeep')
@@ -59,7 +63,7 @@ export async function readInputFolder(
   for (const path of paths) {
     checkTargetPath(path);
     const extra = hasOwn(custom, path) ? custom[path] : undefined;
-    setOwn(out, path, targetFileFor(await readFile(join(dir, path)), extra));
+    setOwn(out, path, await targetFileOf(join(dir, path), extra));
   }
   return out;
 }
@@ -90,7 +94,7 @@ export async function readDelegatedTargetInputs(
   }
   const custom = await readTargetsCustom(root);
   for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    if (entry.isFile() && entry.name === '.gitkeep') continue;
+    if ((entry.isFile() && entry.name === '.gitkeep') || isTemporaryName(entry.name)) continue;
     if (!entry.isDirectory() || !delegations.includes(entry.name)) {
       throw new CeremonyError(
         'STATE_INVALID',
@@ -103,9 +107,26 @@ export async function readDelegatedTargetInputs(
   return out;
 }
 
+function missingInput(file: string): CeremonyError {
+  return new CeremonyError(
+    'FILE_MISSING',
+    `${file}: a staged target input is missing; restore it or run tuf-ceremony stage --restage`,
+  );
+}
+
+/** spec 5.7.3: a client accepts only the length and hashes the signed role lists. */
+function checkStaged(file: string, length: number, sha256: string, expected: TargetFile): void {
+  if (length !== expected.length || sha256 !== expected.hashes.sha256) {
+    throw new CeremonyError(
+      'HASH_MISMATCH',
+      `${file}: changed since it was staged (sha256 ${sha256.slice(0, 16)}…, staged ${expected.hashes.sha256?.slice(0, 16) ?? ''}…); run tuf-ceremony stage --restage`,
+    );
+  }
+}
+
 /**
  * The bytes of a target input of `role` (default the top-level targets role), checked against
- * the length and sha256 a draft lists.
+ * the length and sha256 a draft lists (for small files such as trusted_root.json).
  */
 export async function readTargetInput(
   root: string,
@@ -119,20 +140,54 @@ export async function readTargetInput(
     bytes = await readFile(file);
   } catch (err) {
     if ((err as { code?: string }).code !== 'ENOENT') throw err;
-    throw new CeremonyError(
-      'FILE_MISSING',
-      `${file}: a staged target input is missing; restore it or run tuf-ceremony stage --restage`,
-    );
+    throw missingInput(file);
   }
   const actual = targetFileFor(bytes);
-  // spec 5.7.3: a client accepts only the length and hashes the signed role lists.
-  if (actual.length !== expected.length || actual.hashes.sha256 !== expected.hashes.sha256) {
-    throw new CeremonyError(
-      'HASH_MISMATCH',
-      `${file}: changed since it was staged (sha256 ${actual.hashes.sha256?.slice(0, 16) ?? ''}…, staged ${expected.hashes.sha256?.slice(0, 16) ?? ''}…); run tuf-ceremony stage --restage`,
-    );
-  }
+  checkStaged(file, actual.length, actual.hashes.sha256 ?? '', expected);
   return bytes;
+}
+
+/**
+ * Checks a target input of `role` against the length and sha256 a draft lists, hashing it as a
+ * stream (before anything is published, so a changed input writes nothing).
+ */
+export async function checkTargetInput(
+  root: string,
+  path: string,
+  expected: TargetFile,
+  role: string,
+): Promise<void> {
+  const file = join(roleInputDir(root, role), path);
+  let actual: TargetFile;
+  try {
+    actual = await targetFileOf(file);
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ENOENT') throw missingInput(file);
+    throw err;
+  }
+  checkStaged(file, actual.length, actual.hashes.sha256 ?? '', expected);
+}
+
+/**
+ * Copies a target input of `role` to `dest` as a stream, checking the bytes copied against the
+ * length and sha256 a draft lists before they land (targets may be several GiB).
+ */
+export async function publishTargetInput(
+  root: string,
+  path: string,
+  expected: TargetFile,
+  role: string,
+  dest: string,
+): Promise<void> {
+  const file = join(roleInputDir(root, role), path);
+  try {
+    await copyFileAtomic(file, dest, (c) => {
+      checkStaged(file, c.length, c.sha256, expected);
+    });
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ENOENT') throw missingInput(file);
+    throw err;
+  }
 }
 
 /** The roles (of `roles`) whose input folder holds a file at the target path. */

@@ -56,17 +56,15 @@ export interface KeyFileWriteOptions {
 }
 
 function scryptKey(passphrase: string, salt: Buffer, n: number, r: number, p: number) {
+  // The passphrase goes in as a Buffer that is wiped once the key is derived (a JS string
+  // cannot be wiped; this keeps at least the derived copies short-lived).
+  const secret = Buffer.from(passphrase.normalize('NFC'), 'utf8');
   return new Promise<Buffer>((resolve, reject) => {
-    scrypt(
-      passphrase.normalize('NFC'),
-      salt,
-      32,
-      { N: n, r, p, maxmem: 256 * n * r * p + 1024 * 1024 },
-      (err, key) => {
-        if (err) reject(err);
-        else resolve(key);
-      },
-    );
+    scrypt(secret, salt, 32, { N: n, r, p, maxmem: 256 * n * r * p + 1024 * 1024 }, (err, key) => {
+      secret.fill(0);
+      if (err) reject(err);
+      else resolve(key);
+    });
   });
 }
 
@@ -223,6 +221,7 @@ export async function readEncryptedKeyFile(path: string, passphrase: string): Pr
   const { N, r, p } = doc.kdf;
   const key = await scryptKey(passphrase, Buffer.from(doc.kdf.salt, 'base64'), N, r, p);
   let der: Buffer;
+  const parts: Buffer[] = [];
   try {
     // NIST SP 800-38D: only the full 128-bit tag; a shorter one would weaken the integrity check.
     const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(doc.cipher.iv, 'base64'), {
@@ -230,11 +229,15 @@ export async function readEncryptedKeyFile(path: string, passphrase: string): Pr
     });
     decipher.setAAD(associatedData(doc));
     decipher.setAuthTag(Buffer.from(doc.cipher.tag, 'base64'));
-    der = Buffer.concat([decipher.update(Buffer.from(doc.ciphertext, 'base64')), decipher.final()]);
+    parts.push(decipher.update(Buffer.from(doc.ciphertext, 'base64')));
+    parts.push(decipher.final());
+    der = Buffer.concat(parts);
   } catch {
     throw new CeremonyError('SECRET_INVALID', `${path}: wrong passphrase (or the file is damaged)`);
   } finally {
     key.fill(0);
+    // Every plaintext copy of the private key is wiped after use.
+    for (const part of parts) part.fill(0);
   }
   try {
     const privateKey = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });

@@ -1,8 +1,9 @@
 """Runs a command in a real pseudo-terminal and answers its prompts (an expect-like driver).
 
 Usage: python3 pty_driver.py SCRIPT_JSON -- COMMAND ARGS...
-SCRIPT_JSON is a list of {"expect": REGEX, "send": TEXT}: wait until the screen output so far
-(ANSI escapes removed) matches REGEX after the previous match, then type TEXT. Prints everything
+SCRIPT_JSON is a list of {"expect": REGEX, "send": TEXT, "proc": [NAME...]}: wait until the screen
+output so far (ANSI escapes removed) matches REGEX after the previous match, print the program's
+/proc/<pid>/NAME files (optional), then type TEXT. Prints everything
 the program wrote, then exits with the program's exit code (or 124 on a timeout).
 """
 import json
@@ -53,6 +54,10 @@ def main() -> int:
         match = re.compile(script[step]["expect"]).search(screen, position)
         if match:
             position = match.end()
+            for name in script[step].get("proc", []):
+                # What the program's process looks like while it waits at this prompt.
+                with open(f"/proc/{pid}/{name}", encoding="utf-8") as proc:
+                    sys.stdout.write(f"[proc {name}]\n{proc.read()}[/proc]\n")
             time.sleep(0.2)
             os.write(fd, script[step]["send"].encode())
             step += 1

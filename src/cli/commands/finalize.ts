@@ -4,14 +4,14 @@ import { inputRoleOf } from '../../ceremony/target-routing.js';
 import { verifyRepository, type VerifyReport } from '../../metadata/client/index.js';
 import { sha256Hex } from '../../metadata/bytes.js';
 import { CeremonyError } from '../../metadata/errors.js';
-import type { RootSigned } from '../../metadata/model.js';
+import type { RootSigned, TargetFile } from '../../metadata/model.js';
 import { hasOwn } from '../../metadata/build-own.js';
 import { canonicalBytes } from '../../metadata/canonical.js';
 import { loadPublishedRepo } from '../../repo/published-loader.js';
 import { writeFileAtomic } from '../../repo/atomic-write.js';
 import { OverlaySource } from '../../repo/overlay-source.js';
-import { plannedWrites, type TargetFileWrite } from '../../repo/repository-writer.js';
-import { readTargetInput } from '../../repo/target-inputs.js';
+import { plannedWrites, targetFileNameFor } from '../../repo/repository-writer.js';
+import { checkTargetInput, publishTargetInput } from '../../repo/target-inputs.js';
 import { DirectorySource } from '../../repo/source-directory.js';
 import { clearStaging } from '../../repo/staging-store.js';
 import { type Command, type CommandContext } from '../command.js';
@@ -27,7 +27,8 @@ import { crashPoint } from '../crash-points.js';
 import { SECRET_OPTIONS } from '../key-access.js';
 import { onlineSigners } from '../online-signers.js';
 import { signerLines } from '../status-text.js';
-import { recordEvent, writeSummary } from '../transcript.js';
+import { isFinalized, lastFinalizedCeremony, recordEvent, writeSummary } from '../transcript.js';
+import { repairSignatureEvents } from '../transcript-repair.js';
 
 /**
  * True when every staged role is already in the published repository at its staged version with
@@ -54,12 +55,19 @@ async function alreadyPublished(loaded: LoadedCeremony): Promise<boolean> {
   });
 }
 
+/** A target file a staged role adds or changes: its path, listing and input role. */
+interface NewTarget {
+  path: string;
+  info: TargetFile;
+  inputRole: string;
+}
+
 /**
- * Bytes of every target each staged targets-type role (top-level, delegated, bins) adds or
- * changes, read from that role's input folder and checked against its draft.
+ * Every target each staged targets-type role (top-level, delegated, bins) adds or changes, to be
+ * copied from that role's input folder (and checked against its draft) as it is published.
  */
-async function newTargetFiles(loaded: LoadedCeremony): Promise<TargetFileWrite[]> {
-  const out: TargetFileWrite[] = [];
+function newTargetFiles(loaded: LoadedCeremony): NewTarget[] {
+  const out: NewTarget[] = [];
   const seen = new Set<string>();
   for (const [role, draft] of requireStaging(loaded).drafts) {
     if (draft.metadata.signed._type !== 'targets') continue;
@@ -77,7 +85,7 @@ async function newTargetFiles(loaded: LoadedCeremony): Promise<TargetFileWrite[]
           'STATE_INVALID',
           `staged/${role}.json: lists new target ${path} but ${loaded.plan.file} has no role ${role} to read it from`,
         );
-      out.push({ path, bytes: await readTargetInput(loaded.paths.root, path, info, inputRole) });
+      out.push({ path, info, inputRole });
     }
   }
   return out;
@@ -109,7 +117,16 @@ export const finalizeCommand: Command = {
   options: { ...DIR_OPTION, ...SECRET_OPTIONS },
   async run(ctx, args) {
     const loaded = await loadCeremony(ceremonyDir(ctx, args));
+    if (!loaded.staging) {
+      // A finalize killed while clearing staged/ had finished its work: nothing is left to do.
+      const done = await lastFinalizedCeremony(loaded.paths);
+      if (done !== undefined) {
+        ctx.out(`ceremony ${done} is finalized; nothing is staged`);
+        return 0;
+      }
+    }
     const staging = requireStaging(loaded);
+    await repairSignatureEvents(ctx, loaded);
     const repoDir = loaded.paths.repository;
     const now = ctx.now();
     if (await alreadyPublished(loaded)) {
@@ -120,14 +137,16 @@ export const finalizeCommand: Command = {
         now,
       });
       summarize(ctx, report);
-      await recordEvent(
-        loaded.paths,
-        'coordinator',
-        now,
-        'ceremony.finalized',
-        staging.ceremony.id,
-        { resumed: true },
-      );
+      if (!(await isFinalized(loaded.paths, staging.ceremony.id))) {
+        await recordEvent(
+          loaded.paths,
+          'coordinator',
+          now,
+          'ceremony.finalized',
+          staging.ceremony.id,
+          { resumed: true },
+        );
+      }
       await writeSummary(loaded.paths, staging.ceremony.id, loaded.plan);
       await clearStaging(loaded.paths);
       ctx.out(`ceremony ${staging.ceremony.id} was already published; staging cleared`);
@@ -156,8 +175,11 @@ export const finalizeCommand: Command = {
     } finally {
       for (const s of signers.all) await s.close();
     }
-    const targetFiles = await newTargetFiles(loaded);
-    const writes = plannedWrites({ ...release, targetFiles });
+    const targetFiles = newTargetFiles(loaded);
+    // Every input checked before a byte is published: a changed one writes nothing.
+    for (const t of targetFiles)
+      await checkTargetInput(loaded.paths.root, t.path, t.info, t.inputRole);
+    const writes = plannedWrites(release);
     // Check the release with the client workflow before a byte of it is published.
     const report = await verifyRepository({
       trustedRoot: firstRootBytes(loaded, release),
@@ -165,19 +187,28 @@ export const finalizeCommand: Command = {
       source: new OverlaySource(new Map(writes), new DirectorySource(repoDir)),
       now,
     });
+    // Targets first (metadata that lists a target never lands before it), copied as streams.
+    const files: Record<string, string> = {};
+    for (const t of targetFiles) {
+      const sha256 = t.info.hashes.sha256 ?? '';
+      const name = targetFileNameFor(t.path, sha256, release.consistentSnapshot);
+      await publishTargetInput(loaded.paths.root, t.path, t.info, t.inputRole, join(repoDir, name));
+      files[name] = sha256;
+    }
     for (const [i, [name, bytes]] of writes.entries()) {
       await writeFileAtomic(join(repoDir, name), bytes);
       if (i === Math.floor(writes.length / 2)) crashPoint('finalize:mid-write');
     }
     crashPoint('finalize:after-write');
-    const files = Object.fromEntries(writes.map(([name, bytes]) => [name, sha256Hex(bytes)]));
+    for (const [name, bytes] of writes) files[name] = sha256Hex(bytes);
     await recordEvent(loaded.paths, 'coordinator', now, 'ceremony.finalized', staging.ceremony.id, {
       files,
     });
+    crashPoint('finalize:after-event');
     await writeSummary(loaded.paths, staging.ceremony.id, loaded.plan);
     await clearStaging(loaded.paths);
     summarize(ctx, report);
-    ctx.out(`published ${writes.length} file(s) into ${repoDir}`);
+    ctx.out(`published ${writes.length + targetFiles.length} file(s) into ${repoDir}`);
     return 0;
   },
 };

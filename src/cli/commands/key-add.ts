@@ -9,7 +9,7 @@ import { keyFingerprintDigest, keyFromPublicKeyObject } from '../../metadata/key
 import { keyPictureLines } from '../fingerprint-text.js';
 import type { Key } from '../../metadata/model.js';
 import { formatExpiry } from '../../metadata/time.js';
-import { saveEnrolledKey } from '../../repo/enrolled-keys-store.js';
+import { enrolledKeyFile, saveEnrolledKey } from '../../repo/enrolled-keys-store.js';
 import { fileRefPath } from '../../signing/file-key-resolver.js';
 import { readKeyFilePublicKey, writeEncryptedKeyFile } from '../../signing/key-file.js';
 import { keyRefScheme } from '../../signing/key-ref.js';
@@ -23,7 +23,9 @@ import {
   JSON_OPTION,
 } from '../command.js';
 import { DIR_OPTION, ceremonyDir, loadCeremony, unknownHolder } from '../ceremony-context.js';
+import { crashPoint } from '../crash-points.js';
 import { SECRET_OPTIONS } from '../key-access.js';
+import { continueWithKeyFile, enrollmentRecorded, existingKeyFile } from '../key-add-resume.js';
 import { terminalPrompter } from '../prompt.js';
 import { keyFileCost } from '../key-file-cost.js';
 import { askNewPassphrase } from '../secrets.js';
@@ -48,7 +50,12 @@ async function generateSoftwareKey(
   holder: string,
   algorithm: SoftwareAlgorithm,
   ceremonyRoot: string,
-): Promise<{ key: Key; ref: string }> {
+): Promise<{ key: Key; ref: string; resumed?: boolean }> {
+  const flagged = stringFlag(args, 'key-file');
+  if (flagged !== undefined)
+    await refuseKeyInsideCeremony(ceremonyRoot, resolve(ctx.cwd, flagged), '--key-file ');
+  const existing = await existingKeyFile(ctx, args);
+  if (existing !== undefined) return await continueWithKeyFile(ctx, args, holder, existing);
   const stamp = formatExpiry(ctx.now()).replace(/[-:]/g, '').slice(0, 15);
   const path = resolve(
     ctx.cwd,
@@ -65,6 +72,7 @@ async function generateSoftwareKey(
   );
   // Private keys only ever reach the disk encrypted (scrypt + AES-256-GCM).
   await writeEncryptedKeyFile(path, privateKey, passphrase, keyFileCost(ctx, path));
+  crashPoint('key-add:after-key-file');
   return { key, ref: `file:${path}` };
 }
 
@@ -161,10 +169,16 @@ export const keyAddCommand: Command = {
         `unexpected argument "${args.positionals[0] ?? ''}" (usage: ${keyAddCommand.usage})`,
       );
     }
-    const replaced = keysToReplace(loaded.keys, holder, boolFlag(args, 'replace'));
+    // A key an interrupted run of this command already enrolled is not the one it replaces.
+    const resuming = await existingKeyFile(ctx, args);
+    const replaced = keysToReplace(
+      loaded.keys.filter((k) => resuming === undefined || k.key_ref !== `file:${resuming}`),
+      holder,
+      boolFlag(args, 'replace'),
+    );
     const generate = stringFlag(args, 'generate');
     const keyRef = stringFlag(args, 'key-ref');
-    let result: { key: Key; ref: string; attestation?: JsonObject };
+    let result: { key: Key; ref: string; attestation?: JsonObject; resumed?: boolean };
     if (boolFlag(args, 'hsm')) {
       result = await enrollHardwareKey(ctx, args, holder, generate);
     } else if (generate !== undefined) {
@@ -180,7 +194,10 @@ export const keyAddCommand: Command = {
     }
     const record = enrollKey(holder, result.key, result.ref, formatExpiry(ctx.now()));
     if (result.attestation !== undefined) record.attestation = result.attestation;
-    if (loaded.keys.some((k) => k.keyid === record.keyid)) {
+    const enrolled = loaded.keys.some((k) => k.keyid === record.keyid);
+    const unrecorded =
+      result.resumed === true && enrolled && !(await enrollmentRecorded(ctx, loaded, record));
+    if (enrolled && !unrecorded) {
       throw new CeremonyError(
         'STATE_INVALID',
         `key ${record.keyid.slice(0, 8)} is already enrolled for ${holder}`,
@@ -196,7 +213,10 @@ export const keyAddCommand: Command = {
     }
     // Where the key lives stays on this machine: the committed record names only the scheme.
     const refFile = await saveLocalKeyRef(ctx.env, record.keyid, result.ref);
-    const file = await saveEnrolledKey(loaded.paths, record);
+    const file = enrolled
+      ? enrolledKeyFile(loaded.paths, record)
+      : await saveEnrolledKey(loaded.paths, record);
+    crashPoint('key-add:after-enroll');
     for (const old of replaced) {
       const reason = `replaced by ${record.keyid.slice(0, 8)}`;
       await saveEnrolledKey(

@@ -1,7 +1,8 @@
-import { relative, resolve } from 'node:path';
+import { basename, dirname, relative, resolve } from 'node:path';
 import { CeremonyError } from '../../metadata/errors.js';
 import { verifyTranscript } from '../../repo/transcript-store.js';
 import { EXIT, type Command } from '../command.js';
+import { unrecordedSignatureProblems } from '../transcript-repair.js';
 
 /** `tuf-ceremony log verify [DIR]`: checks every hash chain of the ceremony transcripts. */
 export const logVerifyCommand: Command = {
@@ -24,6 +25,10 @@ export const logVerifyCommand: Command = {
     }
     const dir = resolve(ctx.cwd, args.positionals[0] ?? '.');
     const result = await verifyTranscript(dir, ctx.cwd);
+    // A counted signature must have its event: look for the staging area of the repository.
+    const root = basename(dirname(dir)) === 'ceremony-logs' ? dirname(dirname(dir)) : dir;
+    const unrecorded = await unrecordedSignatureProblems(root);
+    for (const problem of unrecorded) ctx.err(problem);
     for (const log of result.logs) {
       const shown = relative(ctx.cwd, log.dir) || '.';
       const events = log.events.length;
@@ -34,6 +39,7 @@ export const logVerifyCommand: Command = {
       for (const problem of log.problems) ctx.err(problem);
       ctx.out(`BROKEN: ${shown} (${log.problems.length} problem(s))`);
     }
-    return result.ok ? EXIT.ok : EXIT.failed;
+    if (unrecorded.length > 0) ctx.out(`BROKEN: ${unrecorded.length} signature(s) without event`);
+    return result.ok && unrecorded.length === 0 ? EXIT.ok : EXIT.failed;
   },
 };

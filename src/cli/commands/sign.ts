@@ -18,6 +18,7 @@ import { SECRET_OPTIONS, openEnrolledSigner } from '../key-access.js';
 import { confirmOrRefuse } from '../confirm.js';
 import { smokeTestStagedTrustedRoot } from '../sigstore-gate.js';
 import { recordEvent } from '../transcript.js';
+import { repairSignatureEvents } from '../transcript-repair.js';
 import { reviewLines } from './review.js';
 
 function groupByKey(needs: readonly SigningNeed[]): Map<string, SigningNeed[]> {
@@ -73,6 +74,7 @@ export const signCommand: Command = {
     if (!holder) throw new CeremonyError('USAGE', 'sign needs --holder NAME');
     const loaded = await loadCeremony(ceremonyDir(ctx, args));
     const staging = requireStaging(loaded);
+    await repairSignatureEvents(ctx, loaded);
     const holderKeys = loaded.keys.filter((k) => k.holder === holder);
     if (
       holderKeys.length === 0 &&
@@ -154,6 +156,7 @@ export const signCommand: Command = {
           file.signatures[need.role] = list;
           // Persist each signature the moment it exists: a crash never loses one already made.
           await writeHolderSignatures(loaded.paths, file);
+          crashPoint('sign:before-event');
           count++;
           await recordEvent(
             loaded.paths,

@@ -4,6 +4,7 @@ import { allBinNames } from '../../metadata/delegation.js';
 import { CeremonyError } from '../../metadata/errors.js';
 import { boolFlag, stringList, type Command, JSON_OPTION } from '../command.js';
 import { DIR_OPTION, ceremonyDir, loadCeremony } from '../ceremony-context.js';
+import { repairSignatureEvents } from '../transcript-repair.js';
 import { stageCeremony } from '../stage-ceremony.js';
 
 /**
@@ -45,7 +46,8 @@ export const stageCommand: Command = {
       type: 'string',
       multiple: true,
       valueName: 'ROLE',
-      description: 'give this role a new version even when nothing requires one',
+      description:
+        'give this role a new version even when nothing requires one (root, targets, a delegation or bin)',
     },
     restage: {
       type: 'boolean',
@@ -55,6 +57,7 @@ export const stageCommand: Command = {
   },
   async run(ctx, args) {
     const loaded = await loadCeremony(ceremonyDir(ctx, args));
+    await repairSignatureEvents(ctx, loaded);
     const outcome = await stageCeremony(loaded, ctx.now(), {
       force: checkForcedRoles(loaded.plan, stringList(args, 'role')),
       restage: boolFlag(args, 'restage'),

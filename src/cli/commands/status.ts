@@ -7,9 +7,11 @@ import { renderStatus, statusJson } from '../status-text.js';
 export const statusCommand: Command = {
   name: 'status',
   examples: ['tuf-ceremony status', 'tuf-ceremony status --json'],
-  exitCodes: { 1: 'a threshold is not met yet (or the staged files are invalid)' },
+  exitCodes: {
+    1: 'a threshold of holders is not met yet, the drafts no longer follow the plan, or the staged files are invalid',
+  },
   summary:
-    'show each staged role, its valid signatures vs threshold and who is missing (exit 0 when ready)',
+    'show each staged role, the holders who signed vs its threshold, who is missing, and plan drift (exit 0 when ready)',
   usage: 'tuf-ceremony status [--dir DIR] [--json]',
   options: { ...DIR_OPTION, ...JSON_OPTION },
   async run(ctx, args) {

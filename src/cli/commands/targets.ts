@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { Plan } from '../../ceremony/plan.js';
 import {
@@ -12,7 +12,7 @@ import { filterMap, hasOwn, setOwn } from '../../metadata/build-own.js';
 import { checkTargetPath } from '../../metadata/build-targets.js';
 import { CeremonyError } from '../../metadata/errors.js';
 import { isJsonObject } from '../../metadata/json.js';
-import { writeFileAtomic } from '../../repo/atomic-write.js';
+import { copyFileAtomic } from '../../repo/atomic-write.js';
 import { removeTargetInput, roleInputDir, rolesWithInput } from '../../repo/target-inputs.js';
 import { readTargetsCustom, writeTargetsCustom } from '../../repo/targets-custom.js';
 import { stringFlag, type Command, JSON_OPTION } from '../command.js';
@@ -64,6 +64,19 @@ function chosenRoute(plan: Plan, role: string, path: string): TargetRoute {
     );
   }
   return route;
+}
+
+/** `file` when it is a regular file that can be read, else a one-line error naming it. */
+async function regularFile(file: string): Promise<string> {
+  let info;
+  try {
+    info = await stat(file);
+  } catch (err) {
+    const code = (err as { code?: string }).code ?? 'unreadable';
+    throw new CeremonyError('FILE_MISSING', `${file}: cannot read it (${code})`);
+  }
+  if (!info.isFile()) throw new CeremonyError('USAGE', `${file}: not a regular file`);
+  return file;
 }
 
 function describe(route: TargetRoute): string {
@@ -131,13 +144,15 @@ export const targetsAddCommand: Command = {
           `${join(roleInputDir(root, elsewhere), path)}: ${path} is already a target of role ${elsewhere} (spec 5.6.7: clients use only the first role listing a path); run tuf-ceremony targets remove ${path} first`,
         );
       }
-      inputs.push({ path, route, bytes: await readFile(resolve(ctx.cwd, file)) });
+      inputs.push({ path, route, source: await regularFile(resolve(ctx.cwd, file)) });
     }
     const customs = await readTargetsCustom(root);
-    for (const { path, route, bytes } of inputs) {
-      await writeFileAtomic(join(roleInputDir(root, route.role), path), bytes);
+    for (const { path, route, source } of inputs) {
+      // Copied in the kernel, never read whole into memory (targets may be several GiB).
+      const dest = join(roleInputDir(root, route.role), path);
+      const { length } = await copyFileAtomic(source, dest);
       if (custom !== undefined) setOwn(customs, path, custom);
-      ctx.out(`target ${path}: ${bytes.length} bytes, ${describe(route)}`);
+      ctx.out(`target ${path}: ${length} bytes, ${describe(route)}`);
     }
     if (custom !== undefined) await writeTargetsCustom(root, customs);
     ctx.out(NEXT);

@@ -1,49 +1,12 @@
-import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CeremonyFixture } from '../../helpers/ceremony.js';
-import { CLI } from '../../helpers/cli.js';
-import { PROJECT_ROOT } from '../../helpers/fixtures.js';
+import { inTerminal } from '../../helpers/terminal.js';
 
 // The guided mode (`tuf-ceremony` with no arguments) driven through a real pseudo-terminal: one
 // holder's whole turn (who are you, review, confirm, hidden passphrase, signature, status), and
 // Ctrl-C at a prompt leaving everything as it was.
-
-interface Step {
-  expect: string;
-  send: string;
-}
-
-function inTerminal(
-  cwd: string,
-  script: Step[],
-  env: Record<string, string>,
-): Promise<{ code: number | null; screen: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      'python3',
-      [
-        join(PROJECT_ROOT, 'test', 'helpers', 'pty_driver.py'),
-        JSON.stringify(script),
-        '--',
-        process.execPath,
-        CLI,
-      ],
-      {
-        cwd,
-        env: { ...process.env, ...env, TERM: 'xterm', COLUMNS: '200' },
-      },
-    );
-    let screen = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (screen += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (screen += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      resolve({ code, screen });
-    });
-  });
-}
 
 const DOWN = '\u001b[B';
 

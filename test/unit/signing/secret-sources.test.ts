@@ -5,8 +5,10 @@ import {
   CliSecretSource,
   EnvSecretSource,
   askNewPassphrase,
+  namesSecretVariable,
   secretSourceFor,
 } from '../../../src/cli/secrets.js';
+import { runCli } from '../../../src/cli/run.js';
 import { CancelledError, isCeremonyError } from '../../../src/metadata/errors.js';
 import { secretAttempts } from '../../../src/signing/file-key-resolver.js';
 
@@ -38,16 +40,37 @@ describe('EnvSecretSource', () => {
     expect(secretAttempts(source, 'passphrase')).toBe(1);
   });
 
-  it('names the variable, never the value, when it is unset or empty', async () => {
+  it('says the variable is unset or empty without repeating the name given', async () => {
     const unset = await rejection(new EnvSecretSource({}, 'HOLDER_PASS').get('passphrase', 'x', 1));
     expect(unset.message).toMatch(
-      /environment variable HOLDER_PASS \(named by --passphrase-env\) is not set/,
+      /the environment variable named by --passphrase-env is not set; it should hold the passphrase for x/,
     );
     const empty = await rejection(
       new EnvSecretSource({ HOLDER_PASS: '' }, 'HOLDER_PASS').get('passphrase', 'x', 1),
     );
-    expect(empty.message).toMatch(/HOLDER_PASS .* is empty/);
+    expect(empty.message).toMatch(/named by --passphrase-env is empty/);
     expect(isCeremonyError(empty, 'USAGE')).toBe(true);
+  });
+
+  it('never prints a secret typed where a variable name was expected', async () => {
+    // "hunter2" has the shape of a variable name but names no variable: it may be the secret.
+    const err = await rejection(
+      new EnvSecretSource({}, 'hunter2', '--pin-env').get('PIN', 'token', 1),
+    );
+    expect(err.message).toMatch(/named by --pin-env is not set/);
+    expect(err.message).not.toContain('hunter2');
+  });
+
+  it('does not quote a stray word after a secret flag (an unquoted secret)', async () => {
+    const errs: string[] = [];
+    const argv = ['expiry', '--passphrase-env', 'my', 'S3CR3T-word'];
+    expect(namesSecretVariable(argv)).toBe(true);
+    expect(namesSecretVariable(['expiry', '--passphrase-env=MY'])).toBe(true);
+    expect(namesSecretVariable(['expiry', 'S3CR3T-word'])).toBe(false);
+    const code = await runCli(['sign', '--pin-env', 'my', 'S3CR3T-word'], context({}, false, errs));
+    expect(code).toBe(2);
+    expect(errs.join('\n')).toMatch(/unexpected argument \(not repeated/);
+    expect(errs.join('\n')).not.toContain('S3CR3T');
   });
 
   it('does not repeat a flag value that is not a variable name (it may be the secret)', () => {
