@@ -32,7 +32,7 @@ import { askNewPassphrase } from '../secrets.js';
 import { recordEvent } from '../transcript.js';
 import { enrollHardwareKey, HSM_OPTIONS } from '../hsm-enroll.js';
 import { refuseKeyInsideCeremony } from '../key-location.js';
-import { saveLocalKeyRef } from '../../signing/local-key-refs.js';
+import { loadLocalKeyRef, saveLocalKeyRef } from '../../signing/local-key-refs.js';
 
 const ALGORITHMS: Record<string, SoftwareAlgorithm> = {
   ed25519: 'ed25519',
@@ -171,8 +171,13 @@ export const keyAddCommand: Command = {
     }
     // A key an interrupted run of this command already enrolled is not the one it replaces.
     const resuming = await existingKeyFile(ctx, args);
+    const resumed = new Set<string>();
+    for (const k of resuming === undefined ? [] : loaded.keys) {
+      const ref = (await loadLocalKeyRef(ctx.env, k.keyid)) ?? k.key_ref;
+      if (ref === `file:${resuming ?? ''}`) resumed.add(k.keyid);
+    }
     const replaced = keysToReplace(
-      loaded.keys.filter((k) => resuming === undefined || k.key_ref !== `file:${resuming}`),
+      loaded.keys.filter((k) => !resumed.has(k.keyid)),
       holder,
       boolFlag(args, 'replace'),
     );
