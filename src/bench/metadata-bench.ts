@@ -9,6 +9,13 @@ import { signMetadata } from '../metadata/sign.js';
 import type { Signer } from '../metadata/signer.js';
 import { verifyRoleSignatures } from '../metadata/verify.js';
 import { SoftwareSigner, ed25519FromSeed, generatePrivateKey } from '../signing/software-signer.js';
+import {
+  backtrackingPattern,
+  PADDING_UNDER_CAP,
+  paddedTargets,
+  parsePadded,
+  unknownSignatures,
+} from './hostile-cases.js';
 
 // `npm run bench`: time and peak memory of building, signing and serializing a large targets role,
 // then parsing and verifying it, next to the published @tufjs/models classes at a size they finish.
@@ -16,6 +23,7 @@ import { SoftwareSigner, ed25519FromSeed, generatePrivateKey } from '../signing/
 const LARGE = Number(process.env.BENCH_TARGETS ?? 100_000);
 const TUFJS = Number(process.env.BENCH_TUFJS_TARGETS ?? 2_000);
 const EXPIRES = Date.UTC(2030, 0, 1);
+const PADDED = 300_000;
 
 interface Row {
   case: string;
@@ -136,6 +144,39 @@ function tufjsParseVerify(bytes: Uint8Array, keys: Signer[], s: Sampler): boolea
   return true;
 }
 
+/** Padded signatures and the backtracking pattern; `targets` is the count of entries or matches. */
+async function hostileRows(signer: Signer, rows: Row[]): Promise<void> {
+  const padded = await paddedTargets(signer, PADDED);
+  const refused = await measure(
+    'hostile: parse 300,000 padded signatures (cap)',
+    PADDED,
+    () => parsePadded(padded, signer),
+    () => padded.length,
+  );
+  if (refused.result) throw new Error('benchmark: padded file was not refused');
+  rows.push(refused.row);
+  const under = await paddedTargets(signer, PADDING_UNDER_CAP);
+  const kept = await measure(
+    'hostile: parse+verify 1,023 padded signatures',
+    PADDING_UNDER_CAP,
+    () => parsePadded(under, signer),
+    () => under.length,
+  );
+  if (!kept.result) throw new Error('benchmark: padded file under the cap was not trusted');
+  rows.push(kept.row);
+  rows.push(
+    (await measure('hostile: count unknown keyids (sets)', PADDED, () => unknownSignatures(PADDED)))
+      .row,
+  );
+  rows.push(
+    (
+      await measure('hostile: `*a`x14+`*b` on 40 chars, x1000', 1000, () =>
+        backtrackingPattern(1000),
+      )
+    ).row,
+  );
+}
+
 function fmt(n: number | undefined, digits = 0): string {
   return n === undefined ? '-' : n.toFixed(digits);
 }
@@ -178,6 +219,7 @@ async function main(): Promise<void> {
       )
     ).row,
   );
+  await hostileRows(keys[0] as Signer, rows);
   const header = ['case', 'targets', 'time ms', 'peak rss MB', 'peak heap MB', 'file MB'];
   const lines = rows.map((r) => [
     r.case,

@@ -1,5 +1,6 @@
 import { setOwn } from '../metadata/build-own.js';
-import { binForPath, binName, binSuffixLength, pathMatches } from '../metadata/delegation.js';
+import { binForPath, binName, binSuffixLength } from '../metadata/delegation.js';
+import { pathMatches } from '../metadata/path-pattern.js';
 import { CeremonyError } from '../metadata/errors.js';
 import type { SuccinctRoles, TargetFile } from '../metadata/model.js';
 import { planDelegation, type Plan, type PlanDelegation } from './plan.js';

@@ -2,6 +2,7 @@ import serialize from 'canonicalize';
 import { sha256Hex } from '../metadata/bytes.js';
 import { CeremonyError } from '../metadata/errors.js';
 import { isJsonObject, type JsonObject } from '../metadata/json.js';
+import { jsonNestingDepth, MAX_JSON_DEPTH } from '../metadata/json-depth.js';
 
 // The ceremony transcript: one append-only file of JSON lines per actor, each event chained to
 // the previous one by the sha256 of its RFC 8785 canonical JSON. Editing, inserting or deleting a
@@ -190,6 +191,7 @@ export function checkChain(text: string, file: string, actor?: string): ChainChe
     const at = `${file}:${n}`;
     let parsed: unknown;
     try {
+      if (jsonNestingDepth(line) > MAX_JSON_DEPTH) throw new RangeError('nested too deep');
       parsed = JSON.parse(line);
     } catch {
       problems.push(`${at}: not valid JSON`);

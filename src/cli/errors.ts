@@ -1,5 +1,6 @@
 import { CancelledError, CeremonyError } from '../metadata/errors.js';
 import { escapeTerminal } from '../metadata/terminal-text.js';
+import { printableCapped } from '../metadata/quote.js';
 import { EXIT } from './exit-codes.js';
 import { isSystemError, printable, systemErrorMessage } from './fs-errors.js';
 
@@ -12,9 +13,12 @@ export interface ErrorReport {
   file: string | null;
 }
 
-/** One line, with anything a terminal would interpret (from metadata, paths) escaped. */
+/** Longest error line printed: a last guard should a message ever carry a long untrusted value. */
+const MAX_ERROR_LINE = 4096;
+
 function oneLine(text: string): string {
-  return escapeTerminal(text.replace(/\s*\n\s*/g, ' '));
+  // Control, bidi and invisible characters could rewrite the terminal or hide text: escaped.
+  return printableCapped(escapeTerminal(text.replace(/\s*\n\s*/g, ' ')), MAX_ERROR_LINE);
 }
 
 /** The single place errors become a one-line report and an exit code. */

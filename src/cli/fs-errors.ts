@@ -1,3 +1,6 @@
+import { readFile } from 'node:fs/promises';
+import { CeremonyError } from '../metadata/errors.js';
+
 // Operating-system errors the user can cause (a wrong path, a full disk, a read-only mount),
 // turned into one line that names the file and says what to do. Node's own messages
 // ("ENOENT: no such file or directory, open '...'") never reach the user.
@@ -47,4 +50,25 @@ export function systemErrorMessage(err: SystemError): string {
   if (err.path === undefined) return `${what} (${err.code})`;
   const file = printable(err.path);
   return fix === undefined ? `${file}: ${what}` : `${file}: ${what} (${err.code})`;
+}
+
+/**
+ * The error to show for a failure on a file the user named: a system error becomes one line
+ * naming the file as the user typed it (`shown`); anything else is returned unchanged.
+ */
+export function userFileError(err: unknown, shown: string): unknown {
+  if (!isSystemError(err)) return err;
+  return new CeremonyError('IO', systemErrorMessage({ ...err, path: shown }), {
+    file: shown,
+    cause: err,
+  });
+}
+
+/** Reads a file the user named on the command line; errors name it as typed. */
+export async function readUserFile(path: string, shown: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (err) {
+    throw userFileError(err, shown);
+  }
 }

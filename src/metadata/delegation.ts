@@ -1,31 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { DelegatedRole, Delegations, RoleKeys, SuccinctRoles } from './model.js';
+import { pathMatches } from './path-pattern.js';
 
 /** A role a targets role delegates to, resolved for one target path. */
 export interface DelegationMatch extends RoleKeys {
   name: string;
   terminating: boolean;
-}
-
-/**
- * Spec 4.5 path pattern match: `*` matches any run of characters except `/`, `?` one such
- * character; patterns and paths are compared segment by segment (same number of segments).
- */
-export function pathMatches(pattern: string, targetPath: string): boolean {
-  const patternParts = pattern.split('/');
-  const pathParts = targetPath.split('/');
-  if (patternParts.length !== pathParts.length) return false;
-  return patternParts.every((part, i) => globSegment(part, pathParts[i] ?? ''));
-}
-
-function globSegment(pattern: string, text: string): boolean {
-  const re = new RegExp(
-    `^${pattern
-      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-      .replace(/\*/g, '[^/]*')
-      .replace(/\?/g, '[^/]')}$`,
-  );
-  return re.test(text);
 }
 
 /** Hex sha256 of a target path, as hash-prefix and succinct-bin delegations use. */

@@ -1,5 +1,6 @@
 import { CeremonyError } from './errors.js';
 import { decodeUtf8, isJsonObject } from './json.js';
+import { parseJsonBounded, type EntryLimit } from './json-depth.js';
 import type {
   AnySigned,
   Delegations,
@@ -12,6 +13,7 @@ import type {
   TargetsSigned,
   TimestampSigned,
 } from './model.js';
+import { describeUntrusted, pathStep, quoteUntrusted } from './quote.js';
 import { parseTime } from './time.js';
 
 // Shape checks for metadata read from disk or the network (spec section 4). Linear in the size
@@ -53,8 +55,8 @@ class Checker {
     const names = Object.keys(o);
     if (names.length === 0) this.fail(path, 'must list at least one hash');
     for (const name of names) {
-      if (!/^[0-9a-fA-F]+$/.test(this.str(o[name], `${path}.${name}`)))
-        this.fail(`${path}.${name}`, 'must be hex');
+      const at = `${path}${pathStep(name)}`;
+      if (!/^[0-9a-fA-F]+$/.test(this.str(o[name], at))) this.fail(at, 'must be hex');
     }
     return o as Record<string, string>;
   }
@@ -68,7 +70,7 @@ class Checker {
   }
   keys(value: unknown, path: string): Record<string, Key> {
     const o = this.obj(value, path);
-    for (const keyid of Object.keys(o)) this.key(o[keyid], `${path}.${keyid}`);
+    for (const keyid of Object.keys(o)) this.key(o[keyid], `${path}${pathStep(keyid)}`);
     return o as Record<string, Key>;
   }
   roleKeys(o: Obj, path: string): RoleKeys {
@@ -103,11 +105,11 @@ function validHashes(value: unknown): boolean {
 
 function common(c: Checker, signed: Obj, type: string): void {
   if (signed._type !== type)
-    c.fail('signed._type', `must be "${type}", found ${JSON.stringify(signed._type)}`);
+    c.fail('signed._type', `must be "${type}", found ${describeUntrusted(signed._type)}`);
   const spec = c.str(signed.spec_version, 'signed.spec_version');
   // spec 5.x: a client must refuse metadata of an incompatible major spec version.
   if (spec.split('.')[0] !== '1')
-    c.fail('signed.spec_version', `major version of ${spec} is not 1`);
+    c.fail('signed.spec_version', `major version of ${quoteUntrusted(spec)} is not 1`);
   c.int(signed.version, 'signed.version', 1);
   parseTime(c.str(signed.expires, 'signed.expires'), `${c.file}: signed.expires`);
 }
@@ -122,10 +124,11 @@ function checkRoot(c: Checker, s: Obj): RootSigned {
     if (roles[name] === undefined) c.fail(`signed.roles.${name}`, 'is missing');
   }
   for (const name of Object.keys(roles)) {
-    const rk = c.roleKeys(c.obj(roles[name], `signed.roles.${name}`), `signed.roles.${name}`);
+    const at = `signed.roles${pathStep(name)}`;
+    const rk = c.roleKeys(c.obj(roles[name], at), at);
     for (const keyid of rk.keyids) {
-      if (!(keyid in keys))
-        c.fail(`signed.roles.${name}.keyids`, `keyid ${keyid} is not in signed.keys`);
+      if (!Object.hasOwn(keys, keyid))
+        c.fail(`${at}.keyids`, `keyid ${quoteUntrusted(keyid)} is not in signed.keys`);
     }
   }
   return s as unknown as RootSigned;
@@ -139,7 +142,8 @@ function checkDelegations(c: Checker, value: unknown): Delegations {
   }
   const checkKeyids = (rk: RoleKeys, path: string): void => {
     for (const keyid of rk.keyids)
-      if (!(keyid in keys)) c.fail(`${path}.keyids`, `keyid ${keyid} is not in delegations.keys`);
+      if (!Object.hasOwn(keys, keyid))
+        c.fail(`${path}.keyids`, `keyid ${quoteUntrusted(keyid)} is not in delegations.keys`);
   };
   if (d.roles !== undefined) {
     if (!Array.isArray(d.roles)) c.fail('signed.delegations.roles', 'must be an array');
@@ -148,7 +152,8 @@ function checkDelegations(c: Checker, value: unknown): Delegations {
       const path = `signed.delegations.roles[${i}]`;
       const r = c.obj(value, path);
       const name = c.str(r.name, `${path}.name`);
-      if (names.has(name)) c.fail(`${path}.name`, `role ${name} is delegated twice`);
+      if (names.has(name))
+        c.fail(`${path}.name`, `role ${quoteUntrusted(name)} is delegated twice`);
       names.add(name);
       checkKeyids(c.roleKeys(r, path), path);
       c.bool(r.terminating, `${path}.terminating`);
@@ -178,12 +183,12 @@ function checkTargets(c: Checker, s: Obj): TargetsSigned {
   // Hot loop (100,000 targets and more): check first, build the JSON path only to report.
   for (const path in targets) {
     const t = targets[path];
-    if (!isJsonObject(t)) c.fail(`signed.targets.${path}`, 'must be an object');
+    if (!isJsonObject(t)) c.fail(`signed.targets${pathStep(path)}`, 'must be an object');
     const length = t.length;
     if (typeof length !== 'number' || !Number.isSafeInteger(length) || length < 0) {
-      c.int(length, `signed.targets.${path}.length`);
+      c.int(length, `signed.targets${pathStep(path)}.length`);
     }
-    if (!validHashes(t.hashes)) c.hashes(t.hashes, `signed.targets.${path}.hashes`);
+    if (!validHashes(t.hashes)) c.hashes(t.hashes, `signed.targets${pathStep(path)}.hashes`);
   }
   if (s.delegations !== undefined) checkDelegations(c, s.delegations);
   return s as unknown as TargetsSigned;
@@ -196,11 +201,23 @@ function checkMetaRole<T extends SnapshotSigned | TimestampSigned>(
 ): T {
   common(c, s, type);
   const meta = c.obj(s.meta, 'signed.meta');
-  for (const name of Object.keys(meta)) c.meta(meta[name], `signed.meta.${name}`);
+  for (const name of Object.keys(meta)) c.meta(meta[name], `signed.meta${pathStep(name)}`);
   if (type === 'timestamp' && meta['snapshot.json'] === undefined)
     c.fail('signed.meta', 'must list snapshot.json');
   return s as unknown as T;
 }
+
+/** Most signatures one metadata file may carry (far above any threshold of holders). */
+export const MAX_SIGNATURES = 1024;
+
+const SIGNATURE_RULE = 'a mirror can pad a file with signatures under unknown keyids';
+
+/** The cap on signatures, checked by the pre-scan of the text before JSON.parse builds them. */
+const SIGNATURE_LIMIT: EntryLimit = {
+  key: 'signatures',
+  max: MAX_SIGNATURES,
+  reason: SIGNATURE_RULE,
+};
 
 /** Role type names a file can hold. */
 export type RoleType = AnySigned['_type'];
@@ -212,22 +229,15 @@ const CHECKS: { [K in RoleType]: (c: Checker, s: Obj) => Extract<AnySigned, { _t
   timestamp: (c, s) => checkMetaRole<TimestampSigned>(c, s, 'timestamp'),
 };
 
-/** Parses UTF-8 JSON bytes; the shape is checked separately. */
-export function parseJson(bytes: Uint8Array, file: string): unknown {
+/** Parses UTF-8 JSON bytes (optionally capping one top-level array); the shape is checked separately. */
+export function parseJson(bytes: Uint8Array, file: string, entryLimit?: EntryLimit): unknown {
   let text: string;
   try {
     text = decodeUtf8(bytes);
   } catch {
     throw new CeremonyError('METADATA_INVALID', `${file}: not valid UTF-8`);
   }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (err) {
-    throw new CeremonyError(
-      'METADATA_INVALID',
-      `${file}: not valid JSON (${(err as Error).message})`,
-    );
-  }
+  return parseJsonBounded(text, file, entryLimit);
 }
 
 /** Checks a parsed envelope of the expected type; returns it typed, unknown fields intact. */
@@ -240,6 +250,14 @@ export function checkMetadata<K extends RoleType>(
   const env = c.obj(value, '(top level)');
   const signatures = env.signatures;
   if (!Array.isArray(signatures)) c.fail('signatures', 'must be an array');
+  // A mirror can pad a file with signatures under unknown keyids (spec 5: they are ignored);
+  // refuse more than any threshold needs before anything is done per signature.
+  if (signatures.length > MAX_SIGNATURES) {
+    c.fail(
+      'signatures',
+      `${signatures.length} entries, more than the limit of ${MAX_SIGNATURES} (${SIGNATURE_RULE})`,
+    );
+  }
   signatures.forEach((sig: unknown, i: number) => {
     const o = c.obj(sig, `signatures[${i}]`);
     c.str(o.keyid, `signatures[${i}].keyid`);
@@ -256,5 +274,5 @@ export function parseMetadata<K extends RoleType>(
   type: K,
   file: string,
 ): Metadata<Extract<AnySigned, { _type: K }>> {
-  return checkMetadata(parseJson(bytes, file), type, file);
+  return checkMetadata(parseJson(bytes, file, SIGNATURE_LIMIT), type, file);
 }

@@ -1,4 +1,5 @@
 import { CeremonyError } from './errors.js';
+import { quoteUntrusted } from './quote.js';
 
 // TUF expiry: written as YYYY-MM-DDTHH:MM:SSZ (python-tuf rejects fractions); read leniently,
 // because real roots (Sigstore v1-v3) carry fractions of a second and offsets.
@@ -9,7 +10,10 @@ const LENIENT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]
 export function parseTime(text: string, where: string): number {
   const m = LENIENT.exec(text);
   if (!m) {
-    throw new CeremonyError('METADATA_INVALID', `${where}: "${text}" is not an RFC 3339 time`);
+    throw new CeremonyError(
+      'METADATA_INVALID',
+      `${where}: ${quoteUntrusted(text)} is not an RFC 3339 time`,
+    );
   }
   const [, y, mo, d, h, mi, s, frac, zone] = m;
   let ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));
@@ -20,7 +24,10 @@ export function parseTime(text: string, where: string): number {
     ms -= sign * offset * 60_000;
   }
   if (Number.isNaN(ms) || Number(mo) > 12 || Number(d) > 31 || Number(h) > 23 || Number(mi) > 59) {
-    throw new CeremonyError('METADATA_INVALID', `${where}: "${text}" is not a valid time`);
+    throw new CeremonyError(
+      'METADATA_INVALID',
+      `${where}: ${quoteUntrusted(text)} is not a valid time`,
+    );
   }
   return ms;
 }

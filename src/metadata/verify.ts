@@ -1,6 +1,7 @@
 import { CeremonyError } from './errors.js';
 import { publicKeyHandle } from './keys.js';
 import type { Key, RoleKeys, Signature } from './model.js';
+import { printablePrefix } from './quote.js';
 import { checkSignature } from './signature-check.js';
 
 /** Outcome of checking a role's signatures against its keys and threshold (after python-tuf). */
@@ -50,14 +51,16 @@ export function verifyRoleSignatures(
   const countedIdentities = new Set<string>();
   const validKeyids = new Set<string>();
   const invalidKeyids = new Set<string>();
+  // Sets, not list scans: linear in the number of signatures however a mirror pads the file.
+  const unknown = new Set<string>();
   for (const { keyid, sig } of signatures) {
     if (sig === '') continue;
     if (!authorized.has(keyid)) {
-      if (!result.unknown.includes(keyid)) result.unknown.push(keyid);
+      unknown.add(keyid);
       continue;
     }
     if (validKeyids.has(keyid)) continue;
-    const key = keys[keyid];
+    const key = Object.hasOwn(keys, keyid) ? keys[keyid] : undefined;
     if (!key) {
       result.unusable[keyid] = 'not listed in keys';
       continue;
@@ -88,6 +91,7 @@ export function verifyRoleSignatures(
       else result.missing.push(keyid);
     }
   }
+  result.unknown = [...unknown];
   result.verified = roleKeys.threshold >= 1 && result.signed.length >= roleKeys.threshold;
   return result;
 }
@@ -104,7 +108,7 @@ export function describeResult(result: VerificationResult): string {
 }
 
 function short(keyid: string): string {
-  return keyid.slice(0, 8);
+  return printablePrefix(keyid, 8);
 }
 
 /** Throwing wrapper: THRESHOLD_NOT_MET naming the role and the file. */

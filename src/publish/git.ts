@@ -166,7 +166,10 @@ export class Git {
   async remoteUrl(name: string): Promise<string> {
     const result = await this.exec(['remote', 'get-url', name]);
     if (result.code !== 0) {
-      throw new CeremonyError('PUBLISH', `${this.cwd}: no git remote named "${name}"`);
+      throw new CeremonyError(
+        'PUBLISH',
+        `${this.cwd}: no git remote named "${name}"; add it (git remote add ${name} URL), name another with --remote, or only commit with --no-push`,
+      );
     }
     return result.stdout.trim();
   }

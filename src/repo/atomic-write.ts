@@ -14,6 +14,18 @@ export async function writeFileAtomic(
   data: Uint8Array | string,
   mode = 0o644,
 ): Promise<void> {
+  const temp = await writeTemp(path, data, mode);
+  try {
+    await rename(temp, path);
+  } catch (err) {
+    await rm(temp, { force: true });
+    throw err;
+  }
+  await syncDirectory(dirname(path));
+}
+
+/** A synced temp file beside `path` holding `data`; removed again if writing fails. */
+async function writeTemp(path: string, data: Uint8Array | string, mode: number): Promise<string> {
   const dir = dirname(path);
   await mkdir(dir, { recursive: true });
   const temp = temporaryPath(dir, path);
@@ -29,13 +41,7 @@ export async function writeFileAtomic(
   }
   await handle.close();
   crashPoint('write:before-rename', basename(path));
-  try {
-    await rename(temp, path);
-  } catch (err) {
-    await rm(temp, { force: true });
-    throw err;
-  }
-  await syncDirectory(dir);
+  return temp;
 }
 
 /** Copy buffer: the only part of a copied file ever in memory. */

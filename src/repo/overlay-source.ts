@@ -1,5 +1,6 @@
-import type { MetadataSource } from '../metadata/client/source.js';
+import type { MeasuredFile, MetadataSource } from '../metadata/client/source.js';
 import { CeremonyError } from '../metadata/errors.js';
+import { StreamDigest } from './stream-digest.js';
 
 /**
  * A repository as it will be once `pending` files (relative names such as `2.root.json` or
@@ -31,5 +32,21 @@ export class OverlaySource implements MetadataSource {
   fetchTarget(path: string, maxLength: number): Promise<Uint8Array | undefined> {
     const bytes = this.pendingFile(`targets/${path}`, maxLength);
     return bytes ? Promise.resolve(bytes) : this.base.fetchTarget(path, maxLength);
+  }
+
+  async digestTarget(
+    path: string,
+    maxLength: number,
+    algorithms: readonly string[],
+  ): Promise<MeasuredFile | undefined> {
+    const pending = this.pendingFile(`targets/${path}`, maxLength);
+    if (pending === undefined && this.base.digestTarget !== undefined) {
+      return this.base.digestTarget(path, maxLength, algorithms);
+    }
+    const bytes = pending ?? (await this.base.fetchTarget(path, maxLength));
+    if (bytes === undefined) return undefined;
+    const digest = new StreamDigest(algorithms);
+    digest.update(bytes);
+    return digest.result();
   }
 }

@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   emptyPublishedRepo,
@@ -9,15 +9,7 @@ import { CeremonyError } from '../metadata/errors.js';
 import type { AnySigned } from '../metadata/model.js';
 import { parseMetadata, type RoleType } from '../metadata/parse.js';
 import { serializedFromBytes } from '../metadata/serialize.js';
-
-async function readIfExists(path: string): Promise<Uint8Array | undefined> {
-  try {
-    return await readFile(path);
-  } catch (err) {
-    if ((err as { code?: string }).code === 'ENOENT') return undefined;
-    throw err;
-  }
-}
+import { readFileNoFollow } from './read-no-follow.js';
 
 async function loadRole<K extends RoleType>(
   dir: string,
@@ -25,7 +17,7 @@ async function loadRole<K extends RoleType>(
   type: K,
 ): Promise<PublishedRole<Extract<AnySigned, { _type: K }>>> {
   const path = join(dir, name);
-  const bytes = await readIfExists(path);
+  const bytes = await readFileNoFollow(path);
   if (!bytes)
     throw new CeremonyError(
       'FILE_MISSING',

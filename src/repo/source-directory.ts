@@ -1,42 +1,18 @@
-import { open } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { realpath } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { CeremonyError } from '../metadata/errors.js';
 import type { MetadataSource } from '../metadata/client/index.js';
+import type { MeasuredFile } from '../metadata/client/source.js';
+import {
+  digestFileNoFollow,
+  readBounded,
+  readFileNoFollow,
+  symlinkRefused,
+} from './read-no-follow.js';
 
-/** Reads at most `maxLength` bytes of a file; undefined when it does not exist. */
-export async function readLimited(
-  file: string,
-  maxLength: number,
-): Promise<Uint8Array | undefined> {
-  let handle;
-  try {
-    handle = await open(file, 'r');
-  } catch (err) {
-    const code = (err as { code?: unknown }).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    throw err;
-  }
-  try {
-    const info = await handle.stat();
-    if (!info.isFile()) throw new CeremonyError('IO', `${file} is not a regular file`);
-    if (info.size > maxLength) throw tooLarge(file, maxLength);
-    // Read one byte more than allowed: a file that grew since stat is caught too.
-    const buffer = Buffer.alloc(Math.min(info.size, maxLength) + 1);
-    let filled = 0;
-    while (filled < buffer.length) {
-      const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, filled);
-      if (bytesRead === 0) break;
-      filled += bytesRead;
-    }
-    if (filled > maxLength) throw tooLarge(file, maxLength);
-    return buffer.subarray(0, filled);
-  } finally {
-    await handle.close();
-  }
-}
-
-function tooLarge(file: string, maxLength: number): CeremonyError {
-  return new CeremonyError('FILE_TOO_LARGE', `${file} is larger than ${maxLength} bytes`);
+/** Reads at most `maxLength` bytes of a file the user named (links followed); undefined if absent. */
+export function readLimited(file: string, maxLength: number): Promise<Uint8Array | undefined> {
+  return readBounded(file, maxLength);
 }
 
 /** Repository files under a directory: metadata at the top, targets under `targets/`. */
@@ -57,11 +33,42 @@ export class DirectorySource implements MetadataSource {
     } catch {
       return undefined;
     }
-    return readLimited(inside(this.base, decoded), maxLength);
+    return this.read(inside(this.base, decoded), maxLength);
   }
 
   async fetchTarget(path: string, maxLength: number): Promise<Uint8Array | undefined> {
-    return readLimited(inside(this.targetsBase, path), maxLength);
+    return this.read(inside(this.targetsBase, path), maxLength);
+  }
+
+  async digestTarget(
+    path: string,
+    maxLength: number,
+    algorithms: readonly string[],
+  ): Promise<MeasuredFile | undefined> {
+    const file = inside(this.targetsBase, path);
+    if (!(await this.realDirectoryInside(file))) return undefined;
+    return digestFileNoFollow(file, maxLength, algorithms);
+  }
+
+  /**
+   * Reads a file of the repository: no symbolic link as the file itself (O_NOFOLLOW), and none
+   * among its directories that leads out of the repository (the real directory must be inside).
+   */
+  private async read(file: string, maxLength: number): Promise<Uint8Array | undefined> {
+    if (!(await this.realDirectoryInside(file))) return undefined;
+    return readFileNoFollow(file, maxLength);
+  }
+
+  /** False when the file's directory does not exist; throws when it resolves out of the repository. */
+  private async realDirectoryInside(file: string): Promise<boolean> {
+    const [realBase, realDir] = await Promise.all([
+      realpath(this.base),
+      realpath(dirname(file)).catch(() => undefined),
+    ]);
+    if (realDir === undefined) return false;
+    const rel = relative(realBase, realDir);
+    if (rel.startsWith('..') || isAbsolute(rel)) throw symlinkRefused(dirname(file));
+    return true;
   }
 }
 

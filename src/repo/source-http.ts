@@ -1,7 +1,10 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { CeremonyError } from '../metadata/errors.js';
+import { escapeUntrusted } from '../metadata/quote.js';
 import type { MetadataSource } from '../metadata/client/index.js';
+import type { MeasuredFile } from '../metadata/client/source.js';
+import { StreamDigest } from './stream-digest.js';
 
 /** Timeouts of the HTTP source. */
 export interface HttpSourceOptions {
@@ -9,6 +12,8 @@ export interface HttpSourceOptions {
   idleTimeoutMs?: number;
   /** Longest time one download may take in total (default 5 min). */
   totalTimeoutMs?: number;
+  /** Follow redirects to another scheme, host or port (default: only to the same origin). */
+  allowCrossOriginRedirects?: boolean;
 }
 
 const MAX_REDIRECTS = 5;
@@ -18,6 +23,7 @@ export class HttpSource implements MetadataSource {
   private readonly base: URL;
   private readonly idle: number;
   private readonly total: number;
+  private readonly crossOrigin: boolean;
 
   constructor(baseUrl: string, options: HttpSourceOptions = {}) {
     const base = new URL(baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
@@ -27,6 +33,21 @@ export class HttpSource implements MetadataSource {
     this.base = base;
     this.idle = options.idleTimeoutMs ?? 30_000;
     this.total = options.totalTimeoutMs ?? 300_000;
+    this.crossOrigin = options.allowCrossOriginRedirects ?? false;
+  }
+
+  /**
+   * Why a redirect from `from` to `to` is refused, or undefined to follow it: never from https to
+   * http, and only to the same origin (scheme, host, port) unless cross-origin ones are allowed.
+   */
+  private redirectRefusal(from: URL, to: URL, redirects: number): string | undefined {
+    if (redirects >= MAX_REDIRECTS) return `more than ${MAX_REDIRECTS} redirects`;
+    if (from.protocol === 'https:' && to.protocol !== 'https:')
+      return 'a redirect from https to http';
+    if (to.origin !== from.origin && !this.crossOrigin) {
+      return 'a redirect to another origin (--allow-cross-origin-redirects follows it)';
+    }
+    return undefined;
   }
 
   fetchMetadata(name: string, maxLength: number): Promise<Uint8Array | undefined> {
@@ -34,31 +55,75 @@ export class HttpSource implements MetadataSource {
   }
 
   fetchTarget(path: string, maxLength: number): Promise<Uint8Array | undefined> {
-    const encoded = path.split('/').map(encodeURIComponent).join('/');
-    return this.get(new URL(`targets/${encoded}`, this.base), maxLength);
+    return this.get(this.targetUrl(path), maxLength);
   }
 
-  private get(url: URL, maxLength: number, redirects = 0): Promise<Uint8Array | undefined> {
+  digestTarget(
+    path: string,
+    maxLength: number,
+    algorithms: readonly string[],
+  ): Promise<MeasuredFile | undefined> {
+    const digest = new StreamDigest(algorithms);
+    const sink = {
+      add: (chunk: Buffer) => {
+        digest.update(chunk);
+      },
+      end: () => digest.result(),
+    };
+    return this.download(this.targetUrl(path), maxLength, sink);
+  }
+
+  private targetUrl(path: string): URL {
+    const encoded = path.split('/').map(encodeURIComponent).join('/');
+    return new URL(`targets/${encoded}`, this.base);
+  }
+
+  /** GETs `url` into memory (see download), at most `maxLength` bytes. */
+  private get(url: URL, maxLength: number): Promise<Uint8Array | undefined> {
+    const chunks: Buffer[] = [];
+    let received = 0;
+    const sink = {
+      add: (chunk: Buffer) => {
+        chunks.push(chunk);
+        received += chunk.length;
+      },
+      end: () => new Uint8Array(Buffer.concat(chunks, received)),
+    };
+    return this.download(url, maxLength, sink);
+  }
+
+  /**
+   * GETs `url`, handing chunks to `sink` as they arrive (at most `maxLength` bytes): the download
+   * is aborted as soon as one more byte than allowed arrives, whatever Content-Length says.
+   * Messages name the URL this source asked for (`asked`), never what the server answered.
+   */
+  private download<T>(
+    url: URL,
+    maxLength: number,
+    sink: { add: (chunk: Buffer) => void; end: () => T },
+    redirects = 0,
+    asked: URL = url,
+  ): Promise<T | undefined> {
     return new Promise((resolve, reject) => {
       const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
       const req = request(url, { method: 'GET', headers: { accept: '*/*' } });
       const deadline = setTimeout(() => {
         req.destroy(
-          new CeremonyError('IO', `${url.href}: no complete answer within ${this.total} ms`),
+          new CeremonyError('IO', `${asked.href}: no complete answer within ${this.total} ms`),
         );
       }, this.total);
       const done = (): void => {
         clearTimeout(deadline);
       };
       req.setTimeout(this.idle, () => {
-        req.destroy(new CeremonyError('IO', `${url.href}: no data for ${this.idle} ms`));
+        req.destroy(new CeremonyError('IO', `${asked.href}: no data for ${this.idle} ms`));
       });
       req.on('error', (err) => {
         done();
         reject(
           err instanceof CeremonyError
             ? err
-            : new CeremonyError('IO', `${url.href}: ${err.message}`),
+            : new CeremonyError('IO', `${asked.href}: ${escapeUntrusted(err.message, 200)}`),
         );
       });
       req.on('response', (res: IncomingMessage) => {
@@ -68,15 +133,19 @@ export class HttpSource implements MetadataSource {
           res.resume();
           done();
           req.destroy();
-          const next = new URL(location, url);
-          if (
-            redirects >= MAX_REDIRECTS ||
-            (url.protocol === 'https:' && next.protocol !== 'https:')
-          ) {
-            reject(new CeremonyError('IO', `${url.href}: refused redirect to ${next.href}`));
+          let next: URL;
+          try {
+            next = new URL(location, url);
+          } catch {
+            reject(new CeremonyError('IO', `${asked.href}: refused a redirect to an invalid URL`));
             return;
           }
-          this.get(next, maxLength, redirects + 1).then(resolve, reject);
+          const refusal = this.redirectRefusal(url, next, redirects);
+          if (refusal !== undefined) {
+            reject(new CeremonyError('IO', `${asked.href}: refused ${refusal}`));
+            return;
+          }
+          this.download(next, maxLength, sink, redirects + 1, asked).then(resolve, reject);
           return;
         }
         if (status === 404 || status === 403 || status === 410) {
@@ -87,30 +156,29 @@ export class HttpSource implements MetadataSource {
         }
         if (status !== 200) {
           res.resume();
-          req.destroy(new CeremonyError('IO', `${url.href}: HTTP status ${status}`));
+          req.destroy(new CeremonyError('IO', `${asked.href}: HTTP status ${status}`));
           return;
         }
         const declared = Number(res.headers['content-length']);
         if (Number.isFinite(declared) && declared > maxLength) {
-          req.destroy(tooLarge(url, maxLength));
+          req.destroy(tooLarge(asked, maxLength));
           return;
         }
-        const chunks: Buffer[] = [];
         let received = 0;
         res.on('data', (chunk: Buffer) => {
           received += chunk.length;
           // Abort as soon as the limit is passed: no endless-data downloads.
-          if (received > maxLength) req.destroy(tooLarge(url, maxLength));
-          else chunks.push(chunk);
+          if (received > maxLength) req.destroy(tooLarge(asked, maxLength));
+          else sink.add(chunk);
         });
         res.on('error', (err) => req.destroy(err));
         res.on('end', () => {
           done();
           if (!res.complete) {
-            reject(new CeremonyError('IO', `${url.href}: connection closed before the end`));
+            reject(new CeremonyError('IO', `${asked.href}: connection closed before the end`));
             return;
           }
-          resolve(new Uint8Array(Buffer.concat(chunks, received)));
+          resolve(sink.end());
         });
       });
       req.end();

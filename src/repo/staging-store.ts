@@ -1,4 +1,4 @@
-import { readdir, readFile, rename, rm } from 'node:fs/promises';
+import { readdir, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { CeremonyError } from '../metadata/errors.js';
 import { canonicalBytes } from '../metadata/canonical.js';
@@ -12,15 +12,7 @@ import { syncDirectory, writeFileAtomic } from './atomic-write.js';
 import { crashPoint } from './crash-hook.js';
 import { temporaryPath } from './temporary-files.js';
 import { draftFile, holderSignatureFile, type CeremonyPaths } from './ceremony-paths.js';
-
-async function readIfExists(path: string): Promise<Uint8Array | undefined> {
-  try {
-    return await readFile(path);
-  } catch (err) {
-    if ((err as { code?: string }).code === 'ENOENT') return undefined;
-    throw err;
-  }
-}
+import { readFileNoFollow } from './read-no-follow.js';
 
 /** Everything in the staging area, as read from disk. */
 export interface StagingArea {
@@ -78,7 +70,7 @@ export function toDraft(role: string, metadata: Metadata): StagedDraft {
 
 /** Loads the staging area, or undefined when no ceremony is in progress. */
 export async function loadStaging(paths: CeremonyPaths): Promise<StagingArea | undefined> {
-  const ceremonyBytes = await readIfExists(paths.stagedCeremony);
+  const ceremonyBytes = await readFileNoFollow(paths.stagedCeremony);
   if (!ceremonyBytes) return undefined;
   const ceremony = checkCeremony(
     parseJson(ceremonyBytes, paths.stagedCeremony),
@@ -87,7 +79,7 @@ export async function loadStaging(paths: CeremonyPaths): Promise<StagingArea | u
   const drafts = new Map<string, StagedDraft>();
   for (const role of ceremony.roles) {
     const file = draftFile(paths, role);
-    const bytes = await readIfExists(file);
+    const bytes = await readFileNoFollow(file);
     if (!bytes) throw new CeremonyError('FILE_MISSING', `${file}: staged draft is missing`);
     const value = parseJson(bytes, file);
     const type = isJsonObject(value) && isJsonObject(value.signed) ? value.signed._type : undefined;
@@ -114,7 +106,8 @@ export async function loadStaging(paths: CeremonyPaths): Promise<StagingArea | u
   for (const name of names) {
     const holder = name.slice(0, -'.json'.length);
     const file = holderSignatureFile(paths, holder);
-    const bytes = await readFile(file);
+    const bytes = await readFileNoFollow(file);
+    if (bytes === undefined) continue;
     holders.push(checkHolderSignatures(parseJson(bytes, file), file, holder));
   }
   return { ceremony, drafts, holders };

@@ -9,6 +9,7 @@ import {
 } from 'node:crypto';
 import { lstat, readFile } from 'node:fs/promises';
 import { CeremonyError } from '../metadata/errors.js';
+import { jsonNestingDepth, MAX_JSON_DEPTH } from '../metadata/json-depth.js';
 import { writeFileAtomic } from '../repo/atomic-write.js';
 import { passphraseWeakness } from './passphrase-policy.js';
 
@@ -165,7 +166,9 @@ function int(v: unknown, file: string, field: string, min: number, max: number):
 export async function readKeyFileDocument(path: string): Promise<KeyFileDocument> {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(await readFile(path, 'utf8'));
+    const text = await readFile(path, 'utf8');
+    if (jsonNestingDepth(text) > MAX_JSON_DEPTH) throw new SyntaxError('nested too deep');
+    parsed = JSON.parse(text);
   } catch (err) {
     if ((err as { code?: string }).code === 'ENOENT') {
       throw new CeremonyError('FILE_MISSING', `${path}: no such key file`);

@@ -1,5 +1,7 @@
 import { CeremonyError } from '../metadata/errors.js';
 import { isJsonObject, type JsonObject } from '../metadata/json.js';
+import { parseJsonBounded } from '../metadata/json-depth.js';
+import { quoteUntrusted } from '../metadata/quote.js';
 
 // Strict readers for proto3 JSON documents: every field is checked, unknown fields are refused
 // (a trust root carries nothing its editor cannot explain), and the error names the JSON path.
@@ -18,7 +20,7 @@ function fail(at: At, message: string): never {
 export function objectAt(value: unknown, allowed: readonly string[], at: At): JsonObject {
   if (!isJsonObject(value)) fail(at, 'must be an object');
   for (const key of Object.keys(value)) {
-    if (!allowed.includes(key)) fail(at, `has unknown field "${key}"`);
+    if (!allowed.includes(key)) fail(at, `has unknown field ${quoteUntrusted(key)}`);
   }
   return value;
 }
@@ -62,12 +64,5 @@ export function child(at: At, key: string | number): At {
 
 /** Parses JSON text into a value; a syntax error names the file. */
 export function parseJsonText(text: string, file: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (err) {
-    throw new CeremonyError(
-      'METADATA_INVALID',
-      `${file}: not valid JSON (${(err as Error).message})`,
-    );
-  }
+  return parseJsonBounded(text, file);
 }

@@ -1,5 +1,7 @@
 import { SigningConfig, TrustedRoot, type TimeRange } from '@sigstore/protobuf-specs';
 import { CeremonyError } from '../metadata/errors.js';
+import { parseJsonBounded } from '../metadata/json-depth.js';
+import { escapeUntrusted } from '../metadata/quote.js';
 
 // Every document is validated by Sigstore's own protobuf-specs parser before it is written. Its
 // fromJSON throws on unknown enum names but turns a bad time into an Invalid Date silently, so
@@ -20,12 +22,15 @@ function checkDates(items: readonly (Ranged | undefined)[], file: string, what: 
 }
 
 function parseWith<T>(parse: (json: unknown) => T, text: string, file: string): T {
+  const json = parseJsonBounded(text, file);
   try {
-    return parse(JSON.parse(text));
+    return parse(json);
   } catch (err) {
+    // The parser's message may carry values of the document: quoted, capped and escaped.
+    const detail = escapeUntrusted((err as Error).message, 160);
     throw new CeremonyError(
       'METADATA_INVALID',
-      `${file}: rejected by @sigstore/protobuf-specs (${(err as Error).message})`,
+      `${file}: rejected by @sigstore/protobuf-specs (${detail})`,
     );
   }
 }

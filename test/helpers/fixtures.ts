@@ -22,18 +22,9 @@ export const LEGACY = join(SIGSTORE_FIXTURES, 'legacy-go-tuf-2024-08-30');
 
 /**
  * Whether the shared fixtures are present. Where ../shared is absent (a clone elsewhere) those
- * tests skip and say so; CI sets TUF_CEREMONY_REQUIRE_FIXTURES=1, which turns absence into failure.
+ * tests skip; test/global-setup.ts says so once, or fails the run when CI requires them.
  */
 export const HAVE_FIXTURES = existsSync(PUBLISHED);
-
-if (!HAVE_FIXTURES) {
-  if (process.env.TUF_CEREMONY_REQUIRE_FIXTURES === '1') {
-    throw new Error(`Sigstore fixtures are required but missing at ${SIGSTORE_FIXTURES}`);
-  }
-  console.warn(
-    `Sigstore fixtures not found at ${SIGSTORE_FIXTURES}: tests that read them are skipped.`,
-  );
-}
 
 /** Reads a fixture file's bytes. */
 export function fixtureBytes(folder: string, name: string): Uint8Array {

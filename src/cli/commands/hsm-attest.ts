@@ -4,6 +4,7 @@ import { verifyYubiKeyAttestation, type YubiKeyAttestation } from '../../hsm/att
 import { readTokenPublicKey } from '../../hsm/list.js';
 import { CeremonyError } from '../../metadata/errors.js';
 import { isJsonObject } from '../../metadata/json.js';
+import { jsonNestingDepth, MAX_JSON_DEPTH } from '../../metadata/json-depth.js';
 import type { Key } from '../../metadata/model.js';
 import {
   boolFlag,
@@ -35,6 +36,7 @@ async function readText(cwd: string, args: ParsedArgs, flag: string): Promise<st
 function keyOfJson(text: string, file: string): Key {
   let value: unknown;
   try {
+    if (jsonNestingDepth(text) > MAX_JSON_DEPTH) throw new SyntaxError('nested too deep');
     value = JSON.parse(text);
   } catch {
     throw usage(`--key-file ${file} is not JSON`);

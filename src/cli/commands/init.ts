@@ -12,7 +12,14 @@ import {
   REFRESH_WORKFLOW_PATH,
   renderRefreshWorkflow,
 } from '../../publish/refresh-workflow.js';
-import { boolFlag, stringFlag, type Command, type ParsedArgs } from '../command.js';
+import {
+  boolFlag,
+  EXIT,
+  JSON_OPTION,
+  stringFlag,
+  type Command,
+  type ParsedArgs,
+} from '../command.js';
 import { existingCeremonyParts } from '../../repo/existing-ceremony.js';
 import { toolInstallFor } from '../../publish/tool-install.js';
 import { writeCeremonyGitignore } from '../../repo/gitignore.js';
@@ -52,7 +59,7 @@ export const initCommand: Command = {
   ],
   summary: 'create a trust-root repository: ceremony.yaml, repository/, ceremony-logs/, keys/, git',
   usage:
-    'tuf-ceremony init [DIR] [--name NAME] [--holders a,b,c] [--threshold N] [--online-holder NAME] [--github] [--refresh-workflow [--refresh-cron CRON]]',
+    'tuf-ceremony init [DIR] [--name NAME] [--holders a,b,c] [--threshold N] [--online-holder NAME] [--github] [--refresh-workflow [--refresh-cron CRON]] [--json]',
   positionals: true,
   options: {
     name: {
@@ -84,6 +91,7 @@ export const initCommand: Command = {
       type: 'boolean',
       description: 'also write .github/workflows/tuf-ceremony-refresh.yml (scheduled refresh)',
     },
+    ...JSON_OPTION,
     'refresh-cron': {
       type: 'string',
       valueName: 'CRON',
@@ -126,19 +134,28 @@ export const initCommand: Command = {
     await writeFileAtomic(join(paths.logs, '.gitkeep'), '');
     await writeFileAtomic(paths.plan, text);
     await writeCeremonyGitignore(dir);
+    const lines: string[] = [];
+    const workflows: string[] = [];
     if (boolFlag(args, 'github')) {
       await writeFileAtomic(join(dir, CHECK_WORKFLOW_PATH), renderCheckWorkflow({ install }));
-      ctx.out(`wrote the pull-request check workflow ${CHECK_WORKFLOW_PATH}`);
+      workflows.push(CHECK_WORKFLOW_PATH);
+      lines.push(`wrote the pull-request check workflow ${CHECK_WORKFLOW_PATH}`);
     }
     if (refreshWorkflow !== undefined) {
       await writeFileAtomic(join(dir, REFRESH_WORKFLOW_PATH), refreshWorkflow);
-      ctx.out(
+      workflows.push(REFRESH_WORKFLOW_PATH);
+      lines.push(
         `wrote the scheduled refresh workflow ${REFRESH_WORKFLOW_PATH} (secrets ${REFRESH_SECRETS.key} and ${REFRESH_SECRETS.passphrase})`,
       );
     }
     const git = new Git(dir);
     const inside = await git.exec(['rev-parse', '--is-inside-work-tree']);
     if (inside.code !== 0) await git.run(['init', '-q']);
+    if (boolFlag(args, 'json')) {
+      ctx.out(JSON.stringify({ dir, plan: paths.plan, workflows }, null, 2));
+      return EXIT.ok;
+    }
+    for (const line of lines) ctx.out(line);
     ctx.out(`created a trust-root repository in ${dir}`);
     ctx.out(`  edit ${paths.plan} (holders, thresholds, expiry), then enroll keys:`);
     ctx.out('  tuf-ceremony key add --holder NAME --generate ed25519');

@@ -1,7 +1,7 @@
 import { CeremonyError } from '../../metadata/errors.js';
 import { formatExpiry } from '../../metadata/time.js';
 import { saveEnrolledKey } from '../../repo/enrolled-keys-store.js';
-import { boolFlag, stringFlag, type Command } from '../command.js';
+import { boolFlag, EXIT, JSON_OPTION, stringFlag, type Command } from '../command.js';
 import { DIR_OPTION, ceremonyDir, loadCeremony } from '../ceremony-context.js';
 import { recordEvent } from '../transcript.js';
 
@@ -20,7 +20,7 @@ export const keyRetireCommand: Command = {
   ],
   summary: 'retire (or declare compromised) an enrolled key; the next stage rotates it out',
   usage:
-    'tuf-ceremony key retire --holder NAME --keyid KEYID [--compromised] [--reason TEXT] [--dir DIR]',
+    'tuf-ceremony key retire --holder NAME --keyid KEYID [--compromised] [--reason TEXT] [--dir DIR] [--json]',
   options: {
     ...DIR_OPTION,
     holder: {
@@ -42,6 +42,7 @@ export const keyRetireCommand: Command = {
       valueName: 'TEXT',
       description: 'why the key is retired, recorded in the transcript',
     },
+    ...JSON_OPTION,
   },
   async run(ctx, args) {
     const holder = stringFlag(args, 'holder');
@@ -91,6 +92,11 @@ export const keyRetireCommand: Command = {
       retired: true,
       reason,
     });
+    if (boolFlag(args, 'json')) {
+      const retired = { holder, keyid: found.keyid, reason, compromised, file };
+      ctx.out(JSON.stringify(retired, null, 2));
+      return EXIT.ok;
+    }
     ctx.out(`retired key ${found.keyid.slice(0, 8)} of ${holder} (${reason}) in ${file}`);
     if (compromised) ctx.out('this key is never asked to sign again');
     ctx.out('the next tuf-ceremony stage rotates it out of every role that lists it');

@@ -1,7 +1,7 @@
 import { basename, dirname, relative, resolve } from 'node:path';
 import { CeremonyError } from '../../metadata/errors.js';
 import { verifyTranscript } from '../../repo/transcript-store.js';
-import { EXIT, type Command } from '../command.js';
+import { boolFlag, EXIT, JSON_OPTION, type Command } from '../command.js';
 import { unrecordedSignatureProblems } from '../transcript-repair.js';
 
 /** `tuf-ceremony log verify [DIR]`: checks every hash chain of the ceremony transcripts. */
@@ -14,7 +14,7 @@ export const logVerifyCommand: Command = {
   exitCodes: { 1: 'a hash chain is broken (each place is printed)' },
   summary: 'check the hash chains of ceremony transcripts (exit 1 and the place where one breaks)',
   usage: 'tuf-ceremony log verify [DIR]   (DIR: a ceremony repository or ceremony-logs/<id>)',
-  options: {},
+  options: { ...JSON_OPTION },
   positionals: true,
   async run(ctx, args) {
     if (args.positionals.length > 1) {
@@ -28,6 +28,18 @@ export const logVerifyCommand: Command = {
     // A counted signature must have its event: look for the staging area of the repository.
     const root = basename(dirname(dir)) === 'ceremony-logs' ? dirname(dirname(dir)) : dir;
     const unrecorded = await unrecordedSignatureProblems(root);
+    const ok = result.ok && unrecorded.length === 0;
+    if (boolFlag(args, 'json')) {
+      const logs = result.logs.map((log) => ({
+        dir: relative(ctx.cwd, log.dir) || '.',
+        intact: log.problems.length === 0,
+        actors: log.actors.length,
+        events: log.events.length,
+        problems: log.problems,
+      }));
+      ctx.out(JSON.stringify({ intact: ok, logs, signatures_without_event: unrecorded }, null, 2));
+      return ok ? EXIT.ok : EXIT.failed;
+    }
     for (const problem of unrecorded) ctx.err(problem);
     for (const log of result.logs) {
       const shown = relative(ctx.cwd, log.dir) || '.';
@@ -40,6 +52,6 @@ export const logVerifyCommand: Command = {
       ctx.out(`BROKEN: ${shown} (${log.problems.length} problem(s))`);
     }
     if (unrecorded.length > 0) ctx.out(`BROKEN: ${unrecorded.length} signature(s) without event`);
-    return result.ok && unrecorded.length === 0 ? EXIT.ok : EXIT.failed;
+    return ok ? EXIT.ok : EXIT.failed;
   },
 };

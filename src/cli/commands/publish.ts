@@ -149,6 +149,8 @@ export const publishCommand: Command = {
     }
     const settings = pr ? settingsOrUsage(ctx.env) : undefined;
     const loaded = await loadCeremony(dir);
+    // A missing remote is found before anything is committed.
+    if (push) await git.remoteUrl(remote);
     // publish commits keys/: a private key written there must never travel with it.
     const [stray] = loaded.strayKeyFiles;
     if (stray !== undefined) {

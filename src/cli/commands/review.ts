@@ -1,7 +1,7 @@
 import { reviewDraft } from '../../ceremony/review.js';
 import { signingNeeds } from '../../ceremony/signing-needs.js';
 import type { AnySigned } from '../../metadata/model.js';
-import { boolFlag, stringFlag, type Command, JSON_OPTION } from '../command.js';
+import { boolFlag, EXIT, stringFlag, type Command, JSON_OPTION } from '../command.js';
 import { hashPictureLines } from '../fingerprint-text.js';
 import {
   DIR_OPTION,
@@ -23,12 +23,19 @@ export function publishedSigned(loaded: LoadedCeremony, role: string): AnySigned
   return p.delegated.get(role)?.metadata.signed;
 }
 
-/** Review lines for the staged roles (all, or those a holder must sign). */
-export function reviewLines(
+/** What `review` shows: per staged role (all, or those a holder must sign), its review lines. */
+export interface ReviewSections {
+  ceremony: string;
+  holder: string | null;
+  roles: { role: string; lines: string[] }[];
+}
+
+/** The review of the staged roles (all, or those a holder must sign). */
+export function reviewSections(
   loaded: LoadedCeremony,
   holder: string | undefined,
   options: { qr?: boolean } = {},
-): string[] {
+): ReviewSections {
   const staging = requireStaging(loaded);
   let roles = staging.ceremony.roles;
   if (holder !== undefined) {
@@ -47,15 +54,13 @@ export function reviewLines(
       loaded.published,
     );
     roles = roles.filter((r) => needs.some((n) => n.role === r));
-    if (roles.length === 0)
-      return [`${holder} has nothing to sign in ceremony ${staging.ceremony.id}`];
   }
-  const lines = [`ceremony ${staging.ceremony.id}`];
+  const sections: ReviewSections['roles'] = [];
   const status = statusOf(loaded);
   for (const role of roles) {
     const draft = staging.drafts.get(role);
     if (!draft) continue;
-    lines.push(...reviewDraft(draft, publishedSigned(loaded, role)));
+    const lines = reviewDraft(draft, publishedSigned(loaded, role));
     lines.push(
       ...hashPictureLines(
         `${role} v${draft.metadata.signed.version}`,
@@ -66,8 +71,21 @@ export function reviewLines(
     // Signatures so far, per holder (a holder's two signatures count once).
     const checks = status.roles.find((r) => r.role === role)?.checks ?? [];
     for (const check of checks) lines.push(`  ${checkLine(check)}`);
+    sections.push({ role, lines });
   }
-  return lines;
+  return { ceremony: staging.ceremony.id, holder: holder ?? null, roles: sections };
+}
+
+/** Review lines for the staged roles (all, or those a holder must sign). */
+export function reviewLines(
+  loaded: LoadedCeremony,
+  holder: string | undefined,
+  options: { qr?: boolean } = {},
+): string[] {
+  const review = reviewSections(loaded, holder, options);
+  if (holder !== undefined && review.roles.length === 0)
+    return [`${holder} has nothing to sign in ceremony ${review.ceremony}`];
+  return [`ceremony ${review.ceremony}`, ...review.roles.flatMap((r) => r.lines)];
 }
 
 /** `tuf-ceremony review`: what changes, and the sha256 of the exact bytes to sign. */
@@ -92,9 +110,15 @@ export const reviewCommand: Command = {
   async run(ctx, args) {
     const loaded = await loadCeremony(ceremonyDir(ctx, args));
     const qr = boolFlag(args, 'qr');
-    const lines = reviewLines(loaded, stringFlag(args, 'holder'), { qr });
+    const holder = stringFlag(args, 'holder');
     // Holders review only what the plan says: a drifted draft is flagged before anything else.
-    for (const line of [...driftLines(await planDrift(loaded)), ...lines]) ctx.out(line);
-    return 0;
+    const drift = driftLines(await planDrift(loaded));
+    if (boolFlag(args, 'json')) {
+      const review = reviewSections(loaded, holder, { qr });
+      ctx.out(JSON.stringify({ ...review, drift }, null, 2));
+      return EXIT.ok;
+    }
+    for (const line of [...drift, ...reviewLines(loaded, holder, { qr })]) ctx.out(line);
+    return EXIT.ok;
   },
 };

@@ -13,11 +13,16 @@ import { checkTargetPath } from '../../metadata/build-targets.js';
 import { CeremonyError } from '../../metadata/errors.js';
 import { isJsonObject } from '../../metadata/json.js';
 import { copyFileAtomic } from '../../repo/atomic-write.js';
+import { mapBounded } from '../../repo/parallel.js';
+import { userFileError } from '../fs-errors.js';
 import { removeTargetInput, roleInputDir, rolesWithInput } from '../../repo/target-inputs.js';
 import { readTargetsCustom, writeTargetsCustom } from '../../repo/targets-custom.js';
-import { stringFlag, type Command, JSON_OPTION } from '../command.js';
+import { boolFlag, EXIT, stringFlag, type Command, JSON_OPTION } from '../command.js';
 import { DIR_OPTION, ceremonyDir, loadCeremony } from '../ceremony-context.js';
 import { checkVisibleKeys } from '../../metadata/terminal-text.js';
+
+/** How many target files are read and checked at once. */
+const READ_PARALLELISM = 16;
 
 const NEXT =
   'run tuf-ceremony stage (stage --restage while a ceremony is staged) to stage the new targets version';
@@ -66,16 +71,22 @@ function chosenRoute(plan: Plan, role: string, path: string): TargetRoute {
   return route;
 }
 
-/** `file` when it is a regular file that can be read, else a one-line error naming it. */
-async function regularFile(file: string): Promise<string> {
+/** `file` when it is a regular file that can be read, else a one-line error naming it as given. */
+async function regularFile(file: string, shown: string): Promise<string> {
   let info;
   try {
     info = await stat(file);
   } catch (err) {
-    const code = (err as { code?: string }).code ?? 'unreadable';
-    throw new CeremonyError('FILE_MISSING', `${file}: cannot read it (${code})`);
+    throw userFileError(err, shown);
   }
-  if (!info.isFile()) throw new CeremonyError('USAGE', `${file}: not a regular file`);
+  if (info.isDirectory()) {
+    throw new CeremonyError(
+      'IO',
+      `${shown}: is a directory where a file is expected; give a file (EISDIR)`,
+      { file: shown },
+    );
+  }
+  if (!info.isFile()) throw new CeremonyError('USAGE', `${shown}: not a regular file; give a file`);
   return file;
 }
 
@@ -129,9 +140,8 @@ export const targetsAddCommand: Command = {
       throw new CeremonyError('USAGE', '--path names one target: give one FILE with it');
     const roleFlag = stringFlag(args, 'role');
     const custom = parseCustom(stringFlag(args, 'custom'));
-    // Read and check everything first: bad input writes nothing.
-    const inputs = [];
-    for (const file of files) {
+    // Read and check everything first (a bounded number of files at once): bad input writes nothing.
+    const inputs = await mapBounded(files, READ_PARALLELISM, async (file) => {
       const path = checkTargetPath(pathFlag ?? basename(file));
       const route =
         roleFlag === undefined ? routeTarget(plan, path) : chosenRoute(plan, roleFlag, path);
@@ -144,17 +154,40 @@ export const targetsAddCommand: Command = {
           `${join(roleInputDir(root, elsewhere), path)}: ${path} is already a target of role ${elsewhere} (spec 5.6.7: clients use only the first role listing a path); run tuf-ceremony targets remove ${path} first`,
         );
       }
-      inputs.push({ path, route, source: await regularFile(resolve(ctx.cwd, file)) });
-    }
+      return { path, route, source: await regularFile(resolve(ctx.cwd, file), file) };
+    });
     const customs = await readTargetsCustom(root);
+    const added: { path: string; route: TargetRoute; length: number }[] = [];
     for (const { path, route, source } of inputs) {
-      // Copied in the kernel, never read whole into memory (targets may be several GiB).
+      // Copied and hashed as a stream, never read whole into memory (targets may be several GiB).
       const dest = join(roleInputDir(root, route.role), path);
       const { length } = await copyFileAtomic(source, dest);
-      if (custom !== undefined) setOwn(customs, path, custom);
+      added.push({ path, route, length });
+    }
+    if (custom !== undefined) for (const { path } of inputs) setOwn(customs, path, custom);
+    if (custom !== undefined) await writeTargetsCustom(root, customs);
+    // Reported once every file is written: a reader that goes away cannot stop the batch halfway.
+    if (boolFlag(args, 'json')) {
+      ctx.out(
+        JSON.stringify(
+          {
+            added: added.map(({ path, route, length }) => ({
+              path,
+              length,
+              role: route.role,
+              bin: route.bin ?? null,
+            })),
+            next: NEXT,
+          },
+          null,
+          2,
+        ),
+      );
+      return EXIT.ok;
+    }
+    for (const { path, route, length } of added) {
       ctx.out(`target ${path}: ${length} bytes, ${describe(route)}`);
     }
-    if (custom !== undefined) await writeTargetsCustom(root, customs);
     ctx.out(NEXT);
     return 0;
   },
@@ -210,10 +243,7 @@ export const targetsRemoveCommand: Command = {
       removals.push({ path, role });
     }
     const customs = await readTargetsCustom(root);
-    for (const { path, role } of removals) {
-      await removeTargetInput(root, role, path);
-      ctx.out(`target ${path} removed from role ${role}`);
-    }
+    for (const { path, role } of removals) await removeTargetInput(root, role, path);
     if (removals.some(({ path }) => hasOwn(customs, path))) {
       const removed = new Set(removals.map(({ path }) => path));
       await writeTargetsCustom(
@@ -221,6 +251,11 @@ export const targetsRemoveCommand: Command = {
         filterMap(customs, (path) => !removed.has(path)),
       );
     }
+    if (boolFlag(args, 'json')) {
+      ctx.out(JSON.stringify({ removed: removals, next: NEXT }, null, 2));
+      return EXIT.ok;
+    }
+    for (const { path, role } of removals) ctx.out(`target ${path} removed from role ${role}`);
     ctx.out(NEXT);
     return 0;
   },

@@ -11,21 +11,27 @@ import { CeremonyError } from '../../metadata/errors.js';
 import { formatExpiry, parseTime } from '../../metadata/time.js';
 import { readLimited, DirectorySource } from '../../repo/source-directory.js';
 import { HttpSource } from '../../repo/source-http.js';
+import { parseByteSize } from '../byte-size.js';
 import { boolFlag, EXIT, stringFlag, stringList, type Command, JSON_OPTION } from '../command.js';
 import { escapeTerminal } from '../../metadata/terminal-text.js';
 
 const USAGE =
   'tuf-ceremony verify --root <trusted root.json> [--at <RFC 3339 time>] [--target <path>]... ' +
-  '[--previous <dir>] [--json] <repository dir or http(s) URL>';
+  '[--previous <dir>] [--max-metadata-size <size>] [--allow-cross-origin-redirects] [--json] ' +
+  '<repository dir or http(s) URL>';
 
 function usage(message: string): CeremonyError {
   return new CeremonyError('USAGE', `${message} (usage: ${USAGE})`);
 }
 
-async function openSource(location: string, cwd: string): Promise<MetadataSource> {
+async function openSource(
+  location: string,
+  cwd: string,
+  allowCrossOriginRedirects: boolean,
+): Promise<MetadataSource> {
   if (/^https?:\/\//i.test(location)) {
     try {
-      return new HttpSource(location);
+      return new HttpSource(location, { allowCrossOriginRedirects });
     } catch (err) {
       throw usage(`${location}: ${(err as Error).message}`);
     }
@@ -124,6 +130,16 @@ export const verifyCommand: Command = {
       description:
         'metadata seen before (timestamp.json, snapshot.json): refuse rollbacks against it',
     },
+    'max-metadata-size': {
+      type: 'string',
+      valueName: 'SIZE',
+      description:
+        'refuse any metadata file larger than SIZE, whatever snapshot lists (default 64MiB)',
+    },
+    'allow-cross-origin-redirects': {
+      type: 'boolean',
+      description: 'follow HTTP redirects to another scheme, host or port (refused by default)',
+    },
     ...JSON_OPTION,
   },
   async run(ctx, args) {
@@ -144,7 +160,12 @@ export const verifyCommand: Command = {
     }
     const rootFile = resolve(ctx.cwd, rootFlag);
     const trustedRoot = await readRequired(rootFile, '--root');
-    const source = await openSource(location, ctx.cwd);
+    const source = await openSource(
+      location,
+      ctx.cwd,
+      boolFlag(args, 'allow-cross-origin-redirects'),
+    );
+    const maxMetadataFlag = stringFlag(args, 'max-metadata-size');
     const previousDir = stringFlag(args, 'previous');
     const report = await verifyRepository({
       trustedRoot,
@@ -152,6 +173,9 @@ export const verifyCommand: Command = {
       source,
       now,
       targets: stringList(args, 'target'),
+      ...(maxMetadataFlag !== undefined
+        ? { limits: { maxMetadata: parseByteSize(maxMetadataFlag, 'max-metadata-size') } }
+        : {}),
       ...(previousDir !== undefined
         ? { previous: await readPrevious(resolve(ctx.cwd, previousDir)) }
         : {}),

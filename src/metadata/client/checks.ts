@@ -1,6 +1,7 @@
 import { digestHex, hexEquals, SUPPORTED_HASHES } from '../bytes.js';
 import { CeremonyError, isCeremonyError, type ErrorCode } from '../errors.js';
 import type { MetaFile } from '../model.js';
+import { escapeUntrusted, printableCapped } from '../quote.js';
 import { formatExpiry, parseTime } from '../time.js';
 import { describeResult, type VerificationResult } from '../verify.js';
 import type { MetadataSource } from './source.js';
@@ -8,7 +9,10 @@ import type { MetadataSource } from './source.js';
 // The checks of the client workflow (spec section 5), each throwing a CeremonyError whose one-line
 // message names the role, the file and the rule.
 
-/** Throws a client-workflow error: `<role> (<file>): <problem> (spec <rule>)`. */
+/**
+ * Throws a client-workflow error: `<role> (<file>): <problem> (spec <rule>)`. Role and file names
+ * come from metadata (delegated role names): capped and escaped.
+ */
 export function fail(
   code: ErrorCode,
   role: string,
@@ -16,8 +20,15 @@ export function fail(
   problem: string,
   rule: string,
 ): never {
-  throw new CeremonyError(code, `${role} (${file}): ${problem} (spec ${rule})`);
+  const where = `${escapeUntrusted(role, MAX_NAME)} (${escapeUntrusted(file, MAX_NAME)})`;
+  const what = printableCapped(problem, MAX_PROBLEM);
+  throw new CeremonyError(code, `${where}: ${what} (spec ${printableCapped(rule, MAX_NAME * 2)})`);
 }
+
+/** Longest role or file name quoted in a message. */
+const MAX_NAME = 128;
+/** Longest problem description (it may name roles and files of the metadata). */
+const MAX_PROBLEM = 600;
 
 /** Fetches a metadata file, refusing a missing file or one longer than `maxLength`. */
 export async function fetchMetadataFile(
@@ -48,6 +59,29 @@ export async function guarded<T>(
   }
 }
 
+/**
+ * The most bytes to download of a metadata file: its listed length, or `fallback` when none is
+ * listed, never more than `cap` (spec 5.5.1 / 5.6.1 let a client bound a listed length; a listed
+ * length above the cap is refused before any byte is fetched).
+ */
+export function metadataLimit(
+  listed: number | undefined,
+  limits: { fallback: number; cap: number },
+  role: string,
+  file: string,
+): number {
+  if (listed !== undefined && listed > limits.cap) {
+    fail(
+      'FILE_TOO_LARGE',
+      role,
+      file,
+      `listed as ${listed} bytes, more than the limit of ${limits.cap} bytes for any metadata file`,
+      '5: download at most the listed or default length',
+    );
+  }
+  return Math.min(listed ?? limits.fallback, limits.cap);
+}
+
 /** Throws FILE_TOO_LARGE for a file that passed its size limit. */
 export function tooLarge(role: string, file: string, maxLength: number): never {
   fail(
@@ -59,24 +93,46 @@ export function tooLarge(role: string, file: string, maxLength: number): never {
   );
 }
 
+/** What a file is checked against: the length and hashes its listing gives. */
+export interface ListedFile {
+  length?: number | undefined;
+  hashes?: Record<string, string> | undefined;
+}
+
 /**
  * Spec 5.5.2 / 5.6.2 / 5.7.3: the bytes must match the length and every listed hash (hashes this
  * client cannot compute are skipped, but at least one listed hash must be checked).
  */
 export function checkLengthAndHashes(
   bytes: Uint8Array,
-  expected: { length?: number | undefined; hashes?: Record<string, string> | undefined },
+  expected: ListedFile,
   role: string,
   file: string,
   rule: string,
   listedBy: string,
 ): void {
-  if (expected.length !== undefined && bytes.length !== expected.length) {
+  const measured = { length: bytes.length, digest: (alg: string) => digestHex(alg, bytes) };
+  checkMeasured(measured, expected, { role, file, rule, listedBy });
+}
+
+/** Hash algorithms of a listing this client can check (spec 5.7.3). */
+export function checkableHashes(expected: ListedFile): string[] {
+  return Object.keys(expected.hashes ?? {}).filter((alg) => SUPPORTED_HASHES.has(alg));
+}
+
+/** The same checks as checkLengthAndHashes on a file measured as a stream. */
+export function checkMeasured(
+  measured: { length: number; digest: (algorithm: string) => string | undefined },
+  expected: ListedFile,
+  at: { role: string; file: string; rule: string; listedBy: string },
+): void {
+  const { role, file, rule, listedBy } = at;
+  if (expected.length !== undefined && measured.length !== expected.length) {
     fail(
       'LENGTH_MISMATCH',
       role,
       file,
-      `${bytes.length} bytes, ${listedBy} lists ${expected.length}`,
+      `${measured.length} bytes, ${listedBy} lists ${expected.length}`,
       rule,
     );
   }
@@ -85,7 +141,7 @@ export function checkLengthAndHashes(
   for (const [algorithm, digest] of Object.entries(expected.hashes)) {
     if (!SUPPORTED_HASHES.has(algorithm)) continue;
     checked++;
-    const actual = digestHex(algorithm, bytes);
+    const actual = measured.digest(algorithm) ?? '';
     if (!hexEquals(actual, digest)) {
       fail(
         'HASH_MISMATCH',

@@ -1,5 +1,6 @@
 import { computeKeyid } from '../keys.js';
 import type { Key } from '../model.js';
+import { printablePrefix } from '../quote.js';
 
 /**
  * Spec 4.2 keyids are the sha256 of the canonical key. A repository whose keyid differs (Sigstore
@@ -11,7 +12,7 @@ export function keyidWarnings(keys: Readonly<Record<string, Key>>, where: string
     const expected = computeKeyid(key);
     if (expected !== keyid.toLowerCase()) {
       warnings.push(
-        `${where}: keyid ${keyid.slice(0, 12)}… is not the sha256 of its key (${expected.slice(0, 12)}…); clients that recompute keyids reject it`,
+        `${where}: keyid ${printablePrefix(keyid, 12)}… is not the sha256 of its key (${expected.slice(0, 12)}…); clients that recompute keyids reject it`,
       );
     }
   }
@@ -24,6 +25,6 @@ export function unusableKeyWarnings(
   where: string,
 ): string[] {
   return Object.entries(unusable).map(
-    ([keyid, reason]) => `${where}: key ${keyid.slice(0, 12)}… cannot be used: ${reason}`,
+    ([keyid, reason]) => `${where}: key ${printablePrefix(keyid, 12)}… cannot be used: ${reason}`,
   );
 }

@@ -7,6 +7,7 @@ import {
   checkVersion,
   fail,
   fetchMetadataFile,
+  metadataLimit,
 } from './checks.js';
 import { parseRole, type ParsedRole } from './parse-role.js';
 import type { RoleReport } from './report.js';
@@ -23,7 +24,8 @@ export interface ListedRoleRequest {
   roleKeys: RoleKeys;
   delegatedBy: string;
   now: number;
-  defaultMaxLength: number;
+  /** Download limit when snapshot lists no length, and the cap on any metadata file. */
+  sizeLimit: { fallback: number; cap: number };
 }
 
 /** File name of a targets role: `N.<role>.json` with consistent snapshots (spec 5.6.1). */
@@ -50,7 +52,8 @@ export async function loadListedRole(
     );
   }
   const file = roleFileName(name, meta.version, req.consistentSnapshot);
-  const bytes = await fetchMetadataFile(source, name, file, meta.length ?? req.defaultMaxLength);
+  const maxLength = metadataLimit(meta.length, req.sizeLimit, name, file);
+  const bytes = await fetchMetadataFile(source, name, file, maxLength);
   // spec 5.6.2: length and hashes as snapshot lists them, checked before parsing.
   checkLengthAndHashes(bytes, meta, name, file, '5.6.2: match the snapshot listing', listedBy);
   const parsed = parseRole(bytes, 'targets', name, file);

@@ -22,7 +22,7 @@ export function parseRole<K extends RoleType>(
   try {
     metadata = parseMetadata(bytes, type, `${role} (${file})`);
   } catch (err) {
-    // JSON.parse quotes the offending text, line breaks included: keep the message on one line.
+    // Messages quote untrusted values escaped and capped; keep them on one line all the same.
     if (err instanceof CeremonyError) {
       throw new CeremonyError(err.code, err.message.replace(/\s*[\r\n]+\s*/g, ' '), {
         cause: err,

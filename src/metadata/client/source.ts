@@ -8,6 +8,21 @@ export interface MetadataSource {
   fetchMetadata(name: string, maxLength: number): Promise<Uint8Array | undefined>;
   /** Bytes of a target file by its path under `targets/`, with the same contract. */
   fetchTarget(path: string, maxLength: number): Promise<Uint8Array | undefined>;
+  /**
+   * Optional: the length and hex digests (`algorithms`) of a target file, hashed as its bytes
+   * arrive so that a large target is never held in memory; same limits and errors as fetchTarget.
+   */
+  digestTarget?(
+    path: string,
+    maxLength: number,
+    algorithms: readonly string[],
+  ): Promise<MeasuredFile | undefined>;
+}
+
+/** A file measured as a stream: its length and hex digest per algorithm. */
+export interface MeasuredFile {
+  length: number;
+  digests: Readonly<Record<string, string>>;
 }
 
 /** Size limits a client applies to files whose length no trusted metadata lists. */
@@ -16,13 +31,19 @@ export interface SizeLimits {
   timestamp: number;
   /** Snapshot, targets and delegated roles when snapshot or timestamp lists no length. */
   metadata: number;
+  /** Any metadata file, whatever length snapshot or timestamp lists (memory is bounded by it). */
+  maxMetadata: number;
 }
 
-/** Defaults after python-tuf's client: root 512 KiB, timestamp 16 KiB, others 32 MiB. */
+/**
+ * Defaults after python-tuf's client: root 512 KiB, timestamp 16 KiB, others 32 MiB; and a cap of
+ * 64 MiB on any metadata file (Sigstore's largest, 8.registry.npmjs.org.json, is under 1 MiB).
+ */
 export const DEFAULT_LIMITS: Readonly<SizeLimits> = {
   root: 512 * 1024,
   timestamp: 16 * 1024,
   metadata: 32 * 1024 * 1024,
+  maxMetadata: 64 * 1024 * 1024,
 };
 
 /** Most root updates one verification follows (a repository cannot make a client loop forever). */

@@ -1,6 +1,7 @@
 import { delegationsFor } from '../delegation.js';
 import type { TargetFile } from '../model.js';
-import { checkLengthAndHashes, fail, guarded, tooLarge } from './checks.js';
+import { digestHex } from '../bytes.js';
+import { checkableHashes, checkMeasured, fail, guarded, tooLarge } from './checks.js';
 import type { TargetsTree } from './delegation-walk.js';
 import type { TargetReport } from './report.js';
 import type { MetadataSource } from './source.js';
@@ -53,6 +54,32 @@ export function targetFileNames(path: string, info: TargetFile, consistent: bool
   return Object.values(info.hashes).map((hash) => `${dir}${hash}.${base}`);
 }
 
+/**
+ * A target's length and digests: streamed and hashed as it arrives when the source can (memory
+ * stays bounded however long the listed length), else from its bytes.
+ */
+async function measureTarget(
+  source: MetadataSource,
+  file: string,
+  info: TargetFile,
+  label: string,
+): Promise<{ length: number; digest: (algorithm: string) => string | undefined } | undefined> {
+  if (source.digestTarget !== undefined) {
+    const digestTarget = source.digestTarget.bind(source);
+    const algorithms = checkableHashes(info);
+    const streamed = await guarded(label, file, info.length, () =>
+      digestTarget(file, info.length, algorithms),
+    );
+    if (streamed === undefined) return undefined;
+    return { length: streamed.length, digest: (alg) => streamed.digests[alg] };
+  }
+  const bytes = await guarded(label, file, info.length, () =>
+    source.fetchTarget(file, info.length),
+  );
+  if (bytes === undefined) return undefined;
+  return { length: bytes.length, digest: (alg) => digestHex(alg, bytes) };
+}
+
 /** Spec 5.7: finds a target through the delegation tree, fetches it, checks length and hashes. */
 export async function verifyTarget(
   source: MetadataSource,
@@ -75,22 +102,14 @@ export async function verifyTarget(
   }
   const { role, info } = found;
   const names = targetFileNames(path, info, consistent);
+  const label = `target listed by ${role}`;
+  const at = { role: label, rule: '5.7.3: target length and hashes', listedBy: role };
   for (const file of names) {
-    const label = `target listed by ${role}`;
-    const bytes = await guarded(label, file, info.length, () =>
-      source.fetchTarget(file, info.length),
-    );
-    if (bytes === undefined) continue;
-    if (bytes.length > info.length) tooLarge(`target listed by ${role}`, file, info.length);
+    const measured = await measureTarget(source, file, info, label);
+    if (measured === undefined) continue;
+    if (measured.length > info.length) tooLarge(label, file, info.length);
     // spec 5.7.3: the file must match the length and hashes its targets role lists.
-    checkLengthAndHashes(
-      bytes,
-      info,
-      `target listed by ${role}`,
-      file,
-      '5.7.3: target length and hashes',
-      role,
-    );
+    checkMeasured(measured, info, { ...at, file });
     return { path, file, length: info.length, hashes: info.hashes, role };
   }
   fail(

@@ -8,6 +8,7 @@ import {
   checkVersion,
   fail,
   fetchMetadataFile,
+  metadataLimit,
 } from './checks.js';
 import { parseRole, type ParsedRole } from './parse-role.js';
 import type { RoleReport } from './report.js';
@@ -94,7 +95,9 @@ export async function loadSnapshot(
   const meta = tsSigned.meta['snapshot.json'] ?? { version: 0 };
   // spec 5.5.1: N.snapshot.json with consistent snapshots, snapshot.json otherwise.
   const file = root.consistent_snapshot ? `${meta.version}.snapshot.json` : 'snapshot.json';
-  const bytes = await fetchMetadataFile(source, 'snapshot', file, meta.length ?? limits.metadata);
+  const cap = { fallback: limits.metadata, cap: limits.maxMetadata };
+  const maxLength = metadataLimit(meta.length, cap, 'snapshot', file);
+  const bytes = await fetchMetadataFile(source, 'snapshot', file, maxLength);
   // spec 5.5.2: length and hashes as the timestamp lists them, checked before parsing.
   checkLengthAndHashes(bytes, meta, 'snapshot', file, '5.5.2: match the timestamp', listedBy);
   const parsed = parseRole(bytes, 'snapshot', 'snapshot', file);

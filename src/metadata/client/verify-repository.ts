@@ -1,5 +1,9 @@
 import type { RootSigned } from '../model.js';
+import { escapeUntrusted } from '../quote.js';
 import { formatExpiry } from '../time.js';
+
+/** Most orphaned snapshot entries a warning names. */
+const MAX_NAMED = 20;
 import { checkExpiry } from './checks.js';
 import { walkDelegations } from './delegation-walk.js';
 import { loadListedRole } from './listed-role.js';
@@ -63,7 +67,7 @@ export async function verifyRepository(options: VerifyOptions): Promise<VerifyRe
     snapshotFile: snapshot.parsed.file,
     consistentSnapshot,
     now,
-    defaultMaxLength: limits.metadata,
+    sizeLimit: { fallback: limits.metadata, cap: limits.maxMetadata },
   };
   const targets = await loadListedRole(source, {
     ...base,
@@ -78,8 +82,10 @@ export async function verifyRepository(options: VerifyOptions): Promise<VerifyRe
     (file) => !walk.tree.has(file.replace(/\.json$/, '')),
   );
   if (orphans.length > 0) {
+    const named = orphans.slice(0, MAX_NAMED).map((file) => escapeUntrusted(file, 128));
+    const more = orphans.length > MAX_NAMED ? ` and ${orphans.length - MAX_NAMED} more` : '';
     warnings.add(
-      `snapshot v${base.snapshot.version} lists roles no targets role delegates (ignored): ${orphans.join(', ')}`,
+      `snapshot v${base.snapshot.version} lists roles no targets role delegates (ignored): ${named.join(', ')}${more}`,
     );
   }
   const checked: TargetReport[] = [];

@@ -412,7 +412,7 @@ describe('a ceremony published through git and a pull request', () => {
 
   it('reports git failures in one line', async () => {
     const missing = await coord.remoteUrl('nope').catch((e: unknown) => (e as Error).message);
-    expect(missing).toMatch(/no git remote named "nope"$/);
+    expect(missing).toMatch(/no git remote named "nope"; add it \(git remote add nope URL\)/);
     const nothing = await coord.commit('empty').catch((e: unknown) => (e as Error).message);
     expect(nothing).toMatch(/nothing staged to commit$/);
     const bad = await coord.createBranch('bad..name').catch((e: unknown) => (e as Error).message);

@@ -38,7 +38,7 @@ describe('resolveGitHubRepo', () => {
       '--repo "nope" is not OWNER/NAME',
     );
     await expect(resolveGitHubRepo(git, 'upstream')).rejects.toThrow(
-      /no git remote named "upstream"$/,
+      /no git remote named "upstream"; add it \(git remote add upstream URL\)/,
     );
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,7 +72,46 @@ describe('DirectorySource', () => {
     expect(isCeremonyError(await error(source.fetchTarget('sub', 100)), 'IO')).toBe(true);
   });
 
-  it('reads through a symbolic link and keeps the limit', async () => {
+  it('refuses a symbolic link inside the repository without reading or naming its target', async () => {
+    const repo = join(dir, 'linked');
+    await mkdir(join(repo, 'targets'), { recursive: true });
+    await writeFile(join(dir, 'passwd'), 'root:x:0:0:root:/root:/bin/bash\n');
+    await symlink(join(dir, 'passwd'), join(repo, 'timestamp.json'));
+    await symlink(dir, join(repo, 'targets', 'out'));
+    const source = new DirectorySource(repo);
+    const err = await error(source.fetchMetadata('timestamp.json', 1000));
+    expect(isCeremonyError(err, 'IO')).toBe(true);
+    const message = (err as Error).message;
+    expect(message).toBe(
+      `${join(repo, 'timestamp.json')} is a symbolic link; repository files are read without following links`,
+    );
+    const viaDir = await error(source.fetchTarget('out/passwd', 1000));
+    expect(isCeremonyError(viaDir, 'IO')).toBe(true);
+    for (const m of [message, (viaDir as Error).message]) {
+      expect(m).not.toContain('root:x');
+      expect(m).not.toContain(join(dir, 'passwd'));
+    }
+  });
+
+  it('hashes a target as a stream, with the same limits and link refusal', async () => {
+    const source = new DirectorySource(join(dir, 'repo'));
+    const sha256 = createHash('sha256').update('target').digest('hex');
+    expect(await source.digestTarget('sub/file.txt', 6, ['sha256', 'sha512'])).toEqual({
+      length: 6,
+      digests: {
+        sha256,
+        sha512: createHash('sha512').update('target').digest('hex'),
+      },
+    });
+    expect(await source.digestTarget('sub/none.txt', 6, ['sha256'])).toBeUndefined();
+    const big = await error(source.digestTarget('sub/file.txt', 5, ['sha256']));
+    expect(isCeremonyError(big, 'FILE_TOO_LARGE')).toBe(true);
+    const linked = new DirectorySource(join(dir, 'linked'));
+    const out = await error(linked.digestTarget('out/passwd', 1000, ['sha256']));
+    expect(isCeremonyError(out, 'IO')).toBe(true);
+  });
+
+  it('reads through a symbolic link the user names and keeps the limit', async () => {
     const link = join(dir, 'link.json');
     await symlink(join(dir, 'repo', 'timestamp.json'), link);
     expect((await readLimited(link, 100))?.length).toBe(100);

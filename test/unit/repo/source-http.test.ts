@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -18,6 +19,7 @@ beforeAll(async () => {
   await mkdir(join(dir, 'targets', 'sub dir'), { recursive: true });
   await writeFile(join(dir, 'timestamp.json'), 'y'.repeat(200));
   await writeFile(join(dir, 'targets', 'sub dir', 'a+b.txt'), 'target');
+  await writeFile(join(dir, 'ghp_S3CR3T.json'), 'ghp_S3CR3T the reply of another origin');
   files = await serveDirectory(dir);
   tricky = createServer((req, res) => {
     switch (req.url) {
@@ -43,6 +45,10 @@ beforeAll(async () => {
         return;
       case '/redirect.json':
         res.writeHead(302, { location: '/small.json' }).end();
+        return;
+      case '/elsewhere.json':
+        // Another port of 127.0.0.1 is another origin; the path carries a would-be secret.
+        res.writeHead(302, { location: `${files.url}ghp_S3CR3T.json` }).end();
         return;
       case '/small.json':
         res.writeHead(200).end('small');
@@ -82,6 +88,17 @@ describe('HttpSource', () => {
     expect(files.requests).toContain('/targets/sub dir/a+b.txt');
   });
 
+  it('hashes a target as it arrives and stops an endless one at the limit', async () => {
+    const source = new HttpSource(files.url);
+    expect(await source.digestTarget('sub dir/a+b.txt', 6, ['sha256'])).toEqual({
+      length: 6,
+      digests: { sha256: createHash('sha256').update('target').digest('hex') },
+    });
+    const endless = new HttpSource(trickyUrl);
+    const err = await error(endless.digestTarget('../endless.json', 32 * 1024, ['sha256']));
+    expect(isCeremonyError(err, 'FILE_TOO_LARGE')).toBe(true);
+  });
+
   it('refuses a response over the limit', async () => {
     const source = new HttpSource(files.url);
     expect(
@@ -112,6 +129,19 @@ describe('HttpSource', () => {
   it('follows a redirect on the same server', async () => {
     const bytes = await new HttpSource(trickyUrl).fetchMetadata('redirect.json', 100);
     expect(Buffer.from(bytes ?? []).toString()).toBe('small');
+  });
+
+  it('refuses a redirect to another origin without quoting it, unless allowed', async () => {
+    const err = await error(new HttpSource(trickyUrl).fetchMetadata('elsewhere.json', 100));
+    expect(isCeremonyError(err, 'IO')).toBe(true);
+    const message = (err as Error).message;
+    expect(message).toBe(
+      `${trickyUrl}/elsewhere.json: refused a redirect to another origin (--allow-cross-origin-redirects follows it)`,
+    );
+    expect(files.requests).not.toContain('/ghp_S3CR3T.json');
+    const allowed = new HttpSource(trickyUrl, { allowCrossOriginRedirects: true });
+    const bytes = await allowed.fetchMetadata('elsewhere.json', 100);
+    expect(Buffer.from(bytes ?? []).toString()).toContain('the reply of another origin');
   });
 
   it('accepts only http and https base URLs', () => {

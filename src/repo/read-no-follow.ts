@@ -1,0 +1,116 @@
+import { constants } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+import { DEFAULT_LIMITS, type MeasuredFile } from '../metadata/client/source.js';
+import { CeremonyError } from '../metadata/errors.js';
+import { StreamDigest } from './stream-digest.js';
+
+// Files of directories the tool does not control (a repository served by a mirror, a pull
+// request's checkout) are opened with O_NOFOLLOW: a symbolic link planted as `timestamp.json`
+// cannot make the tool read /etc/passwd or a token file, and its target is never named.
+
+function tooLarge(file: string, maxLength: number): CeremonyError {
+  return new CeremonyError('FILE_TOO_LARGE', `${file} is larger than ${maxLength} bytes`);
+}
+
+/** The error for a symbolic link where a file was expected (its target is not read nor named). */
+export function symlinkRefused(file: string): CeremonyError {
+  return new CeremonyError(
+    'IO',
+    `${file} is a symbolic link; repository files are read without following links`,
+  );
+}
+
+/**
+ * Reads a regular file of at most `maxLength` bytes without following a symbolic link in its last
+ * component; undefined when it does not exist.
+ */
+export function readFileNoFollow(
+  file: string,
+  maxLength: number = DEFAULT_LIMITS.maxMetadata,
+): Promise<Uint8Array | undefined> {
+  return readBounded(file, maxLength, constants.O_RDONLY | constants.O_NOFOLLOW);
+}
+
+/** Opens a regular file of at most `maxLength` bytes; undefined when it does not exist. */
+async function openBounded(
+  file: string,
+  maxLength: number,
+  flags: number,
+): Promise<{ handle: FileHandle; size: number } | undefined> {
+  let handle;
+  try {
+    handle = await open(file, flags);
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    if (code === 'ELOOP') throw symlinkRefused(file);
+    throw err;
+  }
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) throw new CeremonyError('IO', `${file} is not a regular file`);
+    if (info.size > maxLength) throw tooLarge(file, maxLength);
+    return { handle, size: info.size };
+  } catch (err) {
+    await handle.close();
+    throw err;
+  }
+}
+
+/**
+ * Reads a regular file of at most `maxLength` bytes (opened with `flags`); undefined when it does
+ * not exist. The buffer is sized from fstat, never beyond the limit.
+ */
+export async function readBounded(
+  file: string,
+  maxLength: number,
+  flags: number = constants.O_RDONLY,
+): Promise<Uint8Array | undefined> {
+  const opened = await openBounded(file, maxLength, flags);
+  if (opened === undefined) return undefined;
+  const { handle, size } = opened;
+  try {
+    // Read one byte more than allowed: a file that grew since stat is caught too.
+    const buffer = Buffer.alloc(Math.min(size, maxLength) + 1);
+    let filled = 0;
+    while (filled < buffer.length) {
+      const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, filled);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+    }
+    if (filled > maxLength) throw tooLarge(file, maxLength);
+    return buffer.subarray(0, filled);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Bytes read at a time when a file is hashed as a stream. */
+const CHUNK = 1 << 20;
+
+/**
+ * Length and digests of a regular file (no symbolic link followed) of at most `maxLength` bytes,
+ * read 1 MiB at a time: memory stays flat whatever the size.
+ */
+export async function digestFileNoFollow(
+  file: string,
+  maxLength: number,
+  algorithms: readonly string[],
+): Promise<MeasuredFile | undefined> {
+  const opened = await openBounded(file, maxLength, constants.O_RDONLY | constants.O_NOFOLLOW);
+  if (opened === undefined) return undefined;
+  const { handle } = opened;
+  try {
+    const digest = new StreamDigest(algorithms);
+    const buffer = Buffer.alloc(CHUNK);
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, CHUNK, null);
+      if (bytesRead === 0) break;
+      digest.update(buffer.subarray(0, bytesRead));
+      if (digest.length > maxLength) throw tooLarge(file, maxLength);
+    }
+    return digest.result();
+  } finally {
+    await handle.close();
+  }
+}

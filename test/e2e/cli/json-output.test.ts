@@ -1,0 +1,143 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../helpers/fixtures.js';
+import { runCaptured } from '../../helpers/capture.js';
+
+// Every data command with --json, on success and on a failure: stdout is one JSON document
+// valid against its schema in docs/schemas/ (errors against error.schema.json), nothing on stderr.
+
+const SCHEMAS = join(PROJECT_ROOT, 'docs', 'schemas');
+const ajv = new Ajv2020({ allErrors: true, strict: true });
+for (const file of readdirSync(SCHEMAS)) {
+  ajv.addSchema(JSON.parse(readFileSync(join(SCHEMAS, file), 'utf8')) as object, file);
+}
+
+function expectValid(schema: string, stdout: string): void {
+  const validate = ajv.getSchema(`${schema}.schema.json`);
+  if (validate === undefined) throw new Error(`no schema ${schema}`);
+  const ok = validate(JSON.parse(stdout));
+  expect(ok, `${schema}: ${ajv.errorsText(validate.errors)}\n${stdout}`).toBe(true);
+}
+
+let dir: string;
+let outside: string;
+
+beforeAll(async () => {
+  const base = await mkdtemp(join(tmpdir(), 'tuf-ceremony-json-'));
+  dir = join(base, 'demo');
+  outside = base;
+  const demo = await runCaptured(['demo', '--deterministic', '--out', dir], { cwd: base });
+  expect(demo.code, demo.stderr).toBe(0);
+  await writeFile(join(base, 'app.txt'), 'app\n');
+});
+
+/** One command line run twice: the success case and a failing one. */
+interface JsonCase {
+  schema: string;
+  ok: () => string[];
+  okCode?: number;
+  fail: () => string[];
+  failCwd?: () => string;
+}
+
+const CASES: JsonCase[] = [
+  {
+    schema: 'init',
+    ok: () => ['init', '--json', '--github', join(outside, 'fresh')],
+    fail: () => ['init', '--json', '--threshold', 'two', join(outside, 'other')],
+  },
+  {
+    schema: 'expiry',
+    ok: () => ['expiry', '--json', '--dir', dir],
+    fail: () => ['expiry', '--json', '--within', 'soon', '--dir', dir],
+  },
+  {
+    schema: 'verify',
+    ok: () => [
+      'verify',
+      '--json',
+      '--root',
+      join(dir, 'repository', '1.root.json'),
+      join(dir, 'repository'),
+    ],
+    fail: () => ['verify', '--json', '--root', join(outside, 'none.json'), join(dir, 'repository')],
+  },
+  {
+    schema: 'log-verify',
+    ok: () => ['log', 'verify', '--json', dir],
+    fail: () => ['log', 'verify', '--json', join(outside, 'missing')],
+  },
+  {
+    schema: 'targets-add',
+    ok: () => ['targets', 'add', '--json', '--dir', dir, join(outside, 'app.txt')],
+    fail: () => ['targets', 'add', '--json', '--dir', dir, join(outside, 'nope.txt')],
+  },
+  {
+    schema: 'status',
+    ok: () => ['status', '--json', '--dir', dir],
+    okCode: 1,
+    fail: () => ['status', '--json'],
+    failCwd: () => outside,
+  },
+  {
+    schema: 'review',
+    ok: () => ['review', '--json', '--dir', dir, '--holder', 'alice'],
+    fail: () => ['review', '--json', '--dir', dir, '--holder', 'mallory'],
+  },
+  {
+    schema: 'targets-remove',
+    ok: () => ['targets', 'remove', '--json', '--dir', dir, 'app.txt'],
+    fail: () => ['targets', 'remove', '--json', '--dir', dir, 'never-added.txt'],
+  },
+  {
+    schema: 'key-retire',
+    ok: () => [
+      'key',
+      'retire',
+      '--json',
+      '--dir',
+      dir,
+      '--holder',
+      'carol',
+      '--keyid',
+      carolKeyid(),
+    ],
+    fail: () => ['key', 'retire', '--json', '--dir', dir, '--holder', 'carol', '--keyid', 'ffff'],
+  },
+];
+
+/** The keyid of carol's enrolled key (keys/carol/<keyid>.json). */
+function carolKeyid(): string {
+  const [file] = readdirSync(join(dir, 'keys', 'carol'));
+  return (file ?? '').replace(/\.json$/, '');
+}
+
+describe('--json output', () => {
+  it('validates every data command against its schema, on success and on failure', async () => {
+    for (const c of CASES) {
+      if (c.schema === 'status') {
+        const staged = await runCaptured(['stage', '--dir', dir]);
+        expect(staged.code, staged.stderr).toBe(0);
+      }
+      const ok = await runCaptured(c.ok(), { cwd: outside });
+      expect(ok.code, `${c.schema}: ${ok.stderr}`).toBe(c.okCode ?? 0);
+      expect(ok.stderr).toBe('');
+      expectValid(c.schema, ok.stdout);
+      const fail = await runCaptured(c.fail(), { cwd: c.failCwd?.() ?? outside });
+      expect(fail.code, `${c.schema} failure`).not.toBe(0);
+      expect(fail.stderr, `${c.schema} failure`).toBe('');
+      expectValid('error', fail.stdout);
+    }
+  });
+
+  it('reports a usage error as JSON too, with exit 2', async () => {
+    const result = await runCaptured(['verify', '--json', '--rooot', 'x', 'dir']);
+    expect(result.code).toBe(2);
+    expectValid('error', result.stdout);
+    expect(JSON.parse(result.stdout)).toMatchObject({ error: { code: 'USAGE' } });
+  });
+});
