@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { EnrolledKey } from '../ceremony/enrolled-key.js';
 import type { CommandContext } from './command.js';
 import type { Choice, Prompter } from './prompt.js';
+import { loadLocalKeyRef } from '../signing/local-key-refs.js';
 
 type Run = (argv: readonly string[], ctx: CommandContext) => Promise<number>;
 
@@ -46,7 +47,13 @@ export async function airGappedTurn(
   );
   const code = await run(['sign', '--holder', holder, '--export', file], ctx);
   if (code !== 0) return code;
-  const refs = keys.map((k) => (k.key_ref.startsWith('pkcs11:') ? k.key_ref : 'file:KEY-FILE'));
+  // A token URI is the same on the offline machine; a key file's path is the holder's to give.
+  const refs = await Promise.all(
+    keys.map(async (k) => {
+      const ref = (await loadLocalKeyRef(ctx.env, k.keyid)) ?? k.key_ref ?? '';
+      return ref.startsWith('pkcs11:') ? ref : 'file:KEY-FILE';
+    }),
+  );
   ctx.out(
     [
       'On the air-gapped machine (tuf-ceremony installed from the packed tarball, see README):',

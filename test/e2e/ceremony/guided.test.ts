@@ -23,7 +23,8 @@ describe('guided mode in a terminal', () => {
         { expect: 'Passphrase for key file', send: `${passphrase}\r` },
         { expect: 'bob made 2 signature', send: '' },
       ],
-      {},
+      // Where key add kept the key references on this machine.
+      { TUF_CEREMONY_KEY_REFS: ceremony.env.TUF_CEREMONY_KEY_REFS ?? '' },
     );
     expect(code, screen).toBe(0);
     expect(screen).toMatch(/bob must sign: root, targets/);
@@ -53,7 +54,8 @@ describe('guided mode in a terminal', () => {
         { expect: 'How will you sign\\?', send: '\r' },
         { expect: 'Sign root, targets as alice\\?', send: '\u0003' },
       ],
-      {},
+      // Where key add kept the key references on this machine.
+      { TUF_CEREMONY_KEY_REFS: ceremony.env.TUF_CEREMONY_KEY_REFS ?? '' },
     );
     expect(code, screen).toBe(130);
     expect(screen).toMatch(/cancelled; nothing was changed/);
