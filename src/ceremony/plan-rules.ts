@@ -2,6 +2,15 @@ import { isCeremonyError } from '../metadata/errors.js';
 import type { TopLevelRole } from '../metadata/model.js';
 import { parseDuration } from '../metadata/time.js';
 import type { Plan, PlanDelegation, PlanHolder, PlanRole, PlanSuccinct } from './plan.js';
+import { codePointName, escapeTerminal, findUnsafeChar } from '../metadata/terminal-text.js';
+
+/** A name rule, naming the control, bidi or invisible character the name carries, if any. */
+function invisible(name: string, rule: string): string {
+  const bad = findUnsafeChar(name);
+  return bad === undefined
+    ? rule
+    : `${rule}; character ${codePointName(bad.codePoint)} at position ${bad.position} is not allowed`;
+}
 
 // The rules of ceremony.yaml (docs/ceremony-plan.md). Every check records `<path>: <rule>` and
 // carries on, so one run lists every mistake in the file.
@@ -144,9 +153,12 @@ function checkHolders(c: Checker, v: unknown): Record<string, PlanHolder> {
     c.add('holders', `declares ${count} holders, more than the ${PLAN_LIMITS.holders} allowed`);
   }
   for (const [id, raw] of Object.entries(obj)) {
-    const path = `holders.${id}`;
+    const path = `holders.${escapeTerminal(id)}`;
     if (!HOLDER_NAME.test(id)) {
-      c.add(path, 'a holder name is lowercase letters, digits, - and _ (at most 64)');
+      c.add(
+        path,
+        invisible(id, 'a holder name is lowercase letters, digits, - and _ (at most 64)'),
+      );
       continue;
     }
     if (id === 'coordinator') c.add(path, '"coordinator" is reserved for the transcript');
@@ -292,7 +304,10 @@ function checkSuccinct(c: Checker, path: string, v: unknown): PlanSuccinct | und
   } else bitLength = bits;
   const namePrefix = c.string(`${path}.name_prefix`, obj.name_prefix, true);
   if (namePrefix !== undefined && !ROLE_NAME.test(namePrefix)) {
-    c.add(`${path}.name_prefix`, 'may hold only letters, digits, ".", "-" and "_"');
+    c.add(
+      `${path}.name_prefix`,
+      invisible(namePrefix, 'may hold only letters, digits, ".", "-" and "_"'),
+    );
   }
   return bitLength !== undefined && namePrefix !== undefined
     ? { bitLength, namePrefix }
@@ -311,6 +326,7 @@ function checkPaths(c: Checker, path: string, v: unknown): string[] | undefined 
   const items = v as unknown[];
   items.forEach((p, i) => {
     if (typeof p !== 'string' || p === '') c.add(`${path}[${i}]`, `${show(p)} is not a pattern`);
+    else if (findUnsafeChar(p) !== undefined) c.add(`${path}[${i}]`, invisible(p, 'not a pattern'));
   });
   return items.filter((p): p is string => typeof p === 'string');
 }
@@ -321,11 +337,11 @@ function checkDelegation(
   raw: unknown,
   holders: Record<string, PlanHolder>,
 ): PlanDelegation | undefined {
-  const path = `delegations.${name}`;
+  const path = `delegations.${escapeTerminal(name)}`;
   if ((TOP as readonly string[]).includes(name)) {
     c.add(path, `"${name}" is a top-level role name`);
   } else if (!ROLE_NAME.test(name)) {
-    c.add(path, 'a role name may hold only letters, digits, ".", "-" and "_"');
+    c.add(path, invisible(name, 'a role name may hold only letters, digits, ".", "-" and "_"'));
   }
   const obj = c.mapping(path, raw, true);
   if (!obj) return undefined;

@@ -11,6 +11,7 @@ import { hasOwn } from '../metadata/build-own.js';
 import { holderOfKey } from './enrolled-key.js';
 import { distinctHolders } from './one-vote.js';
 import type { StagedDraft } from './staging.js';
+import { escapeTerminal } from '../metadata/terminal-text.js';
 
 // A readable review of a staged draft against the published version: what holders must see
 // before they sign. Names people (from the key's holder field) rather than keyids where it can.
@@ -229,7 +230,8 @@ export function reviewDraft(
   if (after._type === 'targets')
     reviewTargets(draft.role, published as TargetsSigned | undefined, after, lines, options);
   lines.push(`  sha256 of the bytes to sign: ${draft.sha256}`);
-  return lines;
+  // Names come from metadata: a target path with a newline or U+202E must not fake a line.
+  return lines.map(escapeTerminal);
 }
 
 /** Staged bins of one delegation shown one by one; more are summarized together. */

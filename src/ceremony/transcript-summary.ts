@@ -1,6 +1,7 @@
 import { isJsonObject, type JsonObject, type JsonValue } from '../metadata/json.js';
 import type { Plan } from './plan.js';
 import { EVENT_TYPES, type TranscriptEvent } from './transcript.js';
+import { escapeTerminal } from '../metadata/terminal-text.js';
 
 // The human-readable record of a ceremony (summary.md): who enrolled which key, which bytes were
 // signed by whom and when, and the hashes of the files the ceremony published.
@@ -21,7 +22,7 @@ function cell(v: JsonValue | undefined): string {
       : Array.isArray(v)
         ? v.map((x) => cell(x)).join(', ')
         : JSON.stringify(v);
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  return escapeTerminal(text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' '));
 }
 
 function code(v: JsonValue | undefined): string {
@@ -144,14 +145,16 @@ export function renderSummary(
     ),
   );
 
-  const sigs = ofType(events, 'signature.added', 'signature.stale').map((e) => [
-    e.time,
-    holderLabel(plan, e.data.holder ?? e.actor),
-    cell(e.data.role),
-    code(typeof e.data.keyid === 'string' ? e.data.keyid.slice(0, 16) : e.data.keyid),
-    code(e.data.signed_sha256),
-    e.type === 'signature.stale' ? 'stale (bytes changed; not counted)' : cell(e.data.counts_for),
-  ]);
+  const sigs = ofType(events, 'signature.added', 'signature.imported', 'signature.stale').map(
+    (e) => [
+      e.time,
+      holderLabel(plan, e.data.holder ?? e.actor),
+      cell(e.data.role),
+      code(typeof e.data.keyid === 'string' ? e.data.keyid.slice(0, 16) : e.data.keyid),
+      code(e.data.signed_sha256),
+      e.type === 'signature.stale' ? 'stale (bytes changed; not counted)' : cell(e.data.counts_for),
+    ],
+  );
   out.push(
     ...section(
       'Signatures',

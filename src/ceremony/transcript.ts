@@ -29,6 +29,7 @@ export const EVENT_TYPES = [
   'role.staged',
   'role.restaged',
   'signature.added',
+  'signature.imported',
   'signature.stale',
   'ceremony.finalized',
   'ceremony.published',

@@ -14,6 +14,7 @@ import { removeTemporaryFiles } from '../repo/temporary-files.js';
 import { printable } from './fs-errors.js';
 import { didYouMean } from './suggest.js';
 import { stringFlag, type CommandContext, type OptionSpec, type ParsedArgs } from './command.js';
+import { escapeTerminalBlock } from '../metadata/terminal-text.js';
 
 /** The `--dir` option every ceremony command takes. */
 export const DIR_OPTION: OptionSpec = {
@@ -44,6 +45,13 @@ export interface LoadedCeremony {
   staging: StagingArea | undefined;
   /** Holder name of every known keyid (enrolled keys and published keys' holder fields). */
   holderOf: Map<string, string>;
+  /** Files in keys/ that are not enrollment records (`keys/alice.key`), reported by name. */
+  strayKeyFiles: string[];
+}
+
+/** Where loadCeremony reports stray files in keys/ (stderr by default, escaped). */
+function warnOnStderr(line: string): void {
+  process.stderr.write(`${escapeTerminalBlock(line)}\n`);
 }
 
 /** The ceremony directory: `--dir`, or the working directory. */
@@ -73,9 +81,12 @@ export async function loadPlan(dir: string): Promise<{ paths: CeremonyPaths; pla
 }
 
 /** Reads the plan (one error listing every mistake), keys, published repository and staging area. */
-export async function loadCeremony(dir: string): Promise<LoadedCeremony> {
+export async function loadCeremony(
+  dir: string,
+  warn: (line: string) => void = warnOnStderr,
+): Promise<LoadedCeremony> {
   const { paths, plan } = await loadPlan(dir);
-  const [keys, published, staging] = await Promise.all([
+  const [{ keys, stray }, published, staging] = await Promise.all([
     loadEnrolledKeys(paths),
     loadPublishedRepo(paths.repository),
     loadStaging(paths),
@@ -88,7 +99,12 @@ export async function loadCeremony(dir: string): Promise<LoadedCeremony> {
     }
   }
   for (const k of keys) holderOf.set(k.keyid, k.holder);
-  return { paths, plan, keys, published, staging, holderOf };
+  for (const file of stray) {
+    warn(
+      `warning: ${file}: not an enrolled key record (keys/<holder>/<keyid>.json), ignored; keep private keys outside the ceremony repository`,
+    );
+  }
+  return { paths, plan, keys, published, staging, holderOf, strayKeyFiles: stray };
 }
 
 /** The staging area, or a clear error when no ceremony is in progress. */

@@ -1,4 +1,5 @@
 import { CancelledError, CeremonyError } from '../metadata/errors.js';
+import { escapeTerminal } from '../metadata/terminal-text.js';
 import { printableCapped } from '../metadata/quote.js';
 import { EXIT } from './exit-codes.js';
 import { isSystemError, printable, systemErrorMessage } from './fs-errors.js';
@@ -16,8 +17,8 @@ export interface ErrorReport {
 const MAX_ERROR_LINE = 4096;
 
 function oneLine(text: string): string {
-  // Control and bidi characters could rewrite the terminal or hide text: shown escaped.
-  return printableCapped(text.replace(/\s*\n\s*/g, ' '), MAX_ERROR_LINE);
+  // Control, bidi and invisible characters could rewrite the terminal or hide text: escaped.
+  return printableCapped(escapeTerminal(text.replace(/\s*\n\s*/g, ' ')), MAX_ERROR_LINE);
 }
 
 /** The single place errors become a one-line report and an exit code. */

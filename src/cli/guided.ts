@@ -5,6 +5,7 @@ import { loadCeremony, statusOf, type LoadedCeremony } from './ceremony-context.
 import { roomLines } from './room-text.js';
 import type { CommandContext } from './command.js';
 import type { Prompter } from './prompt.js';
+import { SIGNING_WAYS, airGappedTurn } from './guided-airgap.js';
 import { pathExists } from '../repo/path-exists.js';
 
 const COORDINATOR = 'coordinator';
@@ -107,6 +108,8 @@ export async function runGuided(
     `${who} must sign: ${[...new Set(needs.map((n) => n.role))].join(', ')}. Review the changes and compare the sha256 with the other holders.`,
   );
   for (const line of roomLines(statusOf(loaded), who)) ctx.out(line);
+  const way = await prompter.select('How will you sign?', SIGNING_WAYS);
+  if (way !== 'here') return airGappedTurn(ctx, prompter, run, who, way, keys);
   const code = await run(['sign', '--holder', who], ctx);
   if (code === 0) {
     await run(['status'], ctx);

@@ -1,5 +1,7 @@
 import type { EnrolledKey } from '../ceremony/enrolled-key.js';
 import { bindToEnrolledKey } from '../signing/bound-signer.js';
+import { CeremonyError } from '../metadata/errors.js';
+import { KEY_REFS_ENV, keyRefsDir, loadLocalKeyRef } from '../signing/local-key-refs.js';
 import { pkcs11KeyRefResolver } from '../hsm/signer.js';
 import { FileKeyResolver } from '../signing/file-key-resolver.js';
 import { KeyRefRegistry, type ClosableSigner, type KeyRefResolver } from '../signing/key-ref.js';
@@ -36,6 +38,20 @@ export function keyRefRegistry(ctx: CommandContext, args: ParsedArgs): KeyRefReg
 }
 
 /**
+ * Where this machine keeps an enrolled key: its local key reference (written by `key add` on
+ * this machine), else the reference an old record carries; a one-line error naming the fix.
+ */
+export async function holderKeyRef(ctx: CommandContext, enrolled: EnrolledKey): Promise<string> {
+  const local = await loadLocalKeyRef(ctx.env, enrolled.keyid);
+  if (local !== undefined) return local;
+  if (enrolled.key_ref !== undefined) return enrolled.key_ref;
+  throw new CeremonyError(
+    'USAGE',
+    `${enrolled.holder}'s key ${enrolled.keyid.slice(0, 8)} (${enrolled.key_ref_scheme ?? 'unknown'}) has no key reference on this machine (${keyRefsDir(ctx.env)}): pass --key-ref REF (file:PATH or pkcs11:URI), or set ${KEY_REFS_ENV} to the folder key add wrote`,
+  );
+}
+
+/**
  * Opens a signer for an enrolled key through its key reference (or `override`), asking for the
  * passphrase or PIN as the flags say; the key must be the enrolled one.
  */
@@ -45,7 +61,7 @@ export async function openEnrolledSigner(
   enrolled: EnrolledKey,
   override: string | undefined,
 ): Promise<ClosableSigner> {
-  const ref = override ?? enrolled.key_ref;
+  const ref = override ?? (await holderKeyRef(ctx, enrolled));
   const secrets = secretSourceFor(ctx, args, terminalPrompter());
   const signer = await keyRefRegistry(ctx, args).open(ref, secrets, enrolled.key);
   try {

@@ -1,4 +1,3 @@
-import { confirm, input, password, select } from '@inquirer/prompts';
 import { CancelledError, CeremonyError } from '../metadata/errors.js';
 
 // The only module that talks to @inquirer/prompts. Commands receive a Prompter, so tests can
@@ -32,18 +31,24 @@ export async function cancellable<T>(question: Promise<T>): Promise<T> {
   }
 }
 
+// Loaded on the first question only: commands run from flags (sign-offline --yes) start faster.
+const inquirer = () => import('@inquirer/prompts');
+
 /** Prompts in the terminal through @inquirer/prompts. */
 export class InquirerPrompter implements Prompter {
-  password(message: string): Promise<string> {
+  async password(message: string): Promise<string> {
+    const { password } = await inquirer();
     // No mask: a row of `*` would show the secret's length to anyone watching the screen.
     return cancellable(password({ message, mask: false }));
   }
 
-  confirm(message: string, defaultAnswer: boolean): Promise<boolean> {
+  async confirm(message: string, defaultAnswer: boolean): Promise<boolean> {
+    const { confirm } = await inquirer();
     return cancellable(confirm({ message, default: defaultAnswer }));
   }
 
-  select<T extends string>(message: string, choices: readonly Choice<T>[]): Promise<T> {
+  async select<T extends string>(message: string, choices: readonly Choice<T>[]): Promise<T> {
+    const { select } = await inquirer();
     return cancellable(
       select<T>({
         message,
@@ -56,7 +61,8 @@ export class InquirerPrompter implements Prompter {
     );
   }
 
-  input(message: string, defaultAnswer?: string): Promise<string> {
+  async input(message: string, defaultAnswer?: string): Promise<string> {
+    const { input } = await inquirer();
     return cancellable(
       input({ message, ...(defaultAnswer === undefined ? {} : { default: defaultAnswer }) }),
     );

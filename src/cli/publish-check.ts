@@ -1,11 +1,10 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { CeremonyStatus } from '../ceremony/status.js';
-import { verifyRepository } from '../metadata/client/index.js';
 import { CeremonyError } from '../metadata/errors.js';
 import { classifyPullScope, type PullScope } from '../publish/pr-scope.js';
 import type { Git } from '../publish/git.js';
-import { DirectorySource } from '../repo/source-directory.js';
+import { readBaseTrust, checkPublishedRootsKept } from '../publish/base-trust.js';
+import { checkPublishedFromBase } from './publish-check-published.js';
+import { checkWorkflowsPinned } from './publish-check-workflows.js';
 import { statusOf, type LoadedCeremony } from './ceremony-context.js';
 import { unrecordedSignatureProblems } from './transcript-repair.js';
 import { checkDraftsFollowPlan } from './drafts-follow-plan.js';
@@ -56,7 +55,8 @@ function checkSignatures(status: CeremonyStatus, holderOf: ReadonlyMap<string, s
  * `publish --check`: what CI runs on a ceremony pull request. The PR may change only the
  * ceremony's paths, staged drafts must follow from the plan, keys and target inputs, every stored
  * signature over current bytes must verify, and published metadata must pass the client
- * workflow from repository/1.root.json.
+ * workflow from the latest root the base branch has published (never from the pull request's
+ * own copy of it), and no root the base published may change.
  */
 export async function publishCheck(
   git: Git,
@@ -72,6 +72,8 @@ export async function publishCheck(
       `nothing changed since ${base}; a ceremony pull request changes ceremony files`,
     );
   }
+  // The automation that will hold the online key is judged whatever the pull request changes.
+  const workflows = await checkWorkflowsPinned(git, 'HEAD');
   // A ceremony branch merged whole carries several steps (kind 'other' with no unexpected
   // path); any path outside staged/, repository/, the target inputs and the transcripts fails.
   if (scope.kind === 'other' && scope.unexpected.length > 0) {
@@ -80,7 +82,13 @@ export async function publishCheck(
       `changed outside the ceremony's scope since ${base}: ${scope.unexpected.join(', ')}`,
     );
   }
-  const lines = [`pull request scope: ${describeScope(scope)} (${changes.length} file(s))`];
+  const lines = [
+    `pull request scope: ${describeScope(scope)} (${changes.length} file(s))`,
+    workflows,
+  ];
+  // The published trust is judged before anything the pull request computed from its own files.
+  const trust = await readBaseTrust(git, base);
+  checkPublishedRootsKept(trust, changes);
   if (loaded.staging !== undefined) {
     const status = statusOf(loaded);
     lines.push(`ceremony ${status.id}: ${status.ready ? 'every threshold met' : 'collecting'}`);
@@ -96,15 +104,7 @@ export async function publishCheck(
     }
   }
   if (changes.some((c) => c.path.startsWith('repository/'))) {
-    const repo = loaded.paths.repository;
-    const rootFile = join(repo, '1.root.json');
-    const report = await verifyRepository({
-      trustedRoot: await readFile(rootFile),
-      trustedRootName: rootFile,
-      source: new DirectorySource(repo),
-      now,
-    });
-    lines.push(`published repository verifies: root v${report.root.version} at ${report.at}`);
+    lines.push(await checkPublishedFromBase(git, trust, changes, now));
   }
   return { scope, lines };
 }

@@ -4,6 +4,8 @@ import { parseTime } from '../metadata/time.js';
 import { EXIT, type Command, type CommandContext, type OptionSpec } from './command.js';
 import { COMMAND_MODULES } from './commands/index.js';
 import { exitCodeFor } from './errors.js';
+import { TOOL_VERSION } from '../publish/tool-version.js';
+import { escapeTerminalBlock } from '../metadata/terminal-text.js';
 import { coreDumpWarning, disableCoreDumps } from './core-dumps.js';
 import { printable } from './fs-errors.js';
 import { handlesSecrets, namesSecretVariable } from './secrets.js';
@@ -53,11 +55,12 @@ function makeContext(): CommandContext {
   const fixed = process.env.TUF_CEREMONY_NOW;
   const fixedMs = fixed ? parseTime(fixed, 'TUF_CEREMONY_NOW') : undefined;
   return {
+    // The one sink of every command's output: nothing from metadata reaches the terminal raw.
     // Once the reader of stdout is gone (`| head`), output is dropped and the work goes on.
     out: (text) => {
-      if (!stdoutClosed()) process.stdout.write(`${text}\n`);
+      if (!stdoutClosed()) process.stdout.write(`${escapeTerminalBlock(text)}\n`);
     },
-    err: (text) => process.stderr.write(`${text}\n`),
+    err: (text) => process.stderr.write(`${escapeTerminalBlock(text)}\n`),
     env: process.env,
     cwd: process.cwd(),
     now: () => fixedMs ?? Date.now(),
@@ -158,7 +161,7 @@ async function runCommand(
   }
   if (argv[0] === 'help') return await help(ctx, argv.slice(1));
   if (argv[0] === '--version') {
-    ctx.out('tuf-ceremony 0.1.0');
+    ctx.out(`tuf-ceremony ${TOOL_VERSION}`);
     return EXIT.ok;
   }
   const found = await findCommand(argv);

@@ -1,5 +1,6 @@
 import { RESTAGE_ADVICE } from './plan-drift.js';
 import type { AuthorityCheck, CeremonyStatus } from '../ceremony/status.js';
+import { escapeTerminal } from '../metadata/terminal-text.js';
 
 /** One authority's count, per holder: `new root v2: 1 of threshold 2 holders signed (...)`. */
 export function checkLine(check: AuthorityCheck): string {
@@ -42,7 +43,7 @@ export function renderStatus(status: CeremonyStatus, drift: readonly string[] = 
         ? 'ready to finalize: run tuf-ceremony finalize'
         : 'not ready: signatures are missing',
   );
-  return lines;
+  return lines.map(escapeTerminal);
 }
 
 /** One line per staged role and authority: which holders' signatures count (finalize prints it). */

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { copyMap, filterMap, hasOwn, setOwn } from './build-own.js';
 import { CeremonyError } from './errors.js';
+import { checkVisibleName } from './terminal-text.js';
 import type { TargetFile, TargetsSigned } from './model.js';
 
 // Target edits on a targets (or delegated) role. Batches copy the target map once, so adding
@@ -29,7 +30,8 @@ export function checkTargetPath(path: string): string {
       `target path ${JSON.stringify(path)} must be relative, with no empty, "." or ".." segments`,
     );
   }
-  return path;
+  // A path holders read in review: no control, bidi or invisible character may disguise it.
+  return checkVisibleName(path, 'target path', 'METADATA_INVALID');
 }
 
 /** The same map with its keys inserted in sorted order (O(n log n), once per batch). */

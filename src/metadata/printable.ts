@@ -13,23 +13,21 @@ export function quotedForTerminal(value: unknown): string {
   );
 }
 
-// Text from untrusted files (bundle identities, URLs in a trusted root under review) can also be
-// printed in this form: printable ASCII kept, everything else escaped, the length bounded.
+// Plain text (requests, responses) also gets its C0 controls escaped, as \u{...}.
+const UNSAFE =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/gu;
 
-const MAX = 200;
-
-/** `text` with control, non-ASCII and backslash characters escaped (\u{..}), cut at 200 chars. */
+/** The text with control, bidi and invisible characters escaped, safe to print on a terminal. */
 export function printable(text: string): string {
-  let out = '';
-  for (const ch of text) {
-    const code = ch.codePointAt(0) ?? 0;
-    out += code >= 0x20 && code < 0x7f && ch !== '\\' ? ch : `\\u{${code.toString(16)}}`;
-    if (out.length > MAX) return `${out.slice(0, MAX)}...`;
-  }
-  return out;
+  return text.replace(UNSAFE, (c) => `\\u{${(c.codePointAt(0) ?? 0).toString(16)}}`);
 }
 
-/** The message of a thrown value, printable (libraries may throw text from the files they read). */
+/** At most this many characters of a thrown message are printed. */
+const MAX_ERROR_TEXT = 300;
+
+/** The message of a thrown value, printable and bounded (libraries may throw text from files). */
 export function errorText(err: unknown): string {
-  return printable(err instanceof Error ? err.message : String(err));
+  const text = printable(err instanceof Error ? err.message : String(err));
+  return text.length > MAX_ERROR_TEXT ? `${text.slice(0, MAX_ERROR_TEXT)}...` : text;
 }

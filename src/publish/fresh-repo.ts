@@ -7,6 +7,7 @@ import { CHECK_WORKFLOW_PATH } from './workflow.js';
 
 /** What the first commit of a new ceremony repository holds: everything but the ceremony. */
 const FIRST_COMMIT_PATHS = [
+  '.gitignore',
   'ceremony.yaml',
   'keys',
   'repository',

@@ -227,6 +227,38 @@ export class Git {
     return out.split('\0').filter((p) => p.length > 0);
   }
 
+  /**
+   * Bytes of `path` in the tree of `ref` (`git cat-file`), undefined when it has no such file;
+   * FILE_TOO_LARGE before reading when the blob is larger than `maxLength`.
+   */
+  async readBlob(ref: string, path: string, maxLength: number): Promise<Uint8Array | undefined> {
+    const object = `${ref}:${path}`;
+    const type = await this.exec(['cat-file', '-t', object]);
+    if (type.code !== 0 || type.stdout.trim() !== 'blob') return undefined;
+    const size = Number((await this.run(['cat-file', '-s', object])).trim());
+    if (!Number.isSafeInteger(size) || size > maxLength) {
+      throw new CeremonyError('FILE_TOO_LARGE', `${object} is larger than ${maxLength} bytes`);
+    }
+    return new Promise((resolve, reject) => {
+      execFile(
+        'git',
+        [...this.prefix, 'cat-file', 'blob', object],
+        { cwd: this.cwd, env: this.env, maxBuffer: maxLength + 1, encoding: 'buffer' },
+        (err, stdout, stderr) => {
+          if (err === null) resolve(new Uint8Array(stdout));
+          else reject(gitError(['cat-file', 'blob', object], stderr.toString('utf8')));
+        },
+      );
+    });
+  }
+
+  /** Names of the files directly in folder `dir` of the tree of `ref` (empty when none). */
+  async listFiles(ref: string, dir: string): Promise<string[]> {
+    const result = await this.exec(['ls-tree', '-z', '--name-only', `${ref}:${dir}`]);
+    if (result.code !== 0) return [];
+    return result.stdout.split('\0').filter((f) => f.length > 0);
+  }
+
   /** Resolves a revision to a full commit id. */
   async revParse(ref: string): Promise<string> {
     const out = await this.run(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);

@@ -56,6 +56,7 @@ export {
 export { publishCeremony, type PublishRequest, type PublishResult } from './publish.js';
 export { resolveGitHubRepo } from './target.js';
 export { CHECK_WORKFLOW_PATH, renderCheckWorkflow, type CheckWorkflowOptions } from './workflow.js';
+export { auditWorkflow, lockfilePinsTool } from './workflow-audit.js';
 export { statusViewFrom } from './from-ceremony.js';
 export { classifyPullScope, type PullScope } from './pr-scope.js';
 export { forkOwner, onHolderBranch } from './fork.js';

@@ -1,4 +1,5 @@
-import { setupNodeSteps, workflowTool, type CheckWorkflowOptions } from './workflow.js';
+import { checkoutStep, setupToolSteps } from './workflow.js';
+import { workflowTool, type WorkflowToolOptions } from './workflow-tool.js';
 
 /** Where `tuf-ceremony init --refresh-workflow` writes the scheduled refresh workflow. */
 export const REFRESH_WORKFLOW_PATH = '.github/workflows/tuf-ceremony-refresh.yml';
@@ -12,7 +13,7 @@ export const REFRESH_SECRETS = {
 } as const;
 
 /** Options of the refresh workflow. */
-export interface RefreshWorkflowOptions extends CheckWorkflowOptions {
+export interface RefreshWorkflowOptions extends WorkflowToolOptions {
   /** When it runs (GitHub Actions cron, UTC); default every 6 hours at minute 17. */
   cron?: string;
 }
@@ -30,10 +31,10 @@ const CRON = /^[0-9*/,-]+( [0-9*/,-]+){4}$/;
  * fails, and so notifies, while an offline role is inside its signing window or expired.
  */
 export function renderRefreshWorkflow(options: RefreshWorkflowOptions = {}): string {
-  const { pkg, node } = workflowTool(options);
+  const { install, tool, node } = workflowTool(options);
   const cron = options.cron ?? '17 */6 * * *';
   if (!CRON.test(cron)) throw new Error(`invalid cron schedule ${cron}`);
-  const tool = `npx --yes ${pkg}`;
+  const setup = setupToolSteps(node, install);
   return [
     '# Written by tuf-ceremony init --refresh-workflow: re-signs the online roles on a schedule.',
     `# Repository secrets: ${REFRESH_SECRETS.key} (the online key file as \`key add\` wrote it,`,
@@ -46,8 +47,7 @@ export function renderRefreshWorkflow(options: RefreshWorkflowOptions = {}): str
     `    - cron: '${cron}'`,
     '  workflow_dispatch:',
     '',
-    'permissions:',
-    '  contents: write',
+    'permissions: {}',
     '',
     'concurrency:',
     '  group: tuf-ceremony-refresh',
@@ -56,9 +56,11 @@ export function renderRefreshWorkflow(options: RefreshWorkflowOptions = {}): str
     'jobs:',
     '  refresh:',
     '    runs-on: ubuntu-latest',
+    '    permissions:',
+    '      contents: write',
     '    steps:',
-    '      - uses: actions/checkout@v4',
-    ...setupNodeSteps(node),
+    ...checkoutStep(),
+    ...setup,
     '      - name: Re-sign timestamp and snapshot when due',
     '        env:',
     `          ONLINE_KEY: \${{ secrets.${REFRESH_SECRETS.key} }}`,
@@ -83,10 +85,8 @@ export function renderRefreshWorkflow(options: RefreshWorkflowOptions = {}): str
     '      contents: write',
     '      pull-requests: write',
     '    steps:',
-    '      - uses: actions/checkout@v4',
-    '        with:',
-    '          ref: ${{ github.ref }}',
-    ...setupNodeSteps(node),
+    ...checkoutStep(['ref: ${{ github.ref }}']),
+    ...setup,
     '      - name: Open a ceremony pull request when offline roles are due',
     '        env:',
     '          GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}',
@@ -102,12 +102,11 @@ export function renderRefreshWorkflow(options: RefreshWorkflowOptions = {}): str
     '  expiry:',
     '    needs: [refresh, ceremony]',
     '    runs-on: ubuntu-latest',
+    '    permissions:',
+    '      contents: read',
     '    steps:',
-    '      - uses: actions/checkout@v4',
-    '        with:',
-    '          ref: ${{ github.ref }}',
-    '          persist-credentials: false',
-    ...setupNodeSteps(node),
+    ...checkoutStep(['ref: ${{ github.ref }}', 'persist-credentials: false']),
+    ...setup,
     '      - name: Offline roles inside their signing window fail this job',
     `        run: ${tool} expiry`,
     '',

@@ -1,41 +1,45 @@
+import { PINNED_ACTIONS, usesPinned } from './pinned-actions.js';
+import { workflowTool, type ToolInstall, type WorkflowToolOptions } from './workflow-tool.js';
+
 /** Where `tuf-ceremony init --github` writes the pull-request check workflow. */
 export const CHECK_WORKFLOW_PATH = '.github/workflows/tuf-ceremony-check.yml';
 
 /** Options of the generated workflow. */
-export interface CheckWorkflowOptions {
-  /** npm package spec to run (default `tuf-ceremony`); pin a version for reproducible CI. */
-  packageSpec?: string;
-  /** Node.js major version for the runner (default 22). */
-  nodeVersion?: number;
-}
+export type CheckWorkflowOptions = WorkflowToolOptions;
 
-const SPEC = /^(@[a-z0-9._-]+\/)?[a-z0-9._-]+(@[A-Za-z0-9._^~<>=*-]+)?$/;
-
-/** The package spec and Node.js version of a workflow, checked. */
-export function workflowTool(options: CheckWorkflowOptions): { pkg: string; node: number } {
-  const pkg = options.packageSpec ?? 'tuf-ceremony';
-  const node = options.nodeVersion ?? 22;
-  if (!SPEC.test(pkg)) throw new Error(`invalid npm package spec ${pkg}`);
-  if (!Number.isInteger(node) || node < 22)
-    throw new Error(`invalid Node.js version ${node} (22 or later)`);
-  return { pkg, node };
-}
-
-/** The steps that put Node.js on a runner (after checkout), indented for a job's `steps:`. */
-export function setupNodeSteps(node: number): string[] {
+/** The checkout step (pinned), with extra `with:` lines, indented for a job's `steps:`. */
+export function checkoutStep(withLines: readonly string[] = []): string[] {
   return [
-    '      - uses: actions/setup-node@v4',
+    `      - uses: ${usesPinned(PINNED_ACTIONS.checkout)}`,
+    ...(withLines.length > 0 ? ['        with:', ...withLines.map((l) => `          ${l}`)] : []),
+  ];
+}
+
+/**
+ * The steps that put Node.js and tuf-ceremony on a runner (after checkout), indented for a job's
+ * `steps:`: setup-node by commit, then `npm ci` when the tool comes from the committed lockfile.
+ */
+export function setupToolSteps(node: number, install: ToolInstall): string[] {
+  return [
+    `      - uses: ${usesPinned(PINNED_ACTIONS.setupNode)}`,
     '        with:',
     `          node-version: ${node}`,
+    ...(install.kind === 'lockfile'
+      ? [
+          '      - name: Install tuf-ceremony from package-lock.json',
+          '        run: npm ci --no-audit --no-fund',
+        ]
+      : []),
   ];
 }
 
 /**
  * The GitHub Actions workflow that runs `tuf-ceremony publish --check` on every pull request:
- * read-only token, no secrets, full history (the check compares the PR with its base).
+ * no permission but reading the contents, no secrets, full history (the check compares the PR
+ * with its base), the tool pinned to an exact version and every action to a commit.
  */
 export function renderCheckWorkflow(options: CheckWorkflowOptions = {}): string {
-  const { pkg, node } = workflowTool(options);
+  const { install, tool, node } = workflowTool(options);
   return [
     '# Written by tuf-ceremony init --github: checks every pull request of this trust root.',
     'name: tuf-ceremony check',
@@ -43,19 +47,17 @@ export function renderCheckWorkflow(options: CheckWorkflowOptions = {}): string 
     'on:',
     '  pull_request:',
     '',
-    'permissions:',
-    '  contents: read',
+    'permissions: {}',
     '',
     'jobs:',
     '  check:',
     '    runs-on: ubuntu-latest',
+    '    permissions:',
+    '      contents: read',
     '    steps:',
-    '      - uses: actions/checkout@v4',
-    '        with:',
-    '          fetch-depth: 0',
-    '          persist-credentials: false',
-    ...setupNodeSteps(node),
-    `      - run: npx --yes ${pkg} publish --check`,
+    ...checkoutStep(['fetch-depth: 0', 'persist-credentials: false']),
+    ...setupToolSteps(node, install),
+    `      - run: ${tool} publish --check`,
     '',
   ].join('\n');
 }

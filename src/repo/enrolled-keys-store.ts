@@ -1,3 +1,4 @@
+import type { Dirent } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkEnrolledKey, type EnrolledKey } from '../ceremony/enrolled-key.js';
@@ -16,12 +17,44 @@ async function listDir(dir: string): Promise<string[]> {
   }
 }
 
-/** Loads every enrolled key (keys/<holder>/<keyid>.json), checking each keyid. */
-export async function loadEnrolledKeys(paths: CeremonyPaths): Promise<EnrolledKey[]> {
-  const out: EnrolledKey[] = [];
-  for (const holder of await listDir(paths.keys)) {
-    for (const name of await listDir(join(paths.keys, holder))) {
-      if (!name.endsWith('.json')) continue;
+async function listEntries(dir: string): Promise<Dirent[]> {
+  try {
+    return (await readdir(dir, { withFileTypes: true })).sort((a, b) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+    );
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ENOENT') return [];
+    throw err;
+  }
+}
+
+/** Enrolled keys, and the files in keys/ that are not enrollment records. */
+export interface EnrolledKeysLoad {
+  keys: EnrolledKey[];
+  /** Paths relative to the ceremony (`keys/alice.key`): never read, never committed by publish. */
+  stray: string[];
+}
+
+/**
+ * Loads every enrolled key (keys/<holder>/<keyid>.json), checking each keyid. Anything else in
+ * keys/ (a private key file written there by mistake, a folder in a holder's folder) is listed
+ * as stray by name instead of failing every command.
+ */
+export async function loadEnrolledKeys(paths: CeremonyPaths): Promise<EnrolledKeysLoad> {
+  const keys: EnrolledKey[] = [];
+  const stray: string[] = [];
+  for (const holderEntry of await listEntries(paths.keys)) {
+    const holder = holderEntry.name;
+    if (!holderEntry.isDirectory()) {
+      if (holder !== '.gitkeep') stray.push(`keys/${holder}`);
+      continue;
+    }
+    for (const entry of await listEntries(join(paths.keys, holder))) {
+      const name = entry.name;
+      if (!entry.isFile() || !name.endsWith('.json')) {
+        stray.push(`keys/${holder}/${name}`);
+        continue;
+      }
       const file = join(paths.keys, holder, name);
       const record = checkEnrolledKey(parseJson(await readFile(file), file), file, holder);
       if (`${record.keyid}.json` !== name) {
@@ -30,10 +63,10 @@ export async function loadEnrolledKeys(paths: CeremonyPaths): Promise<EnrolledKe
           `${file}: file name must be the keyid ${record.keyid}.json`,
         );
       }
-      out.push(record);
+      keys.push(record);
     }
   }
-  return out;
+  return { keys, stray };
 }
 
 /** The file of an enrollment record: keys/<holder>/<keyid>.json. */

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CeremonyError } from '../metadata/errors.js';
 import { isJsonObject } from '../metadata/json.js';
+import { checkVisibleKeys } from '../metadata/terminal-text.js';
 import { parseJson } from '../metadata/parse.js';
 import { prettyJson } from '../metadata/serialize.js';
 import { writeFileAtomic } from './atomic-write.js';
@@ -30,6 +31,7 @@ export async function readTargetsCustom(root: string): Promise<Record<string, un
       'STATE_INVALID',
       `${file}: must be a JSON object of target path -> custom metadata`,
     );
+  checkVisibleKeys(value, file, 'STATE_INVALID');
   return value;
 }
 

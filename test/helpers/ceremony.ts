@@ -15,6 +15,8 @@ export class CeremonyFixture {
   ) {
     this.env = {
       TUF_CEREMONY_KEY_DIR: keysDir,
+      // This machine's key references (keyid -> key file), outside the ceremony and the home dir.
+      TUF_CEREMONY_KEY_REFS: join(keysDir, '..', 'key-refs'),
       // New key files at scrypt N=2^10 instead of 2^17 (warned on stderr): keeps the suite fast.
       TUF_CEREMONY_TEST_SCRYPT_LOG2N: '10',
       GIT_AUTHOR_NAME: 'Test',
@@ -95,6 +97,12 @@ export class CeremonyFixture {
       this.passphraseVar(holder),
       ...extra,
     ]);
+  }
+
+  /** The key reference `key add` kept on this machine for a keyid (never in the repository). */
+  async keyRef(keyid: string): Promise<string> {
+    const file = join(this.env.TUF_CEREMONY_KEY_REFS ?? '', `${keyid}.json`);
+    return (JSON.parse(await readFile(file, 'utf8')) as { key_ref: string }).key_ref;
   }
 
   /** Signs as a holder, non-interactively. */

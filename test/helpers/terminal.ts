@@ -43,3 +43,6 @@ export function inTerminal(
     });
   });
 }
+
+/** Down arrow, to move a select prompt to its next choice. */
+export const DOWN = '\u001b[B';

@@ -10,6 +10,7 @@ import { keyFileCost } from '../key-file-cost.js';
 import { ed25519FromSeed, generatePrivateKey } from '../../signing/software-signer.js';
 import { createDemoTokens } from '../demo-tokens.js';
 import { boolFlag, stringFlag, type Command, type CommandContext } from '../command.js';
+import { KEY_REFS_ENV } from '../../signing/local-key-refs.js';
 
 /** The fixed clock of the deterministic example (the committed repository/ was made at it). */
 export const DEMO_TIME = '2026-01-01T00:00:00Z';
@@ -70,10 +71,16 @@ export const demoCommand: Command = {
     const out = outFlag
       ? resolve(ctx.cwd, outFlag)
       : await mkdtemp(join(tmpdir(), 'tuf-ceremony-demo-'));
-    const keyDir = join(out, '.demo-private-keys');
+    // Key files, tokens and key references live outside the ceremony repository, as a holder's
+    // would: key add refuses a key inside it.
+    const privateDir = await mkdtemp(join(tmpdir(), 'tuf-ceremony-demo-private-'));
+    const keyDir = join(privateDir, 'keys');
     await mkdir(keyDir, { recursive: true, mode: 0o700 });
     const fixed = deterministic ? parseTime(DEMO_TIME, 'demo time') : undefined;
-    const env: Record<string, string | undefined> = { ...ctx.env };
+    const env: Record<string, string | undefined> = {
+      ...ctx.env,
+      [KEY_REFS_ENV]: join(privateDir, 'key-refs'),
+    };
     const sub: CommandContext = {
       ...ctx,
       env,
@@ -110,8 +117,9 @@ export const demoCommand: Command = {
     const pinVariable = (holder: string): string => `TUF_CEREMONY_DEMO_PIN_${holder.toUpperCase()}`;
     if (hsm) {
       for (const holder of HOLDERS) env[pinVariable(holder)] = `${holder}-pin-1234`;
-      await createDemoTokens(join(out, '.demo-softhsm'), HOLDERS, (h) => env[pinVariable(h)] ?? '');
-      ctx.out(`SoftHSM2 tokens for ${HOLDERS.join(', ')} in ${join(out, '.demo-softhsm')}`);
+      const tokens = join(privateDir, 'softhsm');
+      await createDemoTokens(tokens, HOLDERS, (h) => env[pinVariable(h)] ?? '');
+      ctx.out(`SoftHSM2 tokens for ${HOLDERS.join(', ')} in ${tokens}`);
     }
     for (const holder of [...HOLDERS, ONLINE]) {
       const variable = passphraseVariable(holder);

@@ -3,6 +3,7 @@ import { parseDuration } from '../../metadata/time.js';
 import { loadPublishedRepo } from '../../repo/published-loader.js';
 import { boolFlag, EXIT, stringFlag, type Command, JSON_OPTION } from '../command.js';
 import { DIR_OPTION, ceremonyDir, loadCeremony } from '../ceremony-context.js';
+import { escapeTerminal } from '../../metadata/terminal-text.js';
 
 function human(ms: number): string {
   const abs = Math.abs(ms);
@@ -73,7 +74,9 @@ export const expiryCommand: Command = {
             ? `INSIDE SIGNING WINDOW (opened ${r.windowOpens})`
             : 'EXPIRED';
       ctx.out(
-        `${r.role.padEnd(12)} v${String(r.version).padEnd(5)} expires ${r.expires} (${human(r.remainingMs)})  ${what}${r.online && r.state !== 'ok' ? ': run tuf-ceremony refresh' : ''}`,
+        escapeTerminal(
+          `${r.role.padEnd(12)} v${String(r.version).padEnd(5)} expires ${r.expires} (${human(r.remainingMs)})  ${what}${r.online && r.state !== 'ok' ? ': run tuf-ceremony refresh' : ''}`,
+        ),
       );
     }
     return code;

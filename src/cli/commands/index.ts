@@ -17,6 +17,10 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
   { prefix: 'stage', load: async () => [(await import('./stage.js')).stageCommand] },
   { prefix: 'review', load: async () => [(await import('./review.js')).reviewCommand] },
   { prefix: 'sign', load: async () => [(await import('./sign.js')).signCommand] },
+  {
+    prefix: 'sign-offline',
+    load: async () => [(await import('./sign-offline.js')).signOfflineCommand],
+  },
   { prefix: 'status', load: async () => [(await import('./status.js')).statusCommand] },
   {
     prefix: 'targets',

@@ -21,6 +21,9 @@ import {
   type ParsedArgs,
 } from '../command.js';
 import { existingCeremonyParts } from '../../repo/existing-ceremony.js';
+import { toolInstallFor } from '../../publish/tool-install.js';
+import { writeCeremonyGitignore } from '../../repo/gitignore.js';
+import type { ToolInstall } from '../../publish/workflow-tool.js';
 
 function parseHolders(text: string | undefined): string[] | undefined {
   if (text === undefined) return undefined;
@@ -30,7 +33,7 @@ function parseHolders(text: string | undefined): string[] | undefined {
     .filter((h) => h !== '');
 }
 
-function refreshWorkflowText(args: ParsedArgs): string | undefined {
+function refreshWorkflowText(args: ParsedArgs, install: ToolInstall): string | undefined {
   const cron = stringFlag(args, 'refresh-cron');
   if (!boolFlag(args, 'refresh-workflow')) {
     if (cron !== undefined)
@@ -38,7 +41,7 @@ function refreshWorkflowText(args: ParsedArgs): string | undefined {
     return undefined;
   }
   try {
-    return renderRefreshWorkflow(cron === undefined ? {} : { cron });
+    return renderRefreshWorkflow(cron === undefined ? { install } : { install, cron });
   } catch {
     throw new CeremonyError(
       'USAGE',
@@ -124,15 +127,17 @@ export const initCommand: Command = {
       ...(online !== undefined ? { onlineHolder: online } : {}),
     });
     parsePlan(text, paths.plan);
-    const refreshWorkflow = refreshWorkflowText(args);
+    const install = await toolInstallFor(dir);
+    const refreshWorkflow = refreshWorkflowText(args, install);
     for (const d of [paths.repository, paths.logs, paths.keys]) await mkdir(d, { recursive: true });
     await writeFileAtomic(join(paths.repository, '.gitkeep'), '');
     await writeFileAtomic(join(paths.logs, '.gitkeep'), '');
     await writeFileAtomic(paths.plan, text);
+    await writeCeremonyGitignore(dir);
     const lines: string[] = [];
     const workflows: string[] = [];
     if (boolFlag(args, 'github')) {
-      await writeFileAtomic(join(dir, CHECK_WORKFLOW_PATH), renderCheckWorkflow());
+      await writeFileAtomic(join(dir, CHECK_WORKFLOW_PATH), renderCheckWorkflow({ install }));
       workflows.push(CHECK_WORKFLOW_PATH);
       lines.push(`wrote the pull-request check workflow ${CHECK_WORKFLOW_PATH}`);
     }

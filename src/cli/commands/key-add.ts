@@ -31,6 +31,8 @@ import { keyFileCost } from '../key-file-cost.js';
 import { askNewPassphrase } from '../secrets.js';
 import { recordEvent } from '../transcript.js';
 import { enrollHardwareKey, HSM_OPTIONS } from '../hsm-enroll.js';
+import { refuseKeyInsideCeremony } from '../key-location.js';
+import { loadLocalKeyRef, saveLocalKeyRef } from '../../signing/local-key-refs.js';
 
 const ALGORITHMS: Record<string, SoftwareAlgorithm> = {
   ed25519: 'ed25519',
@@ -47,16 +49,21 @@ async function generateSoftwareKey(
   args: ParsedArgs,
   holder: string,
   algorithm: SoftwareAlgorithm,
+  ceremonyRoot: string,
 ): Promise<{ key: Key; ref: string; resumed?: boolean }> {
+  const flagged = stringFlag(args, 'key-file');
+  if (flagged !== undefined)
+    await refuseKeyInsideCeremony(ceremonyRoot, resolve(ctx.cwd, flagged), '--key-file ');
   const existing = await existingKeyFile(ctx, args);
   if (existing !== undefined) return await continueWithKeyFile(ctx, args, holder, existing);
-  const privateKey: KeyObject = generatePrivateKey(algorithm);
-  const key = keyFromPublicKeyObject(createPublicKey(privateKey));
   const stamp = formatExpiry(ctx.now()).replace(/[-:]/g, '').slice(0, 15);
   const path = resolve(
     ctx.cwd,
     stringFlag(args, 'key-file') ?? join(defaultKeyDir(ctx), `${holder}-${algorithm}-${stamp}.key`),
   );
+  await refuseKeyInsideCeremony(ceremonyRoot, path, '--key-file ');
+  const privateKey: KeyObject = generatePrivateKey(algorithm);
+  const key = keyFromPublicKeyObject(createPublicKey(privateKey));
   const passphrase = await askNewPassphrase(
     ctx,
     args,
@@ -69,11 +76,16 @@ async function generateSoftwareKey(
   return { key, ref: `file:${path}` };
 }
 
-async function existingKey(ctx: CommandContext, ref: string): Promise<{ key: Key; ref: string }> {
+async function existingKey(
+  ctx: CommandContext,
+  ref: string,
+  ceremonyRoot: string,
+): Promise<{ key: Key; ref: string }> {
   if (keyRefScheme(ref) !== 'file') {
     throw new CeremonyError('USAGE', `--key-ref ${ref}: use --hsm URI for hardware keys`);
   }
   const path = fileRefPath(ref, ctx.cwd);
+  await refuseKeyInsideCeremony(ceremonyRoot, path, '--key-ref file:');
   return { key: keyFromPublicKeyObject(await readKeyFilePublicKey(path)), ref: `file:${path}` };
 }
 
@@ -159,8 +171,13 @@ export const keyAddCommand: Command = {
     }
     // A key an interrupted run of this command already enrolled is not the one it replaces.
     const resuming = await existingKeyFile(ctx, args);
+    const resumed = new Set<string>();
+    for (const k of resuming === undefined ? [] : loaded.keys) {
+      const ref = (await loadLocalKeyRef(ctx.env, k.keyid)) ?? k.key_ref;
+      if (ref === `file:${resuming ?? ''}`) resumed.add(k.keyid);
+    }
     const replaced = keysToReplace(
-      loaded.keys.filter((k) => resuming === undefined || k.key_ref !== `file:${resuming}`),
+      loaded.keys.filter((k) => !resumed.has(k.keyid)),
       holder,
       boolFlag(args, 'replace'),
     );
@@ -174,9 +191,9 @@ export const keyAddCommand: Command = {
       if (!algorithm)
         throw new CeremonyError('USAGE', `--generate ${generate}: choose ed25519 or ecdsa-p256`);
       if (keyRef) throw new CeremonyError('USAGE', 'give either --generate or --key-ref, not both');
-      result = await generateSoftwareKey(ctx, args, holder, algorithm);
+      result = await generateSoftwareKey(ctx, args, holder, algorithm, loaded.paths.root);
     } else if (keyRef) {
-      result = await existingKey(ctx, keyRef);
+      result = await existingKey(ctx, keyRef, loaded.paths.root);
     } else {
       throw new CeremonyError('USAGE', 'key add needs --generate ALG, --key-ref REF or --hsm');
     }
@@ -199,6 +216,8 @@ export const keyAddCommand: Command = {
         `${twin.holder} already enrolled this public key (${twin.keyid.slice(0, 8)}): one key would count for two holders; each holder enrolls their own key; nothing was written`,
       );
     }
+    // Where the key lives stays on this machine: the committed record names only the scheme.
+    const refFile = await saveLocalKeyRef(ctx.env, record.keyid, result.ref);
     const file = enrolled
       ? enrolledKeyFile(loaded.paths, record)
       : await saveEnrolledKey(loaded.paths, record);
@@ -222,7 +241,7 @@ export const keyAddCommand: Command = {
       keyid: record.keyid,
       fingerprint: record.fingerprint,
       keytype: record.key.keytype,
-      key_ref_scheme: keyRefScheme(record.key_ref),
+      key_ref_scheme: keyRefScheme(result.ref),
       ...(result.attestation === undefined ? {} : { attestation: result.attestation }),
     });
     if (boolFlag(args, 'json')) {
@@ -232,7 +251,8 @@ export const keyAddCommand: Command = {
             holder,
             keyid: record.keyid,
             fingerprint: record.fingerprint,
-            key_ref: record.key_ref,
+            key_ref: result.ref,
+            key_ref_file: refFile,
             file,
           },
           null,
@@ -243,7 +263,7 @@ export const keyAddCommand: Command = {
       ctx.out(`enrolled ${record.key.keytype} key for ${holder}`);
       ctx.out(`  keyid:       ${record.keyid}`);
       ctx.out(`  fingerprint: ${record.fingerprint}`);
-      ctx.out(`  key ref:     ${record.key_ref}`);
+      ctx.out(`  key ref:     ${result.ref} (kept on this machine in ${refFile})`);
       ctx.out(keyPictureLines(holder, keyFingerprintDigest(record.key)).join('\n'));
       for (const old of replaced)
         ctx.out(

@@ -152,6 +152,14 @@ export const publishCommand: Command = {
     const loaded = await loadCeremony(dir);
     // A missing remote is found before anything is committed.
     if (push) await git.remoteUrl(remote);
+    // publish commits keys/: a private key written there must never travel with it.
+    const [stray] = loaded.strayKeyFiles;
+    if (stray !== undefined) {
+      throw new CeremonyError(
+        'STATE_INVALID',
+        `${stray}: not an enrolled key record; move it out of the ceremony repository before publishing (nothing was committed)`,
+      );
+    }
     // After finalize nothing is staged: the ceremony branch carries the finalized repository.
     const view = loaded.staging
       ? statusViewFrom(statusOf(loaded))

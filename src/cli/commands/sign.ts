@@ -17,6 +17,7 @@ import { driftMessage, planDrift } from '../plan-drift.js';
 import { SECRET_OPTIONS, openEnrolledSigner } from '../key-access.js';
 import { confirmOrRefuse } from '../confirm.js';
 import { gateStagedTrustMaterial } from '../sigstore-gate.js';
+import { OFFLINE_SIGN_OPTIONS, offlineSignStep } from '../sign-offline-steps.js';
 import { recordEvents } from '../transcript.js';
 import { seconds, startProgress } from '../progress.js';
 import type { JsonObject } from '../../metadata/json.js';
@@ -48,7 +49,7 @@ export const signCommand: Command = {
   summary:
     "sign every staged role the holder's keys are needed for (root rotations: under old and new root)",
   usage:
-    'tuf-ceremony sign --holder NAME [--dir DIR] [--key-ref REF] [--passphrase-env VAR | --pin-env VAR] [--expect-sha256 HASH]... [--yes] [--qr]',
+    'tuf-ceremony sign --holder NAME [--dir DIR] [--key-ref REF] [--passphrase-env VAR | --pin-env VAR] [--expect-sha256 HASH]... [--yes] [--qr] | sign --holder NAME --export FILE [--qr] | sign --import RESPONSE',
   options: {
     ...DIR_OPTION,
     ...SECRET_OPTIONS,
@@ -76,11 +77,15 @@ export const signCommand: Command = {
     },
     qr: {
       type: 'boolean',
-      description: 'also print a QR code of each sha256 in the review, for viewers to scan',
+      description:
+        'also print a QR code of each sha256 in the review, for viewers to scan (with --export: the request as QR codes)',
     },
     ...FULL_OPTION,
+    ...OFFLINE_SIGN_OPTIONS,
   },
   async run(ctx, args) {
+    const offline = offlineSignStep(ctx, args);
+    if (offline) return offline;
     const holder = stringFlag(args, 'holder');
     if (!holder) throw new CeremonyError('USAGE', 'sign needs --holder NAME');
     const loaded = await loadCeremony(ceremonyDir(ctx, args));

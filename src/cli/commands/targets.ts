@@ -16,6 +16,7 @@ import { userFileError } from '../fs-errors.js';
 import { DIR_OPTION, ceremonyDir, loadCeremony, loadPlan } from '../ceremony-context.js';
 import { chosenRoute, describeRoute, inputRoles, MANIFEST_FORMAT_OPTION } from '../target-roles.js';
 import { readRemovalManifest, removalFor, removalLines } from './targets-import.js';
+import { checkVisibleKeys } from '../../metadata/terminal-text.js';
 
 const NEXT =
   'run tuf-ceremony stage (stage --restage while a ceremony is staged) to stage the new targets version';
@@ -32,6 +33,7 @@ function parseCustom(text: string | undefined): unknown {
     );
   }
   if (!isJsonObject(value)) throw new CeremonyError('USAGE', '--custom must be a JSON object');
+  checkVisibleKeys(value, '--custom');
   return value;
 }
 

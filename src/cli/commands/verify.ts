@@ -14,6 +14,7 @@ import { HttpSource } from '../../repo/source-http.js';
 import { parseByteSize } from '../byte-size.js';
 import { boolFlag, EXIT, stringFlag, stringList, type Command, JSON_OPTION } from '../command.js';
 import { startProgress, type Progress } from '../progress.js';
+import { escapeTerminal } from '../../metadata/terminal-text.js';
 
 const USAGE =
   'tuf-ceremony verify --root <trusted root.json> [--at <RFC 3339 time>] [--target <path>]... ' +
@@ -94,7 +95,8 @@ export function renderReport(report: VerifyReport, location: string): string[] {
     lines.push(`target ${t.path}: ${t.length} bytes, ${hashes} ok (listed by ${t.role})`);
   }
   for (const w of report.warnings) lines.push(`warning: ${w}`);
-  return lines;
+  // Role names, target paths and warnings come from the (untrusted) repository.
+  return lines.map(escapeTerminal);
 }
 
 /** Roles listed one per line; a repository with more (hash bins) lists the first and a count. */

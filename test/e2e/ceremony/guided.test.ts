@@ -2,13 +2,11 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CeremonyFixture } from '../../helpers/ceremony.js';
-import { inTerminal } from '../../helpers/terminal.js';
+import { DOWN, inTerminal } from '../../helpers/terminal.js';
 
 // The guided mode (`tuf-ceremony` with no arguments) driven through a real pseudo-terminal: one
 // holder's whole turn (who are you, review, confirm, hidden passphrase, signature, status), and
 // Ctrl-C at a prompt leaving everything as it was.
-
-const DOWN = '\u001b[B';
 
 describe('guided mode in a terminal', () => {
   it('walks a holder through their turn: review, confirm, passphrase, signature', async () => {
@@ -20,11 +18,13 @@ describe('guided mode in a terminal', () => {
       ceremony.dir,
       [
         { expect: 'Who are you\\?', send: `${DOWN}\r` },
+        { expect: 'How will you sign\\?', send: '\r' },
         { expect: 'Sign root, targets as bob\\?', send: 'y\r' },
         { expect: 'Passphrase for key file', send: `${passphrase}\r` },
         { expect: 'bob made 2 signature', send: '' },
       ],
-      {},
+      // Where key add kept the key references on this machine.
+      { TUF_CEREMONY_KEY_REFS: ceremony.env.TUF_CEREMONY_KEY_REFS ?? '' },
     );
     expect(code, screen).toBe(0);
     expect(screen).toMatch(/bob must sign: root, targets/);
@@ -51,9 +51,11 @@ describe('guided mode in a terminal', () => {
       ceremony.dir,
       [
         { expect: 'Who are you\\?', send: '\r' },
+        { expect: 'How will you sign\\?', send: '\r' },
         { expect: 'Sign root, targets as alice\\?', send: '\u0003' },
       ],
-      {},
+      // Where key add kept the key references on this machine.
+      { TUF_CEREMONY_KEY_REFS: ceremony.env.TUF_CEREMONY_KEY_REFS ?? '' },
     );
     expect(code, screen).toBe(130);
     expect(screen).toMatch(/cancelled; nothing was changed/);

@@ -102,14 +102,14 @@ describe('stale signatures and bad input', () => {
         ),
         'utf8',
       ),
-    ) as { key_ref: string };
+    ) as { keyid: string };
     await expectRefusedWithoutWrites(
       [
         'sign',
         '--holder',
         'bob',
         '--key-ref',
-        carolKey.key_ref,
+        await ceremony.keyRef(carolKey.keyid),
         '--passphrase-env',
         ceremony.passphraseVar('carol'),
         '--yes',

@@ -17,7 +17,6 @@ let ceremony: CeremonyFixture;
 
 interface KeyRecord {
   keyid: string;
-  key_ref: string;
   retired_at?: string;
   retired_reason?: string;
 }
@@ -33,7 +32,7 @@ async function keyOf(holder: string): Promise<{ file: string; record: KeyRecord 
 async function signerOf(holder: string): Promise<SoftwareSigner> {
   const { record } = await keyOf(holder);
   const variable = ceremony.passphraseVar(holder);
-  const path = record.key_ref.replace(/^file:/, '');
+  const path = (await ceremony.keyRef(record.keyid)).replace(/^file:/, '');
   return new SoftwareSigner(await readEncryptedKeyFile(path, ceremony.env[variable] ?? ''), {
     [HOLDER_FIELD]: holder,
   });

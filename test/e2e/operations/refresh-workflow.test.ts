@@ -8,10 +8,11 @@ import { CeremonyFixture } from '../../helpers/ceremony.js';
 import { CLI } from '../../helpers/cli.js';
 import { bareRepo, headOf } from '../../helpers/bare-remote.js';
 import { git } from '../../helpers/git.js';
+import { TOOL_VERSION } from '../../../src/publish/tool-version.js';
 import { startGitHubEmulator } from '../../helpers/github-emulator/index.js';
 
 // The scheduled refresh workflow that `init --refresh-workflow` writes, run step by step the way
-// a GitHub Actions runner would: checkout is a clone of a bare remote, `npx --yes tuf-ceremony`
+// a GitHub Actions runner would: checkout is a clone of a bare remote, `npx --yes tuf-ceremony@X.Y.Z`
 // runs the built CLI, secrets arrive as environment variables. The workflow re-signs the
 // timestamp when due, verifies, pushes; its expiry job fails while an offline role is due.
 
@@ -111,7 +112,7 @@ describe('init --refresh-workflow', () => {
     const workflow = parse(text) as Workflow;
     expect(workflow.on.schedule[0]?.cron).toBe('17 */6 * * *');
 
-    // `npx --yes tuf-ceremony ARGS` on the runner: the built CLI.
+    // `npx --yes tuf-ceremony@X.Y.Z ARGS` (the exact version that wrote the workflow): the built CLI.
     const bin = join(base, 'bin');
     await mkdir(bin);
     const npx = join(bin, 'npx');
@@ -120,7 +121,7 @@ describe('init --refresh-workflow', () => {
       [
         '#!/bin/sh',
         '[ "$1" = "--yes" ] && shift',
-        '[ "$1" = "tuf-ceremony" ] || { echo "unexpected: npx $*" >&2; exit 127; }',
+        `[ "$1" = "tuf-ceremony@${TOOL_VERSION}" ] || { echo "unexpected: npx $*" >&2; exit 127; }`,
         'shift',
         `exec "${process.execPath}" "${CLI}" "$@"`,
         '',

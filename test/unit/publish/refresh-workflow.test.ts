@@ -24,11 +24,13 @@ describe('renderRefreshWorkflow', () => {
   it('schedules refresh, verify and push with the online key from secrets, then an expiry alert', () => {
     expect(REFRESH_WORKFLOW_PATH).toBe('.github/workflows/tuf-ceremony-refresh.yml');
     const wf = parse(
-      renderRefreshWorkflow({ packageSpec: 'tuf-ceremony@0.1.0', cron: '0 3 * * *' }),
+      renderRefreshWorkflow({ install: { kind: 'exact', version: '0.1.0' }, cron: '0 3 * * *' }),
     ) as Workflow;
     expect(wf.on.schedule).toEqual([{ cron: '0 3 * * *' }]);
     expect(wf.on).toHaveProperty('workflow_dispatch');
-    expect(wf.permissions).toEqual({ contents: 'write' });
+    expect(wf.permissions).toEqual({});
+    expect(wf.jobs.refresh?.permissions).toEqual({ contents: 'write' });
+    expect(wf.jobs.expiry?.permissions).toEqual({ contents: 'read' });
     expect(wf.concurrency['cancel-in-progress']).toBe(false);
     const runs = wf.jobs.refresh?.steps.flatMap((s) => (s.run === undefined ? [] : [s.run])) ?? [];
     expect(runs[0]).toContain(
@@ -56,11 +58,11 @@ describe('renderRefreshWorkflow', () => {
     expect(wf.jobs.expiry?.steps.at(-1)?.run).toBe('npx --yes tuf-ceremony@0.1.0 expiry');
   });
 
-  it('refuses a malformed schedule or package spec', () => {
+  it('refuses a malformed schedule or tool version', () => {
     expect(() => renderRefreshWorkflow({ cron: 'hourly' })).toThrow(/invalid cron schedule/);
     expect(() => renderRefreshWorkflow({ cron: '* * * *' })).toThrow(/invalid cron schedule/);
-    expect(() => renderRefreshWorkflow({ packageSpec: 'x; rm -rf /' })).toThrow(
-      /invalid npm package spec/,
-    );
+    expect(() =>
+      renderRefreshWorkflow({ install: { kind: 'exact', version: '1.0.0; rm -rf /' } }),
+    ).toThrow(/invalid tuf-ceremony version/);
   });
 });

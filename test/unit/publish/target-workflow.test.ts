@@ -46,27 +46,27 @@ describe('resolveGitHubRepo', () => {
 describe('renderCheckWorkflow', () => {
   it('is a pull-request workflow with a read-only token that runs publish --check', () => {
     expect(CHECK_WORKFLOW_PATH).toBe('.github/workflows/tuf-ceremony-check.yml');
-    const wf = parse(renderCheckWorkflow({ packageSpec: 'tuf-ceremony@0.1.0' })) as {
+    const wf = parse(renderCheckWorkflow({ install: { kind: 'exact', version: '0.1.0' } })) as {
       on: Record<string, unknown>;
       permissions: Record<string, string>;
-      jobs: { check: { steps: Record<string, unknown>[] } };
+      jobs: { check: { permissions: Record<string, string>; steps: Record<string, unknown>[] } };
     };
     expect(Object.keys(wf.on)).toEqual(['pull_request']);
-    expect(wf.permissions).toEqual({ contents: 'read' });
+    expect(wf.permissions).toEqual({});
+    expect(wf.jobs.check.permissions).toEqual({ contents: 'read' });
     const steps = wf.jobs.check.steps;
     expect(steps[0]).toEqual({
-      uses: 'actions/checkout@v4',
+      uses: 'actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683',
       with: { 'fetch-depth': 0, 'persist-credentials': false },
     });
     expect(steps.at(-1)).toEqual({ run: 'npx --yes tuf-ceremony@0.1.0 publish --check' });
   });
 
-  it('refuses a package spec that could inject shell or YAML', () => {
-    expect(() => renderCheckWorkflow({ packageSpec: 'x; rm -rf /' })).toThrow(
-      /invalid npm package spec/,
-    );
-    expect(() => renderCheckWorkflow({ packageSpec: 'x\n  evil: 1' })).toThrow(
-      /invalid npm package spec/,
-    );
+  it('refuses a version that is not exact or could inject shell or YAML', () => {
+    for (const version of ['x; rm -rf /', '1.0.0\n  evil: 1', 'latest', '^1.0.0']) {
+      expect(() => renderCheckWorkflow({ install: { kind: 'exact', version } })).toThrow(
+        /invalid tuf-ceremony version/,
+      );
+    }
   });
 });

@@ -1,0 +1,94 @@
+import { CeremonyError, type ErrorCode } from './errors.js';
+
+// Text from metadata reaches holders' terminals in reviews, status tables, verification reports
+// and errors. Control characters (ESC sequences move the cursor and recolour text), line breaks,
+// bidi controls (Trojan Source, CVE-2021-42574: U+202E shows "gpj.exe" as "exe.jpg") and
+// invisible characters (zero-width, word joiner, BOM) could make a review show something other
+// than what is signed. Names carrying them are refused where they enter; anything else printed
+// from metadata goes through escapeTerminal first.
+
+/** Code point ranges (inclusive) that are never printed raw nor accepted in names. */
+const UNSAFE_RANGES: readonly (readonly [number, number])[] = [
+  [0x0000, 0x001f], // C0 controls: ESC, newline, carriage return, backspace ...
+  [0x007f, 0x009f], // DEL and C1 controls (CSI 0x9b)
+  [0x00ad, 0x00ad], // soft hyphen
+  [0x034f, 0x034f], // combining grapheme joiner
+  [0x061c, 0x061c], // Arabic letter mark (bidi)
+  [0x115f, 0x1160], // Hangul fillers
+  [0x17b4, 0x17b5], // Khmer inherent vowels (invisible)
+  [0x180b, 0x180f], // Mongolian variation selectors and vowel separator
+  [0x200b, 0x200f], // zero-width space, non-joiner, joiner; LRM, RLM
+  [0x2028, 0x202e], // line and paragraph separators; bidi embeddings and overrides
+  [0x2060, 0x206f], // word joiner, invisible operators, bidi isolates, deprecated formats
+  [0x3164, 0x3164], // Hangul filler
+  [0xfeff, 0xfeff], // zero-width no-break space (BOM)
+  [0xffa0, 0xffa0], // halfwidth Hangul filler
+  [0xfff9, 0xfffb], // interlinear annotations
+  [0xe0000, 0xe007f], // tag characters
+];
+
+const CLASS = UNSAFE_RANGES.map(
+  ([from, to]) => `\\u{${from.toString(16)}}-\\u{${to.toString(16)}}`,
+).join('');
+const UNSAFE_ALL = new RegExp(`[${CLASS}]`, 'gu');
+const UNSAFE_ONE = new RegExp(UNSAFE_ALL.source, 'u');
+
+/** `U+202E` for a code point. */
+export function codePointName(codePoint: number): string {
+  return `U+${codePoint.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+function escapeChar(ch: string): string {
+  const cp = ch.codePointAt(0) ?? 0;
+  return cp > 0xffff ? `\\u{${cp.toString(16)}}` : `\\u${cp.toString(16).padStart(4, '0')}`;
+}
+
+/**
+ * `text` with every control, bidi and invisible character written as a visible `\uXXXX`
+ * escape (newlines and tabs too): safe to print inside one line of terminal output.
+ */
+export function escapeTerminal(text: string): string {
+  return text.replace(UNSAFE_ALL, escapeChar);
+}
+
+/** Like escapeTerminal, but keeps line breaks and tabs: for whole blocks of output. */
+export function escapeTerminalBlock(text: string): string {
+  return text.replace(UNSAFE_ALL, (ch) => (ch === '\n' || ch === '\t' ? ch : escapeChar(ch)));
+}
+
+/** The first unsafe character of `text` and its 1-based position in code points. */
+export function findUnsafeChar(text: string): { codePoint: number; position: number } | undefined {
+  const match = UNSAFE_ONE.exec(text);
+  if (match === null) return undefined;
+  const codePoint = match[0].codePointAt(0) ?? 0;
+  return { codePoint, position: Array.from(text.slice(0, match.index)).length + 1 };
+}
+
+/**
+ * Refuses a name (target path, role, holder, custom metadata key) carrying a control, bidi or
+ * invisible character, naming the character and its position; returns the name otherwise.
+ */
+export function checkVisibleName(name: string, what: string, code: ErrorCode = 'USAGE'): string {
+  const found = findUnsafeChar(name);
+  if (found === undefined) return name;
+  throw new CeremonyError(
+    code,
+    `${what} "${escapeTerminal(name)}": character ${codePointName(found.codePoint)} at position ${found.position} is not allowed (control, bidi and invisible characters can disguise what holders review)`,
+  );
+}
+
+/** Refuses unsafe characters in every object key of a JSON value (custom metadata), depth-first. */
+export function checkVisibleKeys(value: unknown, what: string, code: ErrorCode = 'USAGE'): void {
+  const stack: unknown[] = [value];
+  // Bounded by the size of the (already size-limited) parsed value: each node is visited once.
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (Array.isArray(node)) stack.push(...(node as unknown[]));
+    else if (typeof node === 'object' && node !== null) {
+      for (const [key, child] of Object.entries(node)) {
+        checkVisibleName(key, `${what} key`, code);
+        stack.push(child);
+      }
+    }
+  }
+}

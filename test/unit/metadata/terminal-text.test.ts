@@ -1,0 +1,135 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { reviewDraft } from '../../../src/ceremony/review.js';
+import type { StagedDraft } from '../../../src/ceremony/staging.js';
+import type { TargetsSigned } from '../../../src/metadata/model.js';
+import {
+  checkVisibleKeys,
+  checkVisibleName,
+  escapeTerminal,
+  escapeTerminalBlock,
+  findUnsafeChar,
+} from '../../../src/metadata/terminal-text.js';
+
+/** Characters a terminal interprets or that hide or reorder text. */
+const UNSAFE = [
+  '\u0000',
+  '\u0007',
+  '\b',
+  '\t',
+  '\n',
+  '\r',
+  '\u001b',
+  '\u007f',
+  '\u009b',
+  '\u00ad',
+  '\u061c',
+  '\u200b',
+  '\u200c',
+  '\u200d',
+  '\u200e',
+  '\u200f',
+  '\u2028',
+  '\u2029',
+  '\u202a',
+  '\u202b',
+  '\u202c',
+  '\u202d',
+  '\u202e',
+  '\u2060',
+  '\u2066',
+  '\u2067',
+  '\u2068',
+  '\u2069',
+  '\ufeff',
+  '\u{e0041}',
+];
+// Built from code points, so no joined sequence or raw control appears in a regex literal.
+const RAW = new RegExp(
+  `[${UNSAFE.map((c) => `\\u{${(c.codePointAt(0) ?? 0).toString(16)}}`).join('')}]`,
+  'u',
+);
+
+describe('escapeTerminal', () => {
+  it('writes every control, bidi and invisible character as a visible escape', () => {
+    for (const ch of UNSAFE) {
+      const escaped = escapeTerminal(`a${ch}b`);
+      expect(escaped).not.toMatch(RAW);
+      expect(escaped).toMatch(/^a\\u(\{e0041\}|[0-9a-f]{4})b$/);
+    }
+    expect(escapeTerminal('\u001b[31mred')).toBe('\\u001b[31mred');
+    // Printable text of any script is untouched.
+    expect(escapeTerminal('é ß 日本 ✅ 😀 ⚠️ a|b')).toBe('é ß 日本 ✅ 😀 ⚠️ a|b');
+  });
+
+  it('keeps line breaks and tabs only in whole blocks', () => {
+    expect(escapeTerminalBlock('a\n\tb\u001b[2J\r\u202e')).toBe('a\n\tb\\u001b[2J\\u000d\\u202e');
+  });
+
+  it('never lets an unsafe character through (property)', () => {
+    fc.assert(
+      fc.property(
+        fc
+          .array(
+            fc.oneof(
+              fc.constantFrom(...UNSAFE),
+              fc.integer({ min: 0, max: 0x2fff }).map((cp) => String.fromCodePoint(cp)),
+            ),
+          )
+          .map((chars) => chars.join('')),
+        (s) =>
+          !RAW.test(escapeTerminal(s)) &&
+          findUnsafeChar(escapeTerminal(s)) === undefined &&
+          !RAW.test(escapeTerminalBlock(s).replace(/[\n\t]/g, '')),
+      ),
+    );
+  });
+});
+
+describe('checkVisibleName', () => {
+  it('names the character as U+XXXX and its position in code points', () => {
+    expect(findUnsafeChar('😀é\u202e')).toEqual({ codePoint: 0x202e, position: 3 });
+    expect(() => checkVisibleName('a\nb', 'target path')).toThrow(
+      'target path "a\\u000ab": character U+000A at position 2 is not allowed (control, bidi and invisible characters can disguise what holders review)',
+    );
+    expect(() => checkVisibleName('x\u{e0041}', 'role')).toThrow(/U\+E0041 at position 2/);
+    expect(checkVisibleName('packages/a-1.0.tgz', 'target path')).toBe('packages/a-1.0.tgz');
+  });
+
+  it('checks keys at every depth of custom metadata', () => {
+    expect(() => {
+      checkVisibleKeys({ a: [{ b: { 'c\u2066': 1 } }] }, '--custom');
+    }).toThrow(/--custom key "c\\u2066": character U\+2066 at position 2/);
+    expect(() => {
+      checkVisibleKeys({ a: ['\u202e values are data'] }, '--custom');
+    }).not.toThrow();
+  });
+});
+
+describe('reviewDraft', () => {
+  it('prints each name from metadata on its own line, escaped', () => {
+    const signed: TargetsSigned = {
+      _type: 'targets',
+      spec_version: '1.0.31',
+      version: 2,
+      expires: '2027-01-01T00:00:00Z',
+      targets: {
+        'a\n  sha256 of the bytes to sign: 00\u001b[8m': { length: 1, hashes: { sha256: 'ab' } },
+        'evil\u202etxt.exe': { length: 2, hashes: { sha256: 'cd' } },
+      },
+    };
+    const draft: StagedDraft = {
+      role: 'targets',
+      metadata: { signed, signatures: [] },
+      canonical: new Uint8Array(),
+      sha256: 'f'.repeat(64),
+    };
+    const lines = reviewDraft(draft, undefined);
+    for (const line of lines) expect(line).not.toMatch(RAW);
+    expect(lines.filter((l) => l.includes('sha256 of the bytes to sign'))).toHaveLength(2);
+    expect(lines).toContain(
+      '  + target a\\u000a  sha256 of the bytes to sign: 00\\u001b[8m (1 bytes, sha256 ab)',
+    );
+    expect(lines).toContain('  + target evil\\u202etxt.exe (2 bytes, sha256 cd)');
+  });
+});
