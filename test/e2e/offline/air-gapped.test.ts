@@ -25,7 +25,8 @@ let carolRef: string;
 async function keyRefOf(holder: string): Promise<string> {
   const dir = join(ceremony.dir, 'keys', holder);
   const [file] = await readdir(dir);
-  return (JSON.parse(await readFile(join(dir, file ?? ''), 'utf8')) as { key_ref: string }).key_ref;
+  // Key records name only the scheme; where the key is stays on this machine.
+  return ceremony.keyRef((file ?? '').replace(/\.json$/, ''));
 }
 
 /** Export, offline signing in an empty directory, import: one holder's whole air-gapped turn. */

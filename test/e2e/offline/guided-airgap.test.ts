@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CeremonyFixture } from '../../helpers/ceremony.js';
@@ -33,14 +33,12 @@ describe('guided air-gapped signing in a terminal', () => {
     );
 
     const [keyFile] = await readdir(join(ceremony.dir, 'keys', 'alice'));
-    const record = JSON.parse(
-      await readFile(join(ceremony.dir, 'keys', 'alice', keyFile ?? ''), 'utf8'),
-    ) as { key_ref: string };
+    const aliceRef = await ceremony.keyRef((keyFile ?? '').replace(/\.json$/, ''));
     const signed = await signOffline(
       [
         join(outside, 'alice.request.json'),
         '--key-ref',
-        record.key_ref,
+        aliceRef,
         '--passphrase-env',
         'PASS',
         '--out',

@@ -193,7 +193,9 @@ describe('init --refresh-workflow', () => {
         GITHUB_TOKEN: 'tok-actions',
       });
       expect(opened.code, opened.out).toBe(0);
-      expect(opened.out).toMatch(/staged ceremony \S+:\n {2}root v2 .*\n.*\n {2}targets v2/);
+      expect(opened.out).toMatch(
+        /staged ceremony \S+: 2 role\(s\)\n {2}root v2 .*\n.*\n {2}targets v2/,
+      );
       expect(opened.out).toMatch(/pull request #1 opened/);
       const [pull] = gh.pulls('acme/trust-root');
       expect(pull?.base.ref).toBe('main');

@@ -57,7 +57,8 @@ describe('targets import from a manifest', () => {
     expect(review.stdout).toMatch(/bins-00 … bins-ff: 256 bins of bins, v1/);
     expect(review.stdout).toMatch(/targets: 10000 added, 0 changed, 0 removed across 256 bins/);
     expect(review.stdout).toMatch(/10000 target\(s\) known only by listing/);
-    expect(review.stdout.split('\n').length).toBeLessThan(40);
+    // A summary, not 10,000 lines: counts, the first paths, and each role's hash picture.
+    expect(review.stdout.split('\n').length).toBeLessThan(120);
     for (const holder of ['alice', 'bob']) expect((await ceremony.sign(holder)).code).toBe(0);
 
     const killed = await ceremony.finalize({ TUF_CEREMONY_CRASH_AT: 'finalize:mid-write' });
