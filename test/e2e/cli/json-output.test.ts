@@ -42,6 +42,7 @@ interface JsonCase {
   okCode?: number;
   fail: () => string[];
   failCwd?: () => string;
+  env?: () => Record<string, string>;
 }
 
 const CASES: JsonCase[] = [
@@ -77,6 +78,11 @@ const CASES: JsonCase[] = [
     fail: () => ['targets', 'add', '--json', '--dir', dir, join(outside, 'nope.txt')],
   },
   {
+    schema: 'stage',
+    ok: () => ['stage', '--json', '--dir', dir, '--role', 'targets'],
+    fail: () => ['stage', '--json', '--dir', join(outside, 'missing')],
+  },
+  {
     schema: 'status',
     ok: () => ['status', '--json', '--dir', dir],
     okCode: 1,
@@ -108,6 +114,20 @@ const CASES: JsonCase[] = [
     ],
     fail: () => ['key', 'retire', '--json', '--dir', dir, '--holder', 'carol', '--keyid', 'ffff'],
   },
+  {
+    schema: 'key-add',
+    ok: () => [
+      ...['key', 'add', '--json', '--dir', dir, '--holder', 'bob', '--replace'],
+      ...['--generate', 'ed25519', '--key-file', join(outside, 'bob-new.key')],
+      ...['--passphrase-env', 'NEW_PASS'],
+    ],
+    fail: () => [
+      ...['key', 'add', '--json', '--dir', dir, '--holder', 'mallory'],
+      ...['--generate', 'ed25519', '--key-file', join(outside, 'mallory.key')],
+      ...['--passphrase-env', 'NEW_PASS'],
+    ],
+    env: () => ({ TUF_CEREMONY_KEY_REFS: join(outside, 'key-refs'), NEW_PASS: 'new passphrase' }),
+  },
 ];
 
 /** The keyid of carol's enrolled key (keys/carol/<keyid>.json). */
@@ -123,11 +143,12 @@ describe('--json output', () => {
         const staged = await runCaptured(['stage', '--dir', dir]);
         expect(staged.code, staged.stderr).toBe(0);
       }
-      const ok = await runCaptured(c.ok(), { cwd: outside });
+      const env = c.env?.() ?? {};
+      const ok = await runCaptured(c.ok(), { cwd: outside, env });
       expect(ok.code, `${c.schema}: ${ok.stderr}`).toBe(c.okCode ?? 0);
       expect(ok.stderr).toBe('');
       expectValid(c.schema, ok.stdout);
-      const fail = await runCaptured(c.fail(), { cwd: c.failCwd?.() ?? outside });
+      const fail = await runCaptured(c.fail(), { cwd: c.failCwd?.() ?? outside, env });
       expect(fail.code, `${c.schema} failure`).not.toBe(0);
       expect(fail.stderr, `${c.schema} failure`).toBe('');
       expectValid('error', fail.stdout);
