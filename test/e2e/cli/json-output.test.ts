@@ -47,6 +47,11 @@ interface JsonCase {
 
 const CASES: JsonCase[] = [
   {
+    schema: 'refresh',
+    ok: () => ['refresh', '--json', '--dir', dir],
+    fail: () => ['refresh', '--json', '--dir', dir, 'tragets'],
+  },
+  {
     schema: 'init',
     ok: () => ['init', '--json', '--github', join(outside, 'fresh')],
     fail: () => ['init', '--json', '--threshold', 'two', join(outside, 'other')],
