@@ -25,6 +25,8 @@ function expectValid(schema: string, stdout: string): void {
 
 let dir: string;
 let outside: string;
+/** The demo's key references folder (outside the ceremony repository). */
+let demoKeyRefs: string;
 
 beforeAll(async () => {
   const base = await mkdtemp(join(tmpdir(), 'tuf-ceremony-json-'));
@@ -32,6 +34,8 @@ beforeAll(async () => {
   outside = base;
   const demo = await runCaptured(['demo', '--deterministic', '--out', dir], { cwd: base });
   expect(demo.code, demo.stderr).toBe(0);
+  demoKeyRefs = /kept on this machine in (\S+)\/key-refs\//.exec(demo.stdout)?.[1] ?? '';
+  demoKeyRefs = join(demoKeyRefs, 'key-refs');
   await writeFile(join(base, 'app.txt'), 'app\n');
 });
 
@@ -100,6 +104,19 @@ const CASES: JsonCase[] = [
     fail: () => ['review', '--json', '--dir', dir, '--holder', 'mallory'],
   },
   {
+    schema: 'sign',
+    ok: () => [
+      ...['sign', '--json', '--dir', dir, '--holder', 'alice', '--yes'],
+      ...['--passphrase-env', 'ALICE_PASS'],
+    ],
+    // Without --yes and without a terminal, sign refuses (as JSON).
+    fail: () => ['sign', '--json', '--dir', dir, '--holder', 'bob'],
+    env: () => ({
+      TUF_CEREMONY_KEY_REFS: demoKeyRefs,
+      ALICE_PASS: 'example passphrase of alice',
+    }),
+  },
+  {
     schema: 'targets-remove',
     ok: () => ['targets', 'remove', '--json', '--dir', dir, 'app.txt'],
     fail: () => ['targets', 'remove', '--json', '--dir', dir, 'never-added.txt'],
@@ -153,6 +170,10 @@ describe('--json output', () => {
       expect(ok.code, `${c.schema}: ${ok.stderr}`).toBe(c.okCode ?? 0);
       expect(ok.stderr).toBe('');
       expectValid(c.schema, ok.stdout);
+      if (c.schema === 'sign') {
+        const signed = JSON.parse(ok.stdout) as { signatures: unknown[] };
+        expect(signed.signatures.length, ok.stdout).toBeGreaterThan(0);
+      }
       const fail = await runCaptured(c.fail(), { cwd: c.failCwd?.() ?? outside, env });
       expect(fail.code, `${c.schema} failure`).not.toBe(0);
       expect(fail.stderr, `${c.schema} failure`).toBe('');
