@@ -181,6 +181,48 @@ describe('--json output', () => {
     }
   });
 
+  it('validates finalize on success and on failure', async () => {
+    const base = await mkdtemp(join(tmpdir(), 'tuf-ceremony-json-finalize-'));
+    const demoDir = join(base, 'demo');
+    const demo = await runCaptured(['demo', '--deterministic', '--out', demoDir], { cwd: base });
+    expect(demo.code, demo.stderr).toBe(0);
+    const refs = /kept on this machine in (\S+)\/key-refs\//.exec(demo.stdout)?.[1] ?? '';
+    const env = {
+      TUF_CEREMONY_KEY_REFS: join(refs, 'key-refs'),
+      ALICE_PASS: 'example passphrase of alice',
+      BOB_PASS: 'example passphrase of bob',
+      ONLINE_PASS: 'example passphrase of online',
+    };
+    await writeFile(join(base, 'app.txt'), 'app\n');
+    const steps = [
+      ['targets', 'add', '--dir', demoDir, join(base, 'app.txt')],
+      ['stage', '--dir', demoDir],
+      ['sign', '--dir', demoDir, '--holder', 'alice', '--passphrase-env', 'ALICE_PASS', '--yes'],
+      ['sign', '--dir', demoDir, '--holder', 'bob', '--passphrase-env', 'BOB_PASS', '--yes'],
+    ];
+    for (const step of steps) {
+      const r = await runCaptured(step, { cwd: base, env });
+      expect(r.code, `${step.join(' ')}: ${r.stderr}`).toBe(0);
+    }
+    const ok = await runCaptured(
+      ['finalize', '--json', '--dir', demoDir, '--passphrase-env', 'ONLINE_PASS'],
+      { cwd: base, env },
+    );
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stderr).toBe('');
+    expectValid('finalize', ok.stdout);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ outcome: 'published' });
+    const again = await runCaptured(['finalize', '--json', '--dir', demoDir], { cwd: base, env });
+    expect(again.code, again.stderr).toBe(0);
+    expectValid('finalize', again.stdout);
+    const fail = await runCaptured(['finalize', '--json', '--dir', join(base, 'missing')], {
+      cwd: base,
+    });
+    expect(fail.code).not.toBe(0);
+    expect(fail.stderr).toBe('');
+    expectValid('error', fail.stdout);
+  });
+
   it('reports a usage error as JSON too, with exit 2', async () => {
     const result = await runCaptured(['verify', '--json', '--rooot', 'x', 'dir']);
     expect(result.code).toBe(2);
