@@ -19,7 +19,7 @@ import { writeFilesDurably } from '../../repo/durable-batch.js';
 import { count, seconds, startProgress } from '../progress.js';
 import { DirectorySource } from '../../repo/source-directory.js';
 import { clearStaging } from '../../repo/staging-store.js';
-import { type Command, type CommandContext } from '../command.js';
+import { boolFlag, JSON_OPTION, type Command, type CommandContext } from '../command.js';
 import {
   DIR_OPTION,
   ceremonyDir,
@@ -186,15 +186,29 @@ export const finalizeCommand: Command = {
   ],
   summary:
     'publish the staged roles into repository/ (refuses below threshold), sign snapshot and timestamp online, verify',
-  usage: 'tuf-ceremony finalize [--dir DIR] [--passphrase-env VAR | --pin-env VAR]',
-  options: { ...DIR_OPTION, ...SECRET_OPTIONS },
-  async run(ctx, args) {
+  usage: 'tuf-ceremony finalize [--dir DIR] [--passphrase-env VAR | --pin-env VAR] [--json]',
+  options: { ...DIR_OPTION, ...SECRET_OPTIONS, ...JSON_OPTION },
+  async run(outer, args) {
+    const json = boolFlag(args, 'json');
+    // In JSON mode the text lines go nowhere: stdout carries one JSON document.
+    const ctx: CommandContext = json ? { ...outer, out: () => undefined, progress: false } : outer;
+    const result = (
+      ceremony: string,
+      outcome: 'published' | 'resumed' | 'already-finalized',
+      report: VerifyReport | undefined,
+      files: Record<string, string>,
+    ): void => {
+      if (!json) return;
+      const roles = (report?.roles ?? []).map((r) => ({ role: r.name, version: r.version }));
+      outer.out(JSON.stringify({ ceremony, outcome, roles, files }, null, 2));
+    };
     const loaded = await loadCeremony(ceremonyDir(ctx, args));
     if (!loaded.staging) {
       // A finalize killed while clearing staged/ had finished its work: nothing is left to do.
       const done = await lastFinalizedCeremony(loaded.paths);
       if (done !== undefined) {
         ctx.out(`ceremony ${done} is finalized; nothing is staged`);
+        result(done, 'already-finalized', undefined, {});
         return 0;
       }
     }
@@ -223,6 +237,7 @@ export const finalizeCommand: Command = {
       await writeSummary(loaded.paths, staging.ceremony.id, loaded.plan);
       await clearStaging(loaded.paths);
       ctx.out(`ceremony ${staging.ceremony.id} was already published; staging cleared`);
+      result(staging.ceremony.id, 'resumed', report, {});
       return 0;
     }
     const status = statusOf(loaded);
@@ -289,6 +304,7 @@ export const finalizeCommand: Command = {
     ctx.out(
       `published ${count(writes.length + targetFiles.length)} file(s) into ${repoDir} in ${seconds(ms)}${metadataOnly}`,
     );
+    result(staging.ceremony.id, 'published', report, files);
     return 0;
   },
 };

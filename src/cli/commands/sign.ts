@@ -4,7 +4,7 @@ import { CeremonyError } from '../../metadata/errors.js';
 import { signAndCheck } from '../../metadata/sign.js';
 import { formatExpiry } from '../../metadata/time.js';
 import { writeHolderSignatures } from '../../repo/staging-store.js';
-import { boolFlag, stringFlag, stringList, type Command } from '../command.js';
+import { boolFlag, JSON_OPTION, stringFlag, stringList, type Command } from '../command.js';
 import {
   DIR_OPTION,
   ceremonyDir,
@@ -49,7 +49,7 @@ export const signCommand: Command = {
   summary:
     "sign every staged role the holder's keys are needed for (root rotations: under old and new root)",
   usage:
-    'tuf-ceremony sign --holder NAME [--dir DIR] [--key-ref REF] [--passphrase-env VAR | --pin-env VAR] [--expect-sha256 HASH]... [--yes] [--qr] | sign --holder NAME --export FILE [--qr] | sign --import RESPONSE',
+    'tuf-ceremony sign --holder NAME [--dir DIR] [--key-ref REF] [--passphrase-env VAR | --pin-env VAR] [--expect-sha256 HASH]... [--yes] [--qr] [--json] | sign --holder NAME --export FILE [--qr] | sign --import RESPONSE',
   options: {
     ...DIR_OPTION,
     ...SECRET_OPTIONS,
@@ -82,8 +82,15 @@ export const signCommand: Command = {
     },
     ...FULL_OPTION,
     ...OFFLINE_SIGN_OPTIONS,
+    ...JSON_OPTION,
   },
   async run(ctx, args) {
+    const json = boolFlag(args, 'json');
+    if (
+      json &&
+      (stringFlag(args, 'export') !== undefined || stringFlag(args, 'import') !== undefined)
+    )
+      throw new CeremonyError('USAGE', '--json does not go with --export or --import');
     const offline = offlineSignStep(ctx, args);
     if (offline) return offline;
     const holder = stringFlag(args, 'holder');
@@ -111,6 +118,10 @@ export const signCommand: Command = {
       loaded.published,
     );
     if (needs.length === 0) {
+      if (json) {
+        ctx.out(JSON.stringify({ holder, ceremony: staging.ceremony.id, signatures: [] }, null, 2));
+        return 0;
+      }
       ctx.out(`${holder} has nothing left to sign in ceremony ${staging.ceremony.id}`);
       return 0;
     }
@@ -119,7 +130,8 @@ export const signCommand: Command = {
       qr: boolFlag(args, 'qr'),
       full: boolFlag(args, 'full'),
     });
-    for (const line of review) ctx.out(line);
+    // In JSON mode the review is printed nowhere; --yes (or a refusal) still decides.
+    if (!json) for (const line of review) ctx.out(line);
     const expected = stringList(args, 'expect-sha256');
     for (const need of needs) {
       const sha = staging.drafts.get(need.role)?.sha256 ?? '';
@@ -131,7 +143,8 @@ export const signCommand: Command = {
       }
     }
     // Never sign Sigstore trust material a client rejects or that breaks a canary signature.
-    if (needs.some((n) => n.role === 'targets')) await gateStagedTrustMaterial(ctx, loaded, holder);
+    if (needs.some((n) => n.role === 'targets'))
+      await gateStagedTrustMaterial(json ? { ...ctx, out: () => undefined } : ctx, loaded, holder);
     const roleList = [...new Set(needs.map((n) => n.role))].join(', ');
     await confirmOrRefuse(ctx, args, `Sign ${roleList} as ${holder}?`);
 
@@ -141,7 +154,8 @@ export const signCommand: Command = {
     };
     const keyRefOverride = stringFlag(args, 'key-ref');
     const many = needs.length > SIGN_DETAIL;
-    const progress = startProgress(ctx, 'sign', needs.length, 'roles');
+    const progress = startProgress(ctx, 'sign', needs.length, 'roles', json);
+    const made: { role: string; version: number; keyid: string; signed_sha256: string }[] = [];
     let pending: { type: 'signature.added'; data: JsonObject }[] = [];
     let flushed = Date.now();
     const flush = async (): Promise<void> => {
@@ -186,8 +200,14 @@ export const signCommand: Command = {
             if (!many || pending.length >= FLUSH_SIGNATURES || Date.now() - flushed > 1000)
               await flush();
             count++;
+            made.push({
+              role: need.role,
+              version: draft.metadata.signed.version,
+              keyid: signature.keyid,
+              signed_sha256: draft.sha256,
+            });
             progress.tick();
-            if (!many)
+            if (!many && !json)
               ctx.out(
                 `signed ${need.role} v${draft.metadata.signed.version} with ${enrolled.keyid.slice(0, 8)} (${need.labels.join(', ')}); verified`,
               );
@@ -201,6 +221,10 @@ export const signCommand: Command = {
       await flush();
     }
     const ms = progress.finish();
+    if (json) {
+      ctx.out(JSON.stringify({ holder, ceremony: staging.ceremony.id, signatures: made }, null, 2));
+      return 0;
+    }
     if (many) ctx.out(`signed ${count} roles in ${seconds(ms)}; each signature verified`);
     ctx.out(`${holder} made ${count} signature(s); see tuf-ceremony status`);
     return 0;

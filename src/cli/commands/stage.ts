@@ -80,6 +80,12 @@ export const stageCommand: Command = {
       },
     });
     progress?.finish();
+    if (outcome.kind !== 'staged' && json) {
+      // Nothing new staged: no ceremony (nothing to do) or the one already staged, unchanged.
+      const id = outcome.kind === 'unchanged' ? outcome.id : null;
+      ctx.out(JSON.stringify({ id, staged: false, roles: [] }, null, 2));
+      return 0;
+    }
     if (outcome.kind === 'nothing') {
       ctx.out('nothing to stage: every role is current (use --role ROLE to re-sign one anyway)');
       return 0;
@@ -105,6 +111,7 @@ export const stageCommand: Command = {
         JSON.stringify(
           {
             id,
+            staged: true,
             roles: planned.map((p, i) => ({
               role: p.role,
               version: p.signed.version,
