@@ -47,6 +47,16 @@ export async function planDrift(loaded: LoadedCeremony): Promise<string[]> {
   return drift;
 }
 
+/**
+ * Refuses to go on when the staged drafts no longer follow the plan: holders sign (here or
+ * offline) only what ceremony.yaml, keys/ and the target inputs say. `outcome` ends the message
+ * (`nothing was signed`).
+ */
+export async function refuseDrift(loaded: LoadedCeremony, outcome: string): Promise<void> {
+  const refusal = driftMessage(await planDrift(loaded));
+  if (refusal !== undefined) throw new CeremonyError('STATE_INVALID', `${refusal}; ${outcome}`);
+}
+
 /** The one-line refusal for a drifted ceremony, or undefined when the drafts follow the plan. */
 export function driftMessage(drift: readonly string[]): string | undefined {
   if (drift.length === 0) return undefined;

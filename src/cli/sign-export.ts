@@ -6,6 +6,7 @@ import { boolFlag, type CommandContext, type ParsedArgs } from './command.js';
 import { ceremonyDir, loadCeremony, requireStaging } from './ceremony-context.js';
 import { publishedSigned } from './commands/review.js';
 import { requireHolderKeys } from './holder-check.js';
+import { refuseDrift } from './plan-drift.js';
 import { writeDocument } from './offline-io.js';
 import { smokeTestStagedTrustedRoot } from './sigstore-gate.js';
 
@@ -24,6 +25,7 @@ export async function exportSigningRequest(
   const loaded = await loadCeremony(ceremonyDir(ctx, args));
   const staging = requireStaging(loaded);
   const holderKeys = requireHolderKeys(loaded, holder);
+  await refuseDrift(loaded, 'no request was written');
   const needs = signingNeeds(
     holder,
     holderKeys,

@@ -11,6 +11,7 @@ import { formatExpiry } from '../metadata/time.js';
 import { writeHolderSignatures } from '../repo/staging-store.js';
 import type { CommandContext, ParsedArgs } from './command.js';
 import { ceremonyDir, loadCeremony, requireStaging, statusOf } from './ceremony-context.js';
+import { refuseDrift } from './plan-drift.js';
 import { requireHolderKeys } from './holder-check.js';
 import { MAX_RESPONSE_BYTES, readDocument } from './offline-io.js';
 import { renderStatus } from './status-text.js';
@@ -40,6 +41,7 @@ export async function importSigningResponse(
 ): Promise<number> {
   const loaded = await loadCeremony(ceremonyDir(ctx, args));
   const staging = requireStaging(loaded);
+  await refuseDrift(loaded, 'nothing was imported');
   const { bytes, name } = await readDocument(ctx, spec, MAX_RESPONSE_BYTES, 'signing response');
   const response = parseSigningResponse(bytes, name);
   const id = staging.ceremony.id;

@@ -44,8 +44,8 @@ function escapeChar(ch: string): string {
 }
 
 /**
- * `text` with every control, bidi and invisible character written as a visible `\uXXXX`
- * escape (newlines and tabs too): safe to print inside one line of terminal output.
+ * `text` with every control, bidi and invisible character written as a visible `\u` escape of
+ * four hex digits (newlines and tabs too): safe to print inside one line of terminal output.
  */
 export function escapeTerminal(text: string): string {
   return text.replace(UNSAFE_ALL, escapeChar);

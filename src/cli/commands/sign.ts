@@ -13,7 +13,7 @@ import {
   unknownHolder,
 } from '../ceremony-context.js';
 import { crashPoint } from '../crash-points.js';
-import { driftMessage, planDrift } from '../plan-drift.js';
+import { refuseDrift } from '../plan-drift.js';
 import { SECRET_OPTIONS, openEnrolledSigner } from '../key-access.js';
 import { confirmOrRefuse } from '../confirm.js';
 import { gateStagedTrustMaterial } from '../sigstore-gate.js';
@@ -106,9 +106,7 @@ export const signCommand: Command = {
       throw unknownHolder(loaded.plan, holder);
     }
     // Never sign drafts that no longer follow the plan (ceremony.yaml, keys/, target inputs).
-    const refusal = driftMessage(await planDrift(loaded));
-    if (refusal !== undefined)
-      throw new CeremonyError('STATE_INVALID', `${refusal}; nothing was signed`);
+    await refuseDrift(loaded, 'nothing was signed');
     const needs = signingNeeds(
       holder,
       holderKeys,

@@ -138,6 +138,20 @@ describe('signing only what the plan says', () => {
       'error: the plan changed after staging: root: roles.root.threshold 2 -> 3; run tuf-ceremony stage --restage; nothing was signed\n',
     );
     expect(await treeDigest(ceremony.dir)).toEqual(before);
+    // Nor is a signing request exported for an air-gapped machine.
+    const outside = await mkdtemp(join(tmpdir(), 'drift-export-'));
+    const exported = await ceremony.run([
+      'sign',
+      '--holder',
+      'alice',
+      '--export',
+      join(outside, 'alice.json'),
+    ]);
+    expect(exported.code).toBe(1);
+    expect(exported.stderr).toMatch(
+      /^error: the plan changed after staging: .*; no request was written\n$/,
+    );
+    expect(await readdir(outside)).toEqual([]);
 
     const status = await ceremony.run(['status']);
     expect(status.code).toBe(1);
