@@ -96,9 +96,9 @@ async function setUp(plan: (text: string) => string): Promise<{
   const dir = join(base, 'root');
   const env: Record<string, string> = {
     TUF_CEREMONY_KEY_DIR: join(base, 'keys'),
-    PASS_ALICE: 'alice pass',
-    PASS_BOB: 'bob pass',
-    PASS_ONLINE: 'online pass',
+    PASS_ALICE: 'alice bench passphrase',
+    PASS_BOB: 'bob bench passphrase',
+    PASS_ONLINE: 'online bench passphrase',
   };
   await run(base, ['init', dir, '--holders', 'alice,bob', '--threshold', '2'], env);
   for (const holder of ['alice', 'bob', 'online']) {

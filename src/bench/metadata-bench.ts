@@ -1,11 +1,10 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { Metadata as TufjsMetadata, MetadataKind } from '@tufjs/models';
 import { addRoleKey, addTargets, newRoot, newTargets } from '../metadata/build.js';
 import { canonicalBytes } from '../metadata/canonical.js';
 import type { TargetFile } from '../metadata/model.js';
 import { parseMetadata } from '../metadata/parse.js';
-import { serializeMetadata } from '../metadata/serialize.js';
-import { signMetadata } from '../metadata/sign.js';
+import { signAndSerialize } from '../metadata/signed-file.js';
 import type { Signer } from '../metadata/signer.js';
 import { verifyRoleSignatures } from '../metadata/verify.js';
 import { SoftwareSigner, ed25519FromSeed, generatePrivateKey } from '../signing/software-signer.js';
@@ -88,10 +87,7 @@ function targetEntries(n: number): [string, TargetFile][] {
   const entries: [string, TargetFile][] = new Array<[string, TargetFile]>(n);
   for (let i = 0; i < n; i++) {
     const path = `packages/${(i % 997).toString(16)}/artifact-${i}.tar.gz`;
-    entries[i] = [
-      path,
-      { length: 1000 + i, hashes: { sha256: createHash('sha256').update(path).digest('hex') } },
-    ];
+    entries[i] = [path, { hashes: { sha256: hash('sha256', path) }, length: 1000 + i }];
   }
   return entries;
 }
@@ -101,8 +97,8 @@ function pythonTufEntries(n: number): [string, TargetFile][] {
   const entries: [string, TargetFile][] = new Array<[string, TargetFile]>(n);
   for (let i = 0; i < n; i++) {
     const path = `packages/${(i % 997).toString(16)}/artifact-${i}.tar.gz`;
-    const sha256 = createHash('sha256').update(path).digest('hex');
-    const sha512 = createHash('sha512').update(path).digest('hex');
+    const sha256 = hash('sha256', path);
+    const sha512 = hash('sha512', path);
     entries[i] = [path, { hashes: { sha256, sha512 }, length: 1000 + i }];
   }
   return entries;
@@ -116,7 +112,7 @@ async function pythonTufWork(n: number, s: Sampler): Promise<number> {
   const key = new SoftwareSigner(ed25519FromSeed(new Uint8Array(32).fill(5)));
   const targets = addTargets(newTargets({ expires: EXPIRES }), pythonTufEntries(n));
   s.sample();
-  const file = serializeMetadata(await signMetadata(targets, [key]));
+  const { file } = await signAndSerialize(targets, [key]);
   s.sample();
   const md = parseMetadata(file.bytes, 'targets', 'targets.json');
   s.sample();
@@ -143,9 +139,7 @@ function signers(): Signer[] {
 async function buildSignSerialize(n: number, keys: Signer[], s: Sampler) {
   const targets = addTargets(newTargets({ expires: EXPIRES }), targetEntries(n));
   s.sample();
-  const signed = await signMetadata(targets, keys);
-  s.sample();
-  const file = serializeMetadata(signed);
+  const { file } = await signAndSerialize(targets, keys);
   s.sample();
   return file;
 }

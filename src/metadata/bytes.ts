@@ -1,13 +1,13 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** Hex sha256 of bytes. */
 export function sha256Hex(bytes: Uint8Array | string): string {
-  return createHash('sha256').update(bytes).digest('hex');
+  return hash('sha256', bytes, 'hex');
 }
 
 /** Hex digest with a named algorithm (sha256, sha512, ...). */
 export function digestHex(algorithm: string, bytes: Uint8Array): string {
-  return createHash(algorithm).update(bytes).digest('hex');
+  return hash(algorithm, bytes, 'hex');
 }
 
 /** Hash algorithms this tool can check; others listed in metadata are reported, not trusted. */

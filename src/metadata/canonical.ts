@@ -34,6 +34,24 @@ function sortedKeys(obj: object): string[] {
   return keys.sort();
 }
 
+/**
+ * JSON.stringify's text of a sorted plain view when it is exactly the OLPC canonical text. The two
+ * write strings alike unless a string holds a quote, backslash, control character or lone
+ * surrogate (JSON.stringify then writes a backslash escape), and sort keys alike unless a key
+ * holds a surrogate (UTF-16 order differs from code-point order): neither backslash nor
+ * surrogate in the output means every string and every key order matched.
+ */
+function canonicalOfSortedView(view: unknown): string | undefined {
+  const text = JSON.stringify(view);
+  return text.includes('\\') || HAS_SURROGATE.test(text) ? undefined : text;
+}
+
+/** The canonical text by the native fast path, or undefined when the writer must run. */
+function stringifiedCanonical(value: unknown): string | undefined {
+  const view = sortedView(value);
+  return view === NOT_PLAIN ? undefined : canonicalOfSortedView(view);
+}
+
 // One pass over the value with the JSON path kept as a stack, rendered only when an error is
 // reported: linear in the size of the value.
 class CanonicalWriter {
@@ -71,10 +89,9 @@ class CanonicalWriter {
         this.out.add(Object.is(value, -0) ? '0' : String(value));
         return;
       case 'object': {
-        // Plain JSON without control characters, keys sorted: JSON.stringify writes the same bytes.
-        const view = sortedView(value, true);
-        if (view !== NOT_PLAIN) {
-          this.out.add(JSON.stringify(view));
+        const text = stringifiedCanonical(value);
+        if (text !== undefined) {
+          this.out.add(text);
           return;
         }
         const path = this.path;
@@ -120,4 +137,21 @@ export function canonicalString(value: unknown): string {
 /** The bytes TUF signs: UTF-8 of the OLPC canonical JSON of `value`. */
 export function canonicalBytes(value: unknown): Uint8Array {
   return encodeUtf8(canonicalString(value));
+}
+
+/** Canonical bytes of a value with its sorted plain view (NOT_PLAIN when it has none). */
+export interface CanonicalForm {
+  readonly bytes: Uint8Array;
+  /** The value with sorted keys, as JSON.stringify can write it; NOT_PLAIN otherwise. */
+  readonly view: unknown;
+}
+
+/**
+ * Canonical bytes and sorted view from one walk of `value`, so a serializer of the same value
+ * (the pretty file text) need not check its key order again.
+ */
+export function canonicalForm(value: unknown): CanonicalForm {
+  const view = sortedView(value);
+  const text = view === NOT_PLAIN ? undefined : canonicalOfSortedView(view);
+  return { bytes: encodeUtf8(text ?? canonicalString(value)), view };
 }

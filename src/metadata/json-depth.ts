@@ -31,23 +31,19 @@ export interface JsonScan {
 export function scanJson(text: string, limit = MAX_JSON_DEPTH, countKey?: string): JsonScan {
   let depth = 0;
   let deepest = 0;
-  let inString = false;
-  let stringStart = 0;
   let lastKey = '';
   let counting = false;
   let entries = 0;
-  for (let i = 0; i < text.length; i++) {
+  const length = text.length;
+  for (let i = 0; i < length; i++) {
     const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === BACKSLASH) i++;
-      else if (c === QUOTE) {
-        inString = false;
-        if (depth === 1 && countKey !== undefined) lastKey = text.slice(stringStart, i);
-      }
-    } else if (c === QUOTE) {
-      inString = true;
-      stringStart = i + 1;
+    if (c <= SPACE) continue;
+    if (c === QUOTE) {
+      const end = closingQuote(text, i);
+      if (end < 0) break;
       if (counting && depth === 2 && entries === 0) entries = 1;
+      if (depth === 1 && countKey !== undefined) lastKey = text.slice(i + 1, end);
+      i = end;
     } else if (c === OPEN_ARRAY || c === OPEN_OBJECT) {
       if (counting && depth === 2 && entries === 0) entries = 1;
       depth++;
@@ -59,13 +55,28 @@ export function scanJson(text: string, limit = MAX_JSON_DEPTH, countKey?: string
     } else if (c === CLOSE_ARRAY || c === CLOSE_OBJECT) {
       depth--;
       if (depth === 1) counting = false;
-    } else if (counting && depth === 2 && c === COMMA) {
-      entries++;
-    } else if (counting && depth === 2 && entries === 0 && c > SPACE) {
-      entries = 1;
+    } else if (counting && depth === 2) {
+      if (c === COMMA) entries++;
+      else if (entries === 0) entries = 1;
     }
   }
   return { depth: deepest, entries };
+}
+
+/**
+ * Index of the quote closing the string opened at `open`, or -1. Strings are most of a metadata
+ * file (hashes, paths): the native indexOf skips them; a quote preceded by an odd run of
+ * backslashes is escaped. Each backslash run is counted once, next to the one quote it precedes.
+ */
+function closingQuote(text: string, open: number): number {
+  let end = text.indexOf('"', open + 1);
+  while (end > 0) {
+    let before = end - 1;
+    while (text.charCodeAt(before) === BACKSLASH) before--;
+    if ((end - 1 - before) % 2 === 0) return end;
+    end = text.indexOf('"', end + 1);
+  }
+  return -1;
 }
 
 /** Deepest nesting of `[`/`{` in JSON text, strings skipped; stops counting once past `limit`. */

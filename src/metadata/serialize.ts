@@ -27,7 +27,7 @@ function writePretty(value: unknown, indent: string, sink: StringSink): void {
     return;
   }
   // Plain JSON, keys sorted: JSON.stringify with a one-space gap writes the same text, re-indented.
-  const view = sortedView(value, false);
+  const view = sortedView(value);
   if (view !== NOT_PLAIN) {
     const text = JSON.stringify(view, null, 1);
     sink.add(indent === '' ? text : text.replaceAll('\n', `\n${indent}`));

@@ -23,15 +23,23 @@ export async function signAndCheck(signer: Signer, bytes: Uint8Array): Promise<S
   return signature;
 }
 
+/** Signatures over `bytes` by every signer, each checked at once; others' existing ones kept. */
+export async function signaturesOver(
+  bytes: Uint8Array,
+  signers: readonly Signer[],
+  existing: readonly Signature[] = [],
+): Promise<Signature[]> {
+  const replaced = new Set(signers.map((s) => s.keyid));
+  const signatures = existing.filter((s) => !replaced.has(s.keyid));
+  for (const signer of signers) signatures.push(await signAndCheck(signer, bytes));
+  return signatures;
+}
+
 /** Returns a new envelope signed by every signer (existing signatures by other keys kept). */
 export async function signMetadata<T extends AnySigned>(
   signed: T,
   signers: readonly Signer[],
   existing: readonly Signature[] = [],
 ): Promise<Metadata<T>> {
-  const bytes = canonicalBytes(signed);
-  const replaced = new Set(signers.map((s) => s.keyid));
-  const signatures = existing.filter((s) => !replaced.has(s.keyid));
-  for (const signer of signers) signatures.push(await signAndCheck(signer, bytes));
-  return { signed, signatures };
+  return { signed, signatures: await signaturesOver(canonicalBytes(signed), signers, existing) };
 }

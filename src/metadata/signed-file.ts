@@ -1,0 +1,42 @@
+import { isSortedPlainJson, NOT_PLAIN } from './build-sorted.js';
+import { canonicalForm } from './canonical.js';
+import { encodeUtf8 } from './json.js';
+import type { AnySigned, Metadata, Signature } from './model.js';
+import { prettyJson, serializedFromBytes, type SerializedFile } from './serialize.js';
+import { signaturesOver } from './sign.js';
+import type { Signer } from './signer.js';
+
+// Signing and serializing share their work: one walk checks the key order of `signed` once, the
+// canonical bytes are signed, and the file text is written from the same sorted view (the
+// signatures array, a few entries, is the only part checked again).
+
+/** A freshly signed envelope with its file bytes. */
+export interface SignedFile<T extends AnySigned> {
+  readonly metadata: Metadata<T>;
+  readonly file: SerializedFile;
+}
+
+/** File text of `{signatures, signed}` when `signed` has a sorted plain view (else the writer). */
+function envelopeText(signatures: readonly Signature[], signed: unknown, view: unknown): string {
+  if (view !== NOT_PLAIN && isSortedPlainJson(signatures)) {
+    // The layout prettyJson writes for a sorted plain value: one-space indent, trailing newline.
+    return `${JSON.stringify({ signatures, signed: view }, null, 1)}\n`;
+  }
+  return prettyJson({ signatures, signed });
+}
+
+/**
+ * Signs `signed` with every signer (each signature verified at once, existing signatures by
+ * other keys kept) and serializes the envelope: byte-identical to signMetadata followed by
+ * serializeMetadata, with one canonicalization and one key-order walk.
+ */
+export async function signAndSerialize<T extends AnySigned>(
+  signed: T,
+  signers: readonly Signer[],
+  existing: readonly Signature[] = [],
+): Promise<SignedFile<T>> {
+  const form = canonicalForm(signed);
+  const signatures = await signaturesOver(form.bytes, signers, existing);
+  const file = serializedFromBytes(encodeUtf8(envelopeText(signatures, signed, form.view)));
+  return { metadata: { signed, signatures }, file };
+}
