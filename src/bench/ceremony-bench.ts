@@ -96,6 +96,8 @@ async function setUp(plan: (text: string) => string): Promise<{
   const dir = join(base, 'root');
   const env: Record<string, string> = {
     TUF_CEREMONY_KEY_DIR: join(base, 'keys'),
+    // Its own key references: never those of the user running the benchmark.
+    TUF_CEREMONY_KEY_REFS: join(base, 'key-refs'),
     PASS_ALICE: 'alice bench passphrase',
     PASS_BOB: 'bob bench passphrase',
     PASS_ONLINE: 'online bench passphrase',

@@ -1,6 +1,7 @@
 import { canonicalString } from '../metadata/canonical.js';
 import { isJsonObject } from '../metadata/json.js';
 import { quotedForTerminal } from '../metadata/printable.js';
+import { sameJson } from '../metadata/same-json.js';
 
 // What differs between a staged draft and the draft the plan gives now, said as paths into
 // `signed` (`roles.root.threshold 2 -> 3`), so a holder sees why signing is refused.
@@ -30,7 +31,7 @@ function label(path: string): string {
 }
 
 function walk(before: unknown, after: unknown, path: string, out: string[]): void {
-  if (canonicalString(before) === canonicalString(after)) return;
+  if (sameJson(before, after)) return;
   if (isJsonObject(before) && isJsonObject(after)) {
     const names = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
     for (const name of names) {

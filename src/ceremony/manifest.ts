@@ -1,3 +1,4 @@
+import { hasOwn } from '../metadata/build-own.js';
 import { checkTargetPath } from '../metadata/build-targets.js';
 import { canonicalString } from '../metadata/canonical.js';
 import { CeremonyError, isCeremonyError } from '../metadata/errors.js';
@@ -71,7 +72,7 @@ function checkHashes(value: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   for (const name of Object.keys(value).sort()) {
     const digest = value[name];
-    const size = HASH_HEX_LENGTH[name];
+    const size = hasOwn(HASH_HEX_LENGTH, name) ? HASH_HEX_LENGTH[name] : undefined;
     if (size === undefined)
       throw new Error(`hash ${quoteManifestText(name)} is not sha256 or sha512`);
     if (typeof digest !== 'string' || digest.length !== size || !HEX.test(digest))
@@ -99,7 +100,53 @@ function objectOfLine(line: string): Record<string, unknown> {
   return value;
 }
 
+/**
+ * The listing layout (what writeListing and most generators write): a path free of escapes and
+ * control characters, length, sha256 and optional sha512 in lowercase hex, no custom. A line in
+ * exactly this layout parses by JSON.parse to exactly these fields, so one regex reads it
+ * (measured faster than JSON.parse plus the field checks). Linear: bounded repeats, no nesting.
+ */
+const LISTING_LAYOUT =
+  // eslint-disable-next-line no-control-regex -- a JSON string without escapes: no control characters
+  /^\{"path":"([^"\\\u0000-\u001f]*)","length":(0|[1-9][0-9]{0,19}),"hashes":\{"sha256":"([0-9a-f]{64})"(?:,"sha512":"([0-9a-f]{128})")?\}\}$/;
+
+/** The fields of a line in the listing layout, unchecked; undefined for any other layout. */
+interface LayoutFields {
+  path: string;
+  /** JSON integer text without leading zeros (up to 20 digits: checked as a length later). */
+  length: string;
+  sha256: string;
+  sha512: string | undefined;
+}
+
+/** Splits a line in the listing layout into its fields, or undefined when it has another. */
+function listingLayoutFields(line: string): LayoutFields | undefined {
+  const match = LISTING_LAYOUT.exec(line);
+  if (match === null) return undefined;
+  const [, path, length, sha256, sha512] = match as unknown as [
+    string,
+    string,
+    string,
+    string,
+    string | undefined,
+  ];
+  return { path, length, sha256, sha512 };
+}
+
+function parseListingLayout(line: string): ManifestEntry | undefined {
+  const fields = listingLayoutFields(line);
+  if (fields === undefined) return undefined;
+  const { path, length, sha256, sha512 } = fields;
+  const hashes: Record<string, string> = sha512 === undefined ? { sha256 } : { sha256, sha512 };
+  return {
+    path: checkPath(path),
+    file: targetFile(checkLength(Number(length)), hashes, undefined),
+  };
+}
+
 function parseJsonLine(line: string): ManifestEntry {
+  const fast = parseListingLayout(line);
+  if (fast !== undefined) return fast;
   const value = objectOfLine(line);
   for (const key of Object.keys(value))
     if (!JSONL_KEYS.has(key))

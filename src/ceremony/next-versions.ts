@@ -3,6 +3,7 @@ import { addDelegation, setSuccinctDelegation } from '../metadata/build-delegati
 import { newRoot, newTargets, setVersion } from '../metadata/build-roles.js';
 import { canonicalString } from '../metadata/canonical.js';
 import { allBinNames, isBinName } from '../metadata/delegation.js';
+import { sameJson } from '../metadata/same-json.js';
 import { CeremonyError } from '../metadata/errors.js';
 import type {
   AnySigned,
@@ -241,9 +242,8 @@ export function planNextVersions(input: PlanningInput): PlannedRole[] {
     const reasons: string[] = [];
     if (!previous) reasons.push('first version');
     else {
-      if (canonicalString(previous.targets) !== canonicalString(next.targets)) {
+      if (!sameJson(previous.targets, next.targets))
         reasons.push('target files added, changed or removed');
-      }
       if (delegationsOf(previous) !== delegationsOf(next))
         reasons.push('delegations changed in the plan');
       if (authorityBefore(role, delegatorOf(role)) !== authorityNow(role, delegatorOf(role)))
@@ -269,7 +269,7 @@ export function planNextVersions(input: PlanningInput): PlannedRole[] {
       const reasons = !previous
         ? ['first version']
         : [
-            ...(canonicalString(previous.targets) !== canonicalString(next.targets)
+            ...(!sameJson(previous.targets, next.targets)
               ? ['target files added, changed or removed']
               : []),
             ...(inWindow(previous, d, now)

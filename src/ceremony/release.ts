@@ -74,10 +74,11 @@ export async function assembleRelease(input: ReleaseInput): Promise<Release> {
   for (const role of status.roles) {
     const draft = drafts.get(role.role);
     if (!draft) continue;
-    const serialized = serializeRole(role.role, {
-      signed: draft.metadata.signed,
-      signatures: countedSignatures(draft, holders, status),
-    });
+    const serialized = serializeRole(
+      role.role,
+      { signed: draft.metadata.signed, signatures: countedSignatures(draft, holders, status) },
+      draft.view,
+    );
     if (role.role === 'root') roots.push(serialized);
     else if (role.role === 'targets') targets = serialized;
     else delegated.push(serialized);

@@ -20,6 +20,11 @@ export interface StagedDraft {
   canonical: Uint8Array;
   /** sha256 of `canonical`, read aloud by holders on a stream. */
   sha256: string;
+  /**
+   * The sorted plain view of `signed` that canonicalization found (canonicalForm), so its file is
+   * written without walking it again; NOT_PLAIN or absent: the writer checks it.
+   */
+  view?: unknown;
 }
 
 /** One stored signature, bound to the bytes it was made over. */

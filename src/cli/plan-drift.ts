@@ -1,7 +1,7 @@
 import { jsonChanges } from '../ceremony/draft-changes.js';
 import { publishedVersion } from '../ceremony/published.js';
 import { CeremonyError } from '../metadata/errors.js';
-import { toDraft } from '../repo/staging-store.js';
+import { sameJson } from '../metadata/same-json.js';
 import { requireStaging, type LoadedCeremony } from './ceremony-context.js';
 import { planFromCeremony, planningTime } from './stage-ceremony.js';
 
@@ -38,7 +38,10 @@ export async function planDrift(loaded: LoadedCeremony): Promise<string[]> {
     const draft = staging.drafts.get(role);
     if (!now) drift.push(`${role}: no longer needs a new version`);
     else if (!draft) drift.push(`${role}: the staged draft is missing`);
-    else if (toDraft(role, { signed: now.signed, signatures: [] }).sha256 !== draft.sha256)
+    // The staged draft's canonical bytes were checked against its staged sha256 at load: the
+    // plan's draft has the same bytes exactly when it is the same JSON value (no second
+    // canonicalization of a large role).
+    else if (!sameJson(now.signed, draft.metadata.signed))
       drift.push(...jsonChanges(draft.metadata.signed, now.signed).map((c) => `${role}: ${c}`));
   }
   for (const p of planned)

@@ -1,7 +1,14 @@
 import { copyMap, hasOwn, setOwn } from './build-own.js';
 import { CeremonyError } from './errors.js';
 import type { MetaFile, Metadata, SnapshotSigned, TimestampSigned } from './model.js';
-import { metaFileFor, serializeMetadata, type SerializedFile } from './serialize.js';
+import { encodeUtf8 } from './json.js';
+import {
+  metaFileFor,
+  serializedFromBytes,
+  serializeMetadata,
+  signedEnvelopeJson,
+  type SerializedFile,
+} from './serialize.js';
 
 // Snapshot and timestamp meta are computed from the serialized bytes that will be written
 // (never from a re-serialization): version, length and sha256 always (TUF-FACTS: tough-based
@@ -16,9 +23,22 @@ export interface SerializedRole {
   readonly metadata?: Metadata;
 }
 
-/** Serializes a signed envelope once into a SerializedRole. */
-export function serializeRole(name: string, metadata: Metadata): SerializedRole {
-  return { name, version: metadata.signed.version, file: serializeMetadata(metadata), metadata };
+/**
+ * Serializes a signed envelope once into a SerializedRole; `signedView`, the sorted view
+ * canonicalForm gave for `metadata.signed`, spares walking a large role a second time.
+ */
+export function serializeRole(
+  name: string,
+  metadata: Metadata,
+  signedView?: unknown,
+): SerializedRole {
+  const file =
+    signedView === undefined
+      ? serializeMetadata(metadata)
+      : serializedFromBytes(
+          encodeUtf8(signedEnvelopeJson(metadata.signatures, metadata.signed, signedView)),
+        );
+  return { name, version: metadata.signed.version, file, metadata };
 }
 
 /** Wraps bytes already serialized (e.g. read from disk) as a SerializedRole. */

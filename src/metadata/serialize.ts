@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { NOT_PLAIN, sortedView } from './build-sorted.js';
+import { isSortedPlainJson, NOT_PLAIN, sortedView } from './build-sorted.js';
 import { CeremonyError } from './errors.js';
 import { encodeUtf8 } from './json.js';
-import type { MetaFile, Metadata } from './model.js';
+import type { MetaFile, Metadata, Signature } from './model.js';
 import { StringSink } from './string-sink.js';
 
 // The bytes you hash are the bytes you write (tough's SignedRole): a role is serialized once into
@@ -69,6 +69,21 @@ export function prettyJson(value: unknown): string {
   writePretty(value, '', sink);
   sink.add('\n');
   return sink.text();
+}
+
+/**
+ * File text of the envelope `{signatures, signed}` (prettyJson's bytes) when `view` is the sorted
+ * plain view of `signed` canonicalization already found (canonicalForm): the large `signed` is
+ * not walked again, only the few signatures are checked. NOT_PLAIN: prettyJson writes it.
+ */
+export function signedEnvelopeJson(
+  signatures: readonly Signature[],
+  signed: unknown,
+  view: unknown,
+): string {
+  if (view !== NOT_PLAIN && isSortedPlainJson(signatures))
+    return `${JSON.stringify({ signatures, signed: view }, null, 1)}\n`;
+  return prettyJson({ signatures, signed });
 }
 
 /** Serializes a metadata envelope once, computing its length and sha256. */

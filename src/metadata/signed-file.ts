@@ -1,8 +1,7 @@
-import { isSortedPlainJson, NOT_PLAIN } from './build-sorted.js';
 import { canonicalForm } from './canonical.js';
 import { encodeUtf8 } from './json.js';
 import type { AnySigned, Metadata, Signature } from './model.js';
-import { prettyJson, serializedFromBytes, type SerializedFile } from './serialize.js';
+import { serializedFromBytes, signedEnvelopeJson, type SerializedFile } from './serialize.js';
 import { signaturesOver } from './sign.js';
 import type { Signer } from './signer.js';
 
@@ -14,15 +13,6 @@ import type { Signer } from './signer.js';
 export interface SignedFile<T extends AnySigned> {
   readonly metadata: Metadata<T>;
   readonly file: SerializedFile;
-}
-
-/** File text of `{signatures, signed}` when `signed` has a sorted plain view (else the writer). */
-function envelopeText(signatures: readonly Signature[], signed: unknown, view: unknown): string {
-  if (view !== NOT_PLAIN && isSortedPlainJson(signatures)) {
-    // The layout prettyJson writes for a sorted plain value: one-space indent, trailing newline.
-    return `${JSON.stringify({ signatures, signed: view }, null, 1)}\n`;
-  }
-  return prettyJson({ signatures, signed });
 }
 
 /**
@@ -37,6 +27,6 @@ export async function signAndSerialize<T extends AnySigned>(
 ): Promise<SignedFile<T>> {
   const form = canonicalForm(signed);
   const signatures = await signaturesOver(form.bytes, signers, existing);
-  const file = serializedFromBytes(encodeUtf8(envelopeText(signatures, signed, form.view)));
+  const file = serializedFromBytes(encodeUtf8(signedEnvelopeJson(signatures, signed, form.view)));
   return { metadata: { signed, signatures }, file };
 }

@@ -38,11 +38,14 @@ export class ManifestProblems {
   }
 }
 
-/** Reads a file as lines, calling `onLine(text, lineNumber)`; lines end with \n or \r\n. */
+/**
+ * Reads a file as lines, calling `onLine(text, lineNumber)`; lines end with \n or \r\n.
+ * `onChunk` sees every chunk of bytes as read (for progress, or to hash what was parsed).
+ */
 export async function forEachLine(
   file: string,
   onLine: (text: string, line: number) => void,
-  onBytes?: (bytes: number) => void,
+  onChunk?: (chunk: Buffer) => void,
 ): Promise<number> {
   const decoder = new StringDecoder('utf8');
   let pending = '';
@@ -61,7 +64,7 @@ export async function forEachLine(
   };
   const stream = createReadStream(file, { highWaterMark: 1 << 20 });
   for await (const chunk of stream as AsyncIterable<Buffer>) {
-    onBytes?.(chunk.length);
+    onChunk?.(chunk);
     const text = pending + decoder.write(chunk);
     let start = 0;
     for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
@@ -111,7 +114,11 @@ export async function readManifest<E extends { path: string }>(
       const problem = onEntry(parsed.entry, line);
       if (problem !== undefined) problems.add(line, problem);
     },
-    onBytes,
+    onBytes
+      ? (chunk) => {
+          onBytes(chunk.length);
+        }
+      : undefined,
   );
   try {
     await reading;

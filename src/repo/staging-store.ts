@@ -1,12 +1,13 @@
 import { readdir, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { CeremonyError } from '../metadata/errors.js';
-import { canonicalBytes } from '../metadata/canonical.js';
+import { NOT_PLAIN } from '../metadata/build-sorted.js';
+import { canonicalForm } from '../metadata/canonical.js';
 import { sha256Hex } from '../metadata/bytes.js';
 import { isJsonObject } from '../metadata/json.js';
 import type { Metadata } from '../metadata/model.js';
 import { checkMetadata, parseJson } from '../metadata/parse.js';
-import { prettyJson } from '../metadata/serialize.js';
+import { prettyJson, signedEnvelopeJson } from '../metadata/serialize.js';
 import type { HolderSignatures, StagedCeremony, StagedDraft } from '../ceremony/staging.js';
 import { syncDirectory, writeFileAtomic } from './atomic-write.js';
 import { crashPoint } from './crash-hook.js';
@@ -65,8 +66,8 @@ function checkHolderSignatures(value: unknown, file: string, holder: string): Ho
 
 /** Turns draft metadata into a StagedDraft, canonicalizing `signed` once. */
 export function toDraft(role: string, metadata: Metadata): StagedDraft {
-  const canonical = canonicalBytes(metadata.signed);
-  return { role, metadata, canonical, sha256: sha256Hex(canonical) };
+  const { bytes: canonical, view } = canonicalForm(metadata.signed);
+  return { role, metadata, canonical, sha256: sha256Hex(canonical), view };
 }
 
 /** Loads the staging area, or undefined when no ceremony is in progress. */
@@ -130,7 +131,7 @@ export async function writeStaging(
       (draft) =>
         [
           draftFile(paths, draft.role),
-          prettyJson({ signed: draft.metadata.signed, signatures: [] }),
+          signedEnvelopeJson([], draft.metadata.signed, draft.view ?? NOT_PLAIN),
         ] as const,
     ),
     onDraft

@@ -9,7 +9,7 @@ import { copyFileAtomic, writeFileAtomic } from './atomic-write.js';
 import { targetFileOf } from './target-file-hash.js';
 import { isTemporaryName } from './temporary-files.js';
 import { readTargetsCustom, targetsCustomFile } from './targets-custom.js';
-import { listedRoles, listingFile, readListing } from './target-listings.js';
+import { listedRoles, listedTargets, listingFile } from './target-listings.js';
 
 // The target files a ceremony publishes live in the ceremony repository: the top-level targets
 // role's in targets/, a delegated role's in delegated-targets/<delegation>/ (target path = path
@@ -79,7 +79,7 @@ async function withListing(
   role: string,
   fromFolder: Record<string, TargetFile> | undefined,
 ): Promise<Record<string, TargetFile> | undefined> {
-  const listing = await readListing(root, role);
+  const listing = await listedTargets(root, role);
   if (listing === undefined) return fromFolder;
   const out = fromFolder ?? {};
   for (const [path, file] of listing) {

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { manifestLineOf, parseManifestLine, type ManifestEntry } from '../ceremony/manifest.js';
@@ -36,43 +38,113 @@ export async function listedRoles(root: string): Promise<string[]> {
     .sort();
 }
 
-/** A role's listed targets by path (sorted), or undefined without a listing file. */
-export async function readListing(
-  root: string,
-  role: string,
-): Promise<Map<string, TargetFile> | undefined> {
-  const file = listingFile(root, role);
-  const out = new Map<string, TargetFile>();
+/** A listing parsed in this process, with the sha256 of the bytes it was parsed from. */
+interface ParsedListing {
+  sha256: string;
+  targets: ReadonlyMap<string, TargetFile>;
+}
+
+// Stage, sign and review each need a role's listing more than once in one process (planning,
+// the plan-drift check, the review): it is parsed and checked once, and reused while the file
+// still holds the same bytes (checked by their sha256 at every read, so a listing changed by
+// another process in between is parsed again).
+const parsedListings = new Map<string, ParsedListing>();
+
+/** The sha256 of a file's bytes, streamed; undefined when it does not exist. */
+async function fileSha256(file: string): Promise<string | undefined> {
+  const hash = createHash('sha256');
   try {
-    await forEachLine(file, (text, line) => {
-      const parsed = parseManifestLine('jsonl', text, false);
-      if (parsed.kind === 'skip') return;
-      if (parsed.kind === 'error' || out.has(parsed.entry.path))
-        throw new CeremonyError(
-          'STATE_INVALID',
-          `${file}: line ${line}: ${parsed.kind === 'error' ? parsed.problem : 'duplicate path'} (the listing is written by tuf-ceremony targets import)`,
-        );
-      out.set(parsed.entry.path, parsed.entry.file);
-    });
+    for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }))
+      hash.update(chunk as Buffer);
   } catch (err) {
     if ((err as { code?: string }).code === 'ENOENT') return undefined;
     throw err;
   }
-  return out;
+  return hash.digest('hex');
+}
+
+/** Parses and checks a listing file, hashing the bytes as they are parsed. */
+async function parseListing(file: string): Promise<ParsedListing | undefined> {
+  const targets = new Map<string, TargetFile>();
+  const hash = createHash('sha256');
+  try {
+    await forEachLine(
+      file,
+      (text, line) => {
+        const parsed = parseManifestLine('jsonl', text, false);
+        if (parsed.kind === 'skip') return;
+        if (parsed.kind === 'error' || targets.has(parsed.entry.path))
+          throw new CeremonyError(
+            'STATE_INVALID',
+            `${file}: line ${line}: ${parsed.kind === 'error' ? parsed.problem : 'duplicate path'} (the listing is written by tuf-ceremony targets import)`,
+          );
+        targets.set(parsed.entry.path, parsed.entry.file);
+      },
+      (chunk) => {
+        hash.update(chunk);
+      },
+    );
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ENOENT') return undefined;
+    throw err;
+  }
+  return { sha256: hash.digest('hex'), targets };
+}
+
+/** The listing this process parsed from `file`, while the file still holds the same bytes. */
+async function stillParsed(file: string): Promise<ParsedListing | undefined> {
+  const known = parsedListings.get(file);
+  if (known === undefined) return undefined;
+  if ((await fileSha256(file)) === known.sha256) return known;
+  parsedListings.delete(file);
+  return undefined;
 }
 
 /**
- * The sha256 of each listed target of a role, read with a light parse (JSON only, no field
- * checks): for deciding which staged targets need no bytes, where the signed draft is the
- * authority and the listing is only compared with it. Undefined without a listing file.
+ * A role's listed targets by path (sorted), or undefined without a listing file: parsed once per
+ * process while the file's bytes stay the same (read-only: readListing gives a copy to change).
+ */
+export async function listedTargets(
+  root: string,
+  role: string,
+): Promise<ReadonlyMap<string, TargetFile> | undefined> {
+  const file = listingFile(root, role);
+  const known = await stillParsed(file);
+  if (known !== undefined) return known.targets;
+  const parsed = await parseListing(file);
+  if (parsed !== undefined) parsedListings.set(file, parsed);
+  return parsed?.targets;
+}
+
+/** A role's listed targets by path (sorted), a copy to change, or undefined without a listing. */
+export async function readListing(
+  root: string,
+  role: string,
+): Promise<Map<string, TargetFile> | undefined> {
+  const targets = await listedTargets(root, role);
+  return targets === undefined ? undefined : new Map(targets);
+}
+
+/**
+ * The sha256 of each listed target of a role: for deciding which staged targets need no bytes,
+ * where the signed draft is the authority and the listing is only compared with it. A listing
+ * this process already parsed is reused; otherwise a light parse (JSON only, no field checks).
+ * Undefined without a listing file.
  */
 export async function readListedHashes(
   root: string,
   role: string,
 ): Promise<Map<string, string> | undefined> {
+  const file = listingFile(root, role);
+  const known = await stillParsed(file);
+  if (known !== undefined) {
+    const out = new Map<string, string>();
+    for (const [path, target] of known.targets) out.set(path, target.hashes.sha256 ?? '');
+    return out;
+  }
   const out = new Map<string, string>();
   try {
-    await forEachLine(listingFile(root, role), (text) => {
+    await forEachLine(file, (text) => {
       if (text === '') return;
       let value: unknown;
       try {

@@ -77,10 +77,6 @@ async function newTargetFiles(
   const out: NewTarget[] = [];
   const seen = new Set<string>();
   const listings = new Map<string, Map<string, string> | undefined>();
-  const listingOf = async (role: string): Promise<Map<string, string> | undefined> => {
-    if (!listings.has(role)) listings.set(role, await readListedHashes(loaded.paths.root, role));
-    return listings.get(role);
-  };
   let listedOnly = 0;
   for (const [role, draft] of requireStaging(loaded).drafts) {
     if (draft.metadata.signed._type !== 'targets') continue;
@@ -88,7 +84,13 @@ async function newTargetFiles(
       role === 'targets' ? loaded.published.targets : loaded.published.delegated.get(role);
     const before = published?.metadata.signed.targets ?? {};
     const inputRole = inputRoleOf(loaded.plan, role);
-    for (const [path, info] of Object.entries(draft.metadata.signed.targets)) {
+    if (inputRole !== undefined && !listings.has(inputRole))
+      listings.set(inputRole, await readListedHashes(loaded.paths.root, inputRole));
+    const listing = inputRole === undefined ? undefined : listings.get(inputRole);
+    const targets = draft.metadata.signed.targets;
+    // One pass over the keys (no entry pairs, no await per target: 100,000 targets and more).
+    for (const path of Object.keys(targets)) {
+      const info = targets[path] as TargetFile;
       if (hasOwn(before, path) && before[path]?.hashes.sha256 === info.hashes.sha256) continue;
       if (inputRole === undefined)
         throw new CeremonyError(
@@ -96,7 +98,7 @@ async function newTargetFiles(
           `staged/${role}.json: lists new target ${path} but ${loaded.plan.file} has no role ${role} to read it from`,
         );
       // A target known only by listing is published in metadata only: no bytes to copy.
-      if ((await listingOf(inputRole))?.get(path) === info.hashes.sha256) {
+      if (listing?.get(path) === info.hashes.sha256) {
         listedOnly++;
         continue;
       }

@@ -121,4 +121,66 @@ describe('manifest lines', () => {
       ),
     );
   });
+
+  it('reads lines in the listing layout exactly as the generic JSON path does (property)', () => {
+    // The same object with a space after each colon misses the layout fast path, so both paths
+    // must give the same entry or the same problem, whatever the path, length and hashes.
+    const pathText = fc.string({
+      unit: fc.oneof(
+        fc.constantFrom(
+          'a',
+          'b',
+          '/',
+          '.',
+          '-',
+          'é',
+          '😀',
+          '\u202e',
+          '\u007f',
+          '\u0000',
+          '\t',
+          '"',
+          '\\',
+        ),
+        fc.string({ unit: 'binary', maxLength: 1 }),
+      ),
+      maxLength: 12,
+    });
+    const hexOf = (n: number) =>
+      fc.oneof(
+        fc.stringMatching(new RegExp(`^[0-9a-f]{${n}}$`)),
+        fc.stringMatching(new RegExp(`^[0-9a-fA-F]{${n - 1},${n + 1}}$`)),
+      );
+    const lengthText = fc.oneof(
+      fc.nat().map(String),
+      fc.constantFrom(
+        '0',
+        '00',
+        '-1',
+        '1.5',
+        '1e3',
+        '9007199254740991',
+        '9007199254740992',
+        '99999999999999999999',
+      ),
+    );
+    fc.assert(
+      fc.property(
+        pathText,
+        lengthText,
+        hexOf(64),
+        fc.option(hexOf(128), { nil: undefined }),
+        (path, length, sha256, sha512) => {
+          const hashes = (gap: string) =>
+            `{"sha256":${gap}"${sha256}"${sha512 === undefined ? '' : `,"sha512":${gap}"${sha512}"`}}`;
+          const line = (gap: string) =>
+            `{"path":${gap}${JSON.stringify(path)},"length":${gap}${length},"hashes":${gap}${hashes(gap)}}`;
+          expect(parseManifestLine('jsonl', line(''), false)).toEqual(
+            parseManifestLine('jsonl', line(' '), false),
+          );
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
 });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { addTargets, newTargets } from '../../../src/metadata/build.js';
 import { canonicalBytes, canonicalForm, canonicalString } from '../../../src/metadata/canonical.js';
 import { scanJson } from '../../../src/metadata/json-depth.js';
+import { sameJson } from '../../../src/metadata/same-json.js';
 import type { TargetFile, TargetsSigned } from '../../../src/metadata/model.js';
 import { prettyJson, serializeMetadata } from '../../../src/metadata/serialize.js';
 import { signMetadata } from '../../../src/metadata/sign.js';
@@ -202,6 +203,49 @@ const targetsSigned: fc.Arbitrary<TargetsSigned> = fc
     return { ...base, targets };
   });
 
+/** A copy of `value` with every object's keys reversed and an undefined member added. */
+function reordered(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(reordered);
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value).reverse())
+    Object.defineProperty(out, key, {
+      value: reordered((value as Record<string, unknown>)[key]),
+      enumerable: true,
+      configurable: true,
+    });
+  out['\u0000absent'] = undefined;
+  return out;
+}
+
+/** A copy of `value` with its n-th leaf (depth first, modulo the count) changed. */
+function changedLeaf(value: unknown, n: number): unknown {
+  let index = 0;
+  const leaves = (v: unknown): number =>
+    v !== null && typeof v === 'object'
+      ? Object.values(v).reduce((t: number, c) => t + leaves(c), 0)
+      : 1;
+  const target = n % Math.max(1, leaves(value));
+  const visit = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(visit);
+    if (v !== null && typeof v === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [k, c] of Object.entries(v))
+        Object.defineProperty(out, k, { value: visit(c), enumerable: true, configurable: true });
+      return out;
+    }
+    if (index++ !== target) return v;
+    return typeof v === 'string'
+      ? `${v}x`
+      : typeof v === 'number'
+        ? v + (v > 0 ? -1 : 1)
+        : v === null
+          ? 0
+          : !v;
+  };
+  return visit(value);
+}
+
 const signer = new SoftwareSigner(ed25519FromSeed(new Uint8Array(32).fill(3)));
 const RUNS = { numRuns: 300 };
 
@@ -299,6 +343,24 @@ describe('canonical and pretty fast paths match reference writers', () => {
           for (const k of keys) expect(twice.targets[k]?.length).toBe(expected.get(k));
         },
       ),
+      RUNS,
+    );
+  });
+  it('sameJson agrees with comparing canonical texts', () => {
+    fc.assert(
+      fc.property(json, json, fc.nat(), (a, b, n) => {
+        const pairs: [unknown, unknown][] = [
+          [a, b],
+          [a, reordered(a)],
+          [a, structuredClone(a)],
+          [a, changedLeaf(a, n)],
+          [reordered(a), changedLeaf(a, n)],
+        ];
+        for (const [x, y] of pairs) {
+          expect(sameJson(x, y)).toBe(canonicalString(x) === canonicalString(y));
+          expect(sameJson(y, x)).toBe(sameJson(x, y));
+        }
+      }),
       RUNS,
     );
   });
