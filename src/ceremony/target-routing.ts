@@ -172,6 +172,7 @@ export function checkTargetPlacement(
   topLevel: Readonly<Record<string, TargetFile>> | undefined,
   delegated: ReadonlyMap<string, Readonly<Record<string, TargetFile>>>,
 ): void {
+  if (delegated.size === 0) return;
   const owner = new Map<string, string>();
   for (const path of Object.keys(topLevel ?? {})) owner.set(path, TOP_LEVEL_TARGETS);
   for (const [role, inputs] of delegated) {

@@ -82,8 +82,9 @@ async function withListing(
   const listing = await listedTargets(root, role);
   if (listing === undefined) return fromFolder;
   const out = fromFolder ?? {};
+  const folder = fromFolder !== undefined;
   for (const [path, file] of listing) {
-    if (hasOwn(out, path))
+    if (folder && hasOwn(out, path))
       throw new CeremonyError(
         'STATE_INVALID',
         `${listingFile(root, role)}: lists ${JSON.stringify(path)}, which is also a file in ${roleInputDir(root, role)}; remove one`,
