@@ -34,10 +34,8 @@ export interface ReleaseInput {
 function countedSignatures(
   draft: StagedDraft,
   holders: readonly HolderSignatures[],
-  status: CeremonyStatus,
+  role: CeremonyStatus['roles'][number],
 ): Signature[] {
-  const role = status.roles.find((r) => r.role === draft.role);
-  if (!role) return [];
   const valid = new Set(role.checks.flatMap((c) => [...c.result.signed, ...c.result.duplicates]));
   const seen = new Set<string>();
   return collectSignatures(draft, holders).signatures.filter((s) => {
@@ -76,7 +74,7 @@ export async function assembleRelease(input: ReleaseInput): Promise<Release> {
     if (!draft) continue;
     const serialized = serializeRole(
       role.role,
-      { signed: draft.metadata.signed, signatures: countedSignatures(draft, holders, status) },
+      { signed: draft.metadata.signed, signatures: countedSignatures(draft, holders, role) },
       draft.view,
     );
     if (role.role === 'root') roots.push(serialized);

@@ -33,8 +33,11 @@ export async function planDrift(loaded: LoadedCeremony): Promise<string[]> {
     throw err;
   }
   const drift: string[] = [];
+  // Maps and sets, not list scans: a ceremony of 16,384 bins stages as many roles.
+  const plannedByRole = new Map(planned.map((p) => [p.role, p]));
+  const staged = new Set(roles);
   for (const role of roles) {
-    const now = planned.find((p) => p.role === role);
+    const now = plannedByRole.get(role);
     const draft = staging.drafts.get(role);
     if (!now) drift.push(`${role}: no longer needs a new version`);
     else if (!draft) drift.push(`${role}: the staged draft is missing`);
@@ -45,7 +48,7 @@ export async function planDrift(loaded: LoadedCeremony): Promise<string[]> {
       drift.push(...jsonChanges(draft.metadata.signed, now.signed).map((c) => `${role}: ${c}`));
   }
   for (const p of planned)
-    if (!roles.includes(p.role))
+    if (!staged.has(p.role))
       drift.push(`${p.role}: now needs a new version (${p.reasons.join('; ')})`);
   return drift;
 }

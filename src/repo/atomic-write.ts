@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { crashPoint } from './crash-hook.js';
@@ -12,30 +13,48 @@ export type FileData = Uint8Array | string | Iterable<string>;
  * for an input, see temporary-files.ts) and a rename over the target, with an fsync of the
  * temporary file first when `sync`: a reader or a killed process sees the old file or the new
  * one, never a torn one. The caller syncs the directory (or the file system, for a batch).
+ * Synchronous system calls behind the promise: staging or publishing 16,384 bins writes as many
+ * files, and thread-pool round trips per call cost more than the writes.
  */
-export async function writeFileRenamed(
+export function writeFileRenamed(
   path: string,
   data: FileData,
   options: { mode?: number; sync: boolean },
 ): Promise<void> {
+  return new Promise((resolve) => {
+    writeFileRenamedSync(path, data, options);
+    resolve();
+  });
+}
+
+/** Writes all of `data` at the file position (writeFileSync on a descriptor loops until done). */
+function writeAll(fd: number, data: FileData): void {
+  if (typeof data === 'string' || data instanceof Uint8Array) writeFileSync(fd, data);
+  else for (const chunk of data) writeFileSync(fd, chunk);
+}
+
+function writeFileRenamedSync(
+  path: string,
+  data: FileData,
+  options: { mode?: number; sync: boolean },
+): void {
   const temp = temporaryPath(dirname(path), path);
-  const handle = await open(temp, 'wx', options.mode ?? 0o644);
+  const fd = openSync(temp, 'wx', options.mode ?? 0o644);
   try {
-    if (typeof data === 'string' || data instanceof Uint8Array) await handle.writeFile(data);
-    else for (const chunk of data) await handle.write(chunk);
+    writeAll(fd, data);
     crashPoint('write:before-fsync', basename(path));
-    if (options.sync) await handle.sync();
+    if (options.sync) fsyncSync(fd);
   } catch (err) {
-    await handle.close();
-    await rm(temp, { force: true });
+    closeSync(fd);
+    rmSync(temp, { force: true });
     throw err;
   }
-  await handle.close();
+  closeSync(fd);
   crashPoint('write:before-rename', basename(path));
   try {
-    await rename(temp, path);
+    renameSync(temp, path);
   } catch (err) {
-    await rm(temp, { force: true });
+    rmSync(temp, { force: true });
     throw err;
   }
 }
