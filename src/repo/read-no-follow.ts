@@ -1,5 +1,4 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
 import { DEFAULT_LIMITS, type MeasuredFile } from '../metadata/client/source.js';
 import { CeremonyError } from '../metadata/errors.js';
 import { StreamDigest } from './stream-digest.js';
@@ -31,15 +30,18 @@ export function readFileNoFollow(
   return readBounded(file, maxLength, constants.O_RDONLY | constants.O_NOFOLLOW);
 }
 
-/** Opens a regular file of at most `maxLength` bytes; undefined when it does not exist. */
-async function openBounded(
+/**
+ * Opens a regular file of at most `maxLength` bytes (synchronous system calls); undefined when it
+ * does not exist. The caller closes the descriptor.
+ */
+function openBounded(
   file: string,
   maxLength: number,
   flags: number,
-): Promise<{ handle: FileHandle; size: number } | undefined> {
-  let handle;
+): { fd: number; size: number } | undefined {
+  let fd: number;
   try {
-    handle = await open(file, flags);
+    fd = openSync(file, flags);
   } catch (err) {
     const code = (err as { code?: unknown }).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
@@ -47,12 +49,12 @@ async function openBounded(
     throw err;
   }
   try {
-    const info = await handle.stat();
+    const info = fstatSync(fd);
     if (!info.isFile()) throw new CeremonyError('IO', `${file} is not a regular file`);
     if (info.size > maxLength) throw tooLarge(file, maxLength);
-    return { handle, size: info.size };
+    return { fd, size: info.size };
   } catch (err) {
-    await handle.close();
+    closeSync(fd);
     throw err;
   }
 }
@@ -74,21 +76,12 @@ export function readBounded(
 }
 
 function readBoundedSync(file: string, maxLength: number, flags: number): Uint8Array | undefined {
-  let fd: number;
+  const opened = openBounded(file, maxLength, flags);
+  if (opened === undefined) return undefined;
+  const { fd, size } = opened;
   try {
-    fd = openSync(file, flags);
-  } catch (err) {
-    const code = (err as { code?: unknown }).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    if (code === 'ELOOP') throw symlinkRefused(file);
-    throw err;
-  }
-  try {
-    const info = fstatSync(fd);
-    if (!info.isFile()) throw new CeremonyError('IO', `${file} is not a regular file`);
-    if (info.size > maxLength) throw tooLarge(file, maxLength);
     // Read one byte more than allowed: a file that grew since stat is caught too.
-    const buffer = Buffer.allocUnsafe(Math.min(info.size, maxLength) + 1);
+    const buffer = Buffer.allocUnsafe(Math.min(size, maxLength) + 1);
     let filled = 0;
     while (filled < buffer.length) {
       const bytesRead = readSync(fd, buffer, filled, buffer.length - filled, filled);
@@ -109,25 +102,30 @@ const CHUNK = 1 << 20;
  * Length and digests of a regular file (no symbolic link followed) of at most `maxLength` bytes,
  * read 1 MiB at a time: memory stays flat whatever the size.
  */
-export async function digestFileNoFollow(
+export function digestFileNoFollow(
   file: string,
   maxLength: number,
   algorithms: readonly string[],
 ): Promise<MeasuredFile | undefined> {
-  const opened = await openBounded(file, maxLength, constants.O_RDONLY | constants.O_NOFOLLOW);
-  if (opened === undefined) return undefined;
-  const { handle } = opened;
-  try {
-    const digest = new StreamDigest(algorithms);
-    const buffer = Buffer.alloc(CHUNK);
-    for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, CHUNK, null);
-      if (bytesRead === 0) break;
-      digest.update(buffer.subarray(0, bytesRead));
-      if (digest.length > maxLength) throw tooLarge(file, maxLength);
+  return new Promise((resolve) => {
+    const opened = openBounded(file, maxLength, constants.O_RDONLY | constants.O_NOFOLLOW);
+    if (opened === undefined) {
+      resolve(undefined);
+      return;
     }
-    return digest.result();
-  } finally {
-    await handle.close();
-  }
+    const { fd } = opened;
+    try {
+      const digest = new StreamDigest(algorithms);
+      const buffer = Buffer.alloc(CHUNK);
+      for (;;) {
+        const bytesRead = readSync(fd, buffer, 0, CHUNK, null);
+        if (bytesRead === 0) break;
+        digest.update(buffer.subarray(0, bytesRead));
+        if (digest.length > maxLength) throw tooLarge(file, maxLength);
+      }
+      resolve(digest.result());
+    } finally {
+      closeSync(fd);
+    }
+  });
 }
