@@ -96,6 +96,19 @@ export function searchOrder(
  */
 export function checkRoleForPath(plan: Plan, role: string, path: string): TargetRoute {
   if (role === TOP_LEVEL_TARGETS) return { role };
+  return routeOf(delegationReaching(plan, role, path), path);
+}
+
+/**
+ * Throws unless clients would find `path` in `role` (checkRoleForPath without working out the
+ * bin: checking a million inputs of a bins delegation hashes no path).
+ */
+export function checkRoleReaches(plan: Plan, role: string, path: string): void {
+  if (role !== TOP_LEVEL_TARGETS) delegationReaching(plan, role, path);
+}
+
+/** The plan delegation `role`, once checked that clients find `path` in it (see above). */
+function delegationReaching(plan: Plan, role: string, path: string): PlanDelegation {
   const chosen = planDelegation(plan, role);
   if (!chosen) {
     const names = [TOP_LEVEL_TARGETS, ...plan.delegations.map((d) => d.name)].join(', ');
@@ -126,7 +139,7 @@ export function checkRoleForPath(plan: Plan, role: string, path: string): Target
       `${path}: role ${role} is never searched for this path: the terminating delegation ${by ?? 'before it'} ends the search first (spec 5.6.7.2.1)`,
     );
   }
-  return routeOf(chosen, path);
+  return chosen;
 }
 
 /** The plan delegation whose inputs a role (or one bin) lists: itself, or the bins' delegation. */
@@ -153,11 +166,14 @@ export function targetsByBin(
   inputs: Readonly<Record<string, TargetFile>>,
 ): Map<string, Record<string, TargetFile>> {
   const out = new Map<string, Record<string, TargetFile>>();
-  for (const [path, info] of Object.entries(inputs)) {
+  for (const path of Object.keys(inputs)) {
     const bin = binForPath(succinct, path);
-    const targets = out.get(bin) ?? {};
-    setOwn(targets, path, info);
-    out.set(bin, targets);
+    let targets = out.get(bin);
+    if (targets === undefined) {
+      targets = {};
+      out.set(bin, targets);
+    }
+    setOwn(targets, path, inputs[path] as TargetFile);
   }
   return out;
 }
@@ -177,7 +193,7 @@ export function checkTargetPlacement(
   for (const path of Object.keys(topLevel ?? {})) owner.set(path, TOP_LEVEL_TARGETS);
   for (const [role, inputs] of delegated) {
     for (const path of Object.keys(inputs)) {
-      checkRoleForPath(plan, role, path);
+      checkRoleReaches(plan, role, path);
       const other = owner.get(path);
       if (other !== undefined) {
         throw new CeremonyError(

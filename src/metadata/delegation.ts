@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { DelegatedRole, Delegations, RoleKeys, SuccinctRoles } from './model.js';
 import { pathMatches } from './path-pattern.js';
 
@@ -10,7 +10,7 @@ export interface DelegationMatch extends RoleKeys {
 
 /** Hex sha256 of a target path, as hash-prefix and succinct-bin delegations use. */
 export function targetPathHash(targetPath: string): string {
-  return createHash('sha256').update(targetPath, 'utf8').digest('hex');
+  return hash('sha256', targetPath, 'hex');
 }
 
 /** True when a delegated role is trusted for the target path (spec 5.6.7.2). */
@@ -45,8 +45,9 @@ export function isBinName(succinct: SuccinctRoles, role: string): boolean {
 
 /** The bin a target path falls in: the first bit_length bits of sha256(path) (TAP 15). */
 export function binForPath(succinct: SuccinctRoles, targetPath: string): string {
-  const first = Buffer.from(targetPathHash(targetPath).slice(0, 8), 'hex').readUInt32BE(0);
-  return binName(succinct, first >>> (32 - succinct.bit_length));
+  // The first 32 bits as an unsigned number (8 hex digits), shifted to bit_length bits.
+  const first = Number.parseInt(targetPathHash(targetPath).slice(0, 8), 16);
+  return binName(succinct, Math.floor(first / 2 ** (32 - succinct.bit_length)));
 }
 
 /** Every bin name of a succinct delegation, in order. */
