@@ -1,4 +1,4 @@
-import { canonicalString } from '../metadata/canonical.js';
+import { sameJson } from '../metadata/same-json.js';
 import type {
   AnySigned,
   DelegatedRole,
@@ -113,8 +113,8 @@ export interface TargetChanges {
 
 function sameTarget(a: TargetFile, b: TargetFile): boolean {
   if (a.length !== b.length || a.custom !== undefined || b.custom !== undefined)
-    return canonicalString(a) === canonicalString(b);
-  return canonicalString(a.hashes) === canonicalString(b.hashes);
+    return sameJson(a, b);
+  return sameJson(a.hashes, b.hashes);
 }
 
 /** The target changes of a targets-type draft (linear in the number of targets). */
@@ -191,7 +191,7 @@ function reviewTargets(
   for (const [name, role] of newRoles) {
     const old = oldRoles.get(name);
     if (!old) lines.push(`  + delegation ${describeDelegation(role)}`);
-    else if (canonicalString(old) !== canonicalString(role)) {
+    else if (!sameJson(old, role)) {
       lines.push(`  ~ delegation ${describeDelegation(role)}`);
       diffKeys(
         `${name} keys`,
@@ -207,7 +207,7 @@ function reviewTargets(
     if (!newRoles.has(name)) lines.push(`  - delegation ${name} removed`);
   const oldBins = before?.delegations?.succinct_roles;
   const bins = after.delegations?.succinct_roles;
-  if (bins && canonicalString(oldBins ?? null) !== canonicalString(bins)) {
+  if (bins && !sameJson(oldBins ?? null, bins)) {
     lines.push(
       `  ~ succinct hash bins: ${bins.name_prefix}-*, ${2 ** bins.bit_length} bins, ${bins.threshold} of ${bins.keyids.length}`,
     );
