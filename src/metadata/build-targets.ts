@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { filterMap, hasOwn, setOwn } from './build-own.js';
+import { copyMap, filterMap, hasOwn, setOwn } from './build-own.js';
 import { CeremonyError } from './errors.js';
 import { checkVisibleName } from './terminal-text.js';
 import type { TargetFile, TargetsSigned } from './model.js';
@@ -34,40 +34,37 @@ export function checkTargetPath(path: string): string {
   return checkVisibleName(path, 'target path', 'METADATA_INVALID');
 }
 
+/** The same map with its keys inserted in sorted order (O(n log n), once per batch). */
+function sortedMap<V>(map: Record<string, V>): Record<string, V> {
+  const keys = Object.keys(map);
+  let sorted = true;
+  for (let i = 1; i < keys.length && sorted; i++)
+    sorted = (keys[i - 1] as string) < (keys[i] as string);
+  if (sorted) return map;
+  keys.sort();
+  const out: Record<string, V> = {};
+  for (const key of keys) setOwn(out, key, map[key] as V);
+  return out;
+}
+
 /** A target entry with its own keys in sorted order (a shallow copy only when needed). */
 function sortedEntry(file: TargetFile): TargetFile {
   let previous = '';
   for (const key in file) {
-    if (!(previous < key)) {
-      const copy: Record<string, unknown> = {};
-      for (const k of Object.keys(file).sort())
-        setOwn(copy, k, (file as unknown as Record<string, unknown>)[k]);
-      return copy as unknown as TargetFile;
-    }
+    if (!(previous < key)) return sortedMap<unknown>({ ...file }) as unknown as TargetFile;
     previous = key;
   }
   return file;
 }
 
-/**
- * Adds or replaces targets in one pass: the new entries are collected (last one wins), the union
- * of paths is sorted once and the target map is built once in that order (the serializers' fast
- * path needs sorted keys). O((size + n) log(size + n)).
- */
+/** Adds or replaces targets in one pass (copying the target map once; paths kept sorted). */
 export function addTargets(
   targets: TargetsSigned,
   entries: Iterable<readonly [string, TargetFile]>,
 ): TargetsSigned {
-  const added = new Map<string, TargetFile>();
-  for (const [path, file] of entries) added.set(checkTargetPath(path), sortedEntry(file));
-  const existing = targets.targets;
-  const paths: string[] = [];
-  for (const path of Object.keys(existing)) if (!added.has(path)) paths.push(path);
-  for (const path of added.keys()) paths.push(path);
-  paths.sort();
-  const map: Record<string, TargetFile> = {};
-  for (const path of paths) setOwn(map, path, added.get(path) ?? (existing[path] as TargetFile));
-  return { ...targets, targets: map };
+  const map = copyMap(targets.targets);
+  for (const [path, file] of entries) setOwn(map, checkTargetPath(path), sortedEntry(file));
+  return { ...targets, targets: sortedMap(map) };
 }
 
 /** Adds or replaces one target (for many, use addTargets: one copy per call). */
