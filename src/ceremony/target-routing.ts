@@ -170,7 +170,9 @@ export function targetsByBin(
     const bin = binForPath(succinct, path);
     let targets = out.get(bin);
     if (targets === undefined) {
-      targets = {};
+      // A dictionary from the start: every bin gets its own keys, and growing a plain object key
+      // by key would make V8 build a hidden class per key (16,384 bins, a million paths).
+      targets = Object.create(null) as Record<string, TargetFile>;
       out.set(bin, targets);
     }
     setOwn(targets, path, inputs[path] as TargetFile);
