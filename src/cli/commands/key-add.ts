@@ -24,7 +24,7 @@ import {
 } from '../command.js';
 import { DIR_OPTION, ceremonyDir, loadCeremony, unknownHolder } from '../ceremony-context.js';
 import { crashPoint } from '../crash-points.js';
-import { SECRET_OPTIONS } from '../key-access.js';
+import { SECRET_OPTIONS } from '../secrets.js';
 import { continueWithKeyFile, enrollmentRecorded, existingKeyFile } from '../key-add-resume.js';
 import { terminalPrompter } from '../prompt.js';
 import { keyFileCost } from '../key-file-cost.js';

@@ -28,7 +28,7 @@ import {
 import { confirmOrRefuse } from '../confirm.js';
 import { MAX_REQUEST_BYTES, readDocument, writeDocument } from '../offline-io.js';
 import { terminalPrompter } from '../prompt.js';
-import { SECRET_FLAGS, secretSourceFor } from '../secrets.js';
+import { SECRET_OPTIONS, secretSourceFor } from '../secrets.js';
 
 // Runs on the air-gapped machine: no ceremony directory, no git, no network. It imports only
 // the pure core, the signers and file helpers (PKCS#11 is loaded only for a pkcs11: reference).
@@ -143,13 +143,7 @@ export const signOfflineCommand: Command = {
       valueName: 'REF',
       description: 'where the private key is: file:PATH (encrypted key file) or pkcs11:URI',
     },
-    ...SECRET_FLAGS,
-    module: {
-      type: 'string',
-      valueName: 'PATH',
-      description:
-        'PKCS#11 module for pkcs11: keys (default: module-path/module-name of the URI, then the usual install paths)',
-    },
+    ...SECRET_OPTIONS,
     out: {
       type: 'string',
       valueName: 'RESPONSE',
