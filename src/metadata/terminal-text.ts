@@ -41,9 +41,14 @@ export function codePointName(codePoint: number): string {
   return `U+${codePoint.toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
+/**
+ * `\uXXXX` for each UTF-16 unit of the character (a surrogate pair above U+FFFF), so that
+ * escaped output stays valid inside a JSON string (RFC 8259 section 7) as well as readable.
+ */
 function escapeChar(ch: string): string {
-  const cp = ch.codePointAt(0) ?? 0;
-  return cp > 0xffff ? `\\u{${cp.toString(16)}}` : `\\u${cp.toString(16).padStart(4, '0')}`;
+  let out = '';
+  for (let i = 0; i < ch.length; i++) out += `\\u${ch.charCodeAt(i).toString(16).padStart(4, '0')}`;
+  return out;
 }
 
 /**

@@ -62,11 +62,29 @@ describe('escapeTerminal', () => {
     for (const ch of UNSAFE) {
       const escaped = escapeTerminal(`a${ch}b`);
       expect(escaped).not.toMatch(RAW);
-      expect(escaped).toMatch(/^a\\u(\{e0041\}|[0-9a-f]{4})b$/);
+      expect(escaped).toMatch(/^a(\\u[0-9a-f]{4}){1,2}b$/);
     }
     expect(escapeTerminal('\u001b[31mred')).toBe('\\u001b[31mred');
     // Printable text of any script is untouched.
     expect(escapeTerminal('é ß 日本 ✅ 😀 ⚠️ a|b')).toBe('é ß 日本 ✅ 😀 ⚠️ a|b');
+  });
+
+  it('writes a character above U+FFFF as its surrogate pair, as JSON does', () => {
+    expect(escapeTerminal('a\u{e0041}b')).toBe('a\\udb40\\udc41b');
+  });
+
+  it('keeps --json output valid JSON with the same strings (property)', () => {
+    fc.assert(
+      fc.property(
+        fc
+          .array(fc.oneof(fc.constantFrom(...UNSAFE), fc.string({ unit: 'binary', maxLength: 5 })))
+          .map((parts) => parts.join('')),
+        (s) => {
+          const printed = escapeTerminalBlock(JSON.stringify({ s }, null, 2));
+          expect(JSON.parse(printed)).toEqual({ s });
+        },
+      ),
+    );
   });
 
   it('keeps line breaks and tabs only in whole blocks', () => {
