@@ -1,6 +1,5 @@
 import { CancelledError, CeremonyError } from '../metadata/errors.js';
-import { escapeTerminal } from '../metadata/terminal-text.js';
-import { printableCapped } from '../metadata/quote.js';
+import { escapeTerminal, printableCapped } from '../metadata/terminal-text.js';
 import { EXIT } from './exit-codes.js';
 import { isSystemError, printable, systemErrorMessage } from './fs-errors.js';
 

@@ -1,5 +1,5 @@
 import type { RootSigned } from '../model.js';
-import { escapeUntrusted } from '../quote.js';
+import { escapeUntrusted } from '../terminal-text.js';
 import { formatExpiry } from '../time.js';
 
 /** Most orphaned snapshot entries a warning names. */
