@@ -33,5 +33,7 @@ export default function setup(): () => void {
     );
   }
   for (const line of missing) console.warn(line);
-  return () => rmSync(keyRefs, { recursive: true, force: true });
+  return () => {
+    rmSync(keyRefs, { recursive: true, force: true });
+  };
 }
