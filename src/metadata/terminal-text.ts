@@ -42,7 +42,7 @@ export function codePointName(codePoint: number): string {
 }
 
 /**
- * `\uXXXX` for each UTF-16 unit of the character (a surrogate pair above U+FFFF), so that
+ * `\uHHHH` (four hex digits) for each UTF-16 unit of the character (a surrogate pair above U+FFFF), so that
  * escaped output stays valid inside a JSON string (RFC 8259 section 7) as well as readable.
  */
 function escapeChar(ch: string): string {
