@@ -102,25 +102,25 @@ async function main(): Promise<void> {
     await writeEncryptedKeyFile(keyFile, privateKey, PASSPHRASE, { scryptLog2N: LOG2N });
     const request = sampleRequest(alice, others);
     writeFileSync(join(dir, 'request.json'), request);
+    const signOfflineArgs = (out: string): string[] => [
+      'sign-offline',
+      'request.json',
+      '--key-ref',
+      `file:${keyFile}`,
+      '--passphrase-env',
+      'PASS',
+      '--yes',
+      '--out',
+      out,
+    ];
     const times: number[] = [];
     for (let i = 0; i < RUNS; i++) {
       const start = process.hrtime.bigint();
-      const signed = spawnSync(
-        process.execPath,
-        [
-          CLI,
-          'sign-offline',
-          'request.json',
-          '--key-ref',
-          `file:${keyFile}`,
-          '--passphrase-env',
-          'PASS',
-          '--yes',
-          '--out',
-          `response-${i}.json`,
-        ],
-        { cwd: dir, env: { PATH: process.env.PATH, PASS: PASSPHRASE }, encoding: 'utf8' },
-      );
+      const signed = spawnSync(process.execPath, [CLI, ...signOfflineArgs(`response-${i}.json`)], {
+        cwd: dir,
+        env: { PATH: process.env.PATH, PASS: PASSPHRASE },
+        encoding: 'utf8',
+      });
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
       if (signed.status !== 0) throw new Error(`sign-offline failed: ${signed.stderr}`);
       readFileSync(join(dir, `response-${i}.json`));
@@ -132,27 +132,14 @@ async function main(): Promise<void> {
     for (let i = 0; i < RUNS; i++) {
       const start = process.hrtime.bigint();
       const used = process.cpuUsage();
-      const code = await runCli(
-        [
-          'sign-offline',
-          'request.json',
-          '--key-ref',
-          `file:${keyFile}`,
-          '--passphrase-env',
-          'PASS',
-          '--yes',
-          '--out',
-          `in-process-${i}.json`,
-        ],
-        {
-          out: () => undefined,
-          err: (line) => process.stderr.write(`${line}\n`),
-          env: { PASS: PASSPHRASE },
-          cwd: dir,
-          now: () => Date.now(),
-          interactive: false,
-        },
-      );
+      const code = await runCli(signOfflineArgs(`in-process-${i}.json`), {
+        out: () => undefined,
+        err: (line) => process.stderr.write(`${line}\n`),
+        env: { PASS: PASSPHRASE },
+        cwd: dir,
+        now: () => Date.now(),
+        interactive: false,
+      });
       if (code !== 0) throw new Error('sign-offline failed in process');
       inProcess.push(Number(process.hrtime.bigint() - start) / 1e6);
       const delta = process.cpuUsage(used);
