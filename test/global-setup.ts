@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { HAVE_FIXTURES, SIGSTORE_FIXTURES } from './helpers/fixtures.js';
 import { HAVE_SOFTHSM } from './helpers/softhsm.js';
 
@@ -5,8 +8,13 @@ import { HAVE_SOFTHSM } from './helpers/softhsm.js';
 // optional parts are absent, and fails the run where CI requires them
 // (TUF_CEREMONY_REQUIRE_FIXTURES=1, TUF_CEREMONY_REQUIRE_SOFTHSM=1).
 
-/** Checks the optional test inputs before any test file runs. */
-export default function setup(): void {
+/**
+ * Checks the optional test inputs before any test file runs, and gives the run its own folder
+ * of holder-local key references, so tests never write into the user's configuration.
+ */
+export default function setup(): () => void {
+  const keyRefs = mkdtempSync(join(tmpdir(), 'tuf-ceremony-test-key-refs-'));
+  process.env.TUF_CEREMONY_KEY_REFS = keyRefs;
   const missing: string[] = [];
   if (!HAVE_FIXTURES) {
     if (process.env.TUF_CEREMONY_REQUIRE_FIXTURES === '1') {
@@ -25,4 +33,7 @@ export default function setup(): void {
     );
   }
   for (const line of missing) console.warn(line);
+  return () => {
+    rmSync(keyRefs, { recursive: true, force: true });
+  };
 }

@@ -40,3 +40,21 @@ export interface HolderSignatures {
   holder: string;
   signatures: Record<string, StoredSignature[]>;
 }
+
+/** Adds a signature over a staged draft to a holder's file, bound to the draft's sha256. */
+export function storeSignature(
+  file: HolderSignatures,
+  role: string,
+  signature: { keyid: string; sig: string },
+  draft: Pick<StagedDraft, 'sha256'>,
+  signedAt: string,
+): void {
+  const list = file.signatures[role] ?? [];
+  list.push({
+    keyid: signature.keyid,
+    sig: signature.sig,
+    signed_sha256: draft.sha256,
+    signed_at: signedAt,
+  });
+  file.signatures[role] = list;
+}

@@ -11,7 +11,7 @@ import { loadEnrolledKeys } from '../repo/enrolled-keys-store.js';
 import { loadPublishedRepo } from '../repo/published-loader.js';
 import { loadStaging, type StagingArea } from '../repo/staging-store.js';
 import { removeTemporaryFiles } from '../repo/temporary-files.js';
-import { printable } from './fs-errors.js';
+import { printable } from '../metadata/printable.js';
 import { didYouMean } from './suggest.js';
 import { stringFlag, type CommandContext, type OptionSpec, type ParsedArgs } from './command.js';
 import { escapeTerminalBlock } from '../metadata/terminal-text.js';

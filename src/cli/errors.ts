@@ -1,8 +1,8 @@
 import { CancelledError, CeremonyError } from '../metadata/errors.js';
-import { escapeTerminal } from '../metadata/terminal-text.js';
-import { printableCapped } from '../metadata/quote.js';
+import { escapeTerminal, printableCapped } from '../metadata/terminal-text.js';
 import { EXIT } from './exit-codes.js';
-import { isSystemError, printable, systemErrorMessage } from './fs-errors.js';
+import { printable } from '../metadata/printable.js';
+import { isSystemError, systemErrorMessage } from './fs-errors.js';
 
 /** An error as the user sees it: exit code, machine-readable code, one line, the file if known. */
 export interface ErrorReport {

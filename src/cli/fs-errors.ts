@@ -1,3 +1,4 @@
+import { printable } from '../metadata/printable.js';
 import { readFile } from 'node:fs/promises';
 import { CeremonyError } from '../metadata/errors.js';
 
@@ -17,12 +18,6 @@ export interface SystemError {
 export function isSystemError(err: unknown): err is SystemError {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' && /^E[A-Z]+$/.test(code);
-}
-
-/** The text with control characters escaped, so a file name cannot rewrite the terminal. */
-export function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what is escaped
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => JSON.stringify(c).slice(1, -1));
 }
 
 const FIXES: Readonly<Record<string, string>> = {

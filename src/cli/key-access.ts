@@ -5,21 +5,10 @@ import { KEY_REFS_ENV, keyRefsDir, loadLocalKeyRef } from '../signing/local-key-
 import { pkcs11KeyRefResolver } from '../hsm/signer.js';
 import { FileKeyResolver } from '../signing/file-key-resolver.js';
 import { KeyRefRegistry, type ClosableSigner, type KeyRefResolver } from '../signing/key-ref.js';
-import type { CommandContext, OptionSpec, ParsedArgs } from './command.js';
+import type { CommandContext, ParsedArgs } from './command.js';
 import { moduleOptions } from './hsm-enroll.js';
 import { terminalPrompter } from './prompt.js';
-import { SECRET_FLAGS, secretSourceFor } from './secrets.js';
-
-/** Flags of commands that unlock keys: secrets from variables named by flags, else a prompt. */
-export const SECRET_OPTIONS: OptionSpec = {
-  ...SECRET_FLAGS,
-  module: {
-    type: 'string',
-    valueName: 'PATH',
-    description:
-      'PKCS#11 module for pkcs11: keys (default: module-path/module-name of the URI, then the usual install paths)',
-  },
-};
+import { secretSourceFor } from './secrets.js';
 
 const extraResolvers: KeyRefResolver[] = [];
 

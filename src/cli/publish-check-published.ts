@@ -4,6 +4,8 @@ import type { BaseTrust } from '../publish/base-trust.js';
 import type { ChangedPath, Git } from '../publish/git.js';
 import { GitTreeSource } from '../publish/git-tree-source.js';
 
+const TARGETS_FOLDER = 'repository/targets/';
+
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
@@ -45,11 +47,20 @@ export async function checkPublishedFromBase(
     anchor = { version: 1, path: 'repository/1.root.json', bytes };
     anchorText = `repository/1.root.json (trusted on first use: ${trust.base} has no published root)`;
   }
+  // Target files the pull request adds or changes must each be a listed target's file with its
+  // listed length and hashes, and none it removes may still be listed (spec 5.7.3).
+  const targetFiles = changes.filter((c) => c.path.startsWith(TARGETS_FOLDER));
+  const named = (kept: boolean): string[] =>
+    targetFiles
+      .filter((c) => (c.status !== 'D') === kept)
+      .map((c) => c.path.slice(TARGETS_FOLDER.length));
   const report = await verifyRepository({
     trustedRoot: anchor.bytes,
     trustedRootName: `${trust.base}:${anchor.path}`,
     source,
     now,
+    targetFiles: named(true),
+    removedTargetFiles: named(false),
   });
   // repository/root.json is what new clients bootstrap from: it must be the root just verified.
   if (changes.some((c) => c.path === 'repository/root.json' && c.status !== 'D')) {
@@ -65,5 +76,9 @@ export async function checkPublishedFromBase(
       );
     }
   }
-  return `published repository verifies: root v${report.root.version} at ${report.at}, from ${anchorText}`;
+  const checkedFiles =
+    targetFiles.length > 0
+      ? `; ${targetFiles.length} changed target file(s) match their listing`
+      : '';
+  return `published repository verifies: root v${report.root.version} at ${report.at}, from ${anchorText}${checkedFiles}`;
 }

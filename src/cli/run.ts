@@ -7,7 +7,7 @@ import { exitCodeFor } from './errors.js';
 import { TOOL_VERSION } from '../publish/tool-version.js';
 import { escapeTerminalBlock } from '../metadata/terminal-text.js';
 import { coreDumpWarning, disableCoreDumps } from './core-dumps.js';
-import { printable } from './fs-errors.js';
+import { printable } from '../metadata/printable.js';
 import { handlesSecrets, namesSecretVariable } from './secrets.js';
 import { commandGroups, commandHelp, groupHelp, topHelp } from './help.js';
 import { stdoutClosed } from './pipe-guard.js';

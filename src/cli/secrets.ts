@@ -30,6 +30,17 @@ export const SECRET_FLAGS: OptionSpec = {
   },
 };
 
+/** Flags of commands that unlock keys: secrets from variables named by flags, else a prompt. */
+export const SECRET_OPTIONS: OptionSpec = {
+  ...SECRET_FLAGS,
+  module: {
+    type: 'string',
+    valueName: 'PATH',
+    description:
+      'PKCS#11 module for pkcs11: keys (default: module-path/module-name of the URI, then the usual install paths)',
+  },
+};
+
 /**
  * True when argv names a secret variable: a stray word there may be a secret typed unquoted
  * (`--passphrase-env my pass`), so messages must not quote it.

@@ -1,11 +1,10 @@
 import { buildSigningRequest } from '../ceremony/offline-format.js';
-import { signingNeeds } from '../ceremony/signing-needs.js';
 import { sha256Hex } from '../metadata/bytes.js';
 import { prettyJson } from '../metadata/serialize.js';
 import { boolFlag, type CommandContext, type ParsedArgs } from './command.js';
 import { ceremonyDir, loadCeremony, requireStaging } from './ceremony-context.js';
 import { publishedSigned } from './commands/review.js';
-import { requireHolderKeys } from './holder-check.js';
+import { holderSigningNeeds, requireHolderKeys } from './holder-check.js';
 import { refuseDrift } from './plan-drift.js';
 import { writeDocument } from './offline-io.js';
 import { smokeTestStagedTrustedRoot } from './sigstore-gate.js';
@@ -26,14 +25,7 @@ export async function exportSigningRequest(
   const staging = requireStaging(loaded);
   const holderKeys = requireHolderKeys(loaded, holder);
   await refuseDrift(loaded, 'no request was written');
-  const needs = signingNeeds(
-    holder,
-    holderKeys,
-    staging.ceremony.roles,
-    staging.drafts,
-    staging.holders,
-    loaded.published,
-  );
+  const needs = holderSigningNeeds(loaded, staging, holder, holderKeys);
   if (needs.length === 0) {
     info(
       `${holder} has nothing left to sign in ceremony ${staging.ceremony.id}; no request written`,

@@ -2,7 +2,7 @@ import { authoritiesFor } from '../ceremony/authority.js';
 import type { EnrolledKey } from '../ceremony/enrolled-key.js';
 import type { ResponseSignature } from '../ceremony/offline-format.js';
 import { parseSigningResponse } from '../ceremony/offline-parse.js';
-import type { HolderSignatures, StagedDraft } from '../ceremony/staging.js';
+import { storeSignature, type HolderSignatures, type StagedDraft } from '../ceremony/staging.js';
 import { CeremonyError } from '../metadata/errors.js';
 import { publicKeyHandle } from '../metadata/keys.js';
 import { printable } from '../metadata/printable.js';
@@ -110,14 +110,7 @@ export async function importSigningResponse(
     ctx.out(`every signature in ${name} is already stored; nothing changed`);
   }
   for (const { signature, draft, enrolled, labels } of fresh) {
-    const list = file.signatures[signature.role] ?? [];
-    list.push({
-      keyid: signature.keyid,
-      sig: signature.sig,
-      signed_sha256: draft.sha256,
-      signed_at: formatExpiry(ctx.now()),
-    });
-    file.signatures[signature.role] = list;
+    storeSignature(file, signature.role, signature, draft, formatExpiry(ctx.now()));
     await writeHolderSignatures(loaded.paths, file);
     await recordEvent(loaded.paths, holder, ctx.now(), 'signature.imported', id, {
       holder,

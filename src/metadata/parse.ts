@@ -13,7 +13,7 @@ import type {
   TargetsSigned,
   TimestampSigned,
 } from './model.js';
-import { describeUntrusted, pathStep, quoteUntrusted } from './quote.js';
+import { describeUntrusted, pathStep, quoteUntrusted } from './terminal-text.js';
 import { parseTime } from './time.js';
 
 // Shape checks for metadata read from disk or the network (spec section 4). Linear in the size

@@ -1,5 +1,5 @@
 import { CeremonyError } from './errors.js';
-import { quoteUntrusted } from './quote.js';
+import { quoteUntrusted } from './terminal-text.js';
 
 // TUF expiry: written as YYYY-MM-DDTHH:MM:SSZ (python-tuf rejects fractions); read leniently,
 // because real roots (Sigstore v1-v3) carry fractions of a second and offsets.

@@ -1,7 +1,7 @@
 import { CeremonyError } from './errors.js';
 import { publicKeyHandle } from './keys.js';
 import type { Key, RoleKeys, Signature } from './model.js';
-import { printablePrefix } from './quote.js';
+import { printablePrefix } from './terminal-text.js';
 import { checkSignature } from './signature-check.js';
 
 /** Outcome of checking a role's signatures against its keys and threshold (after python-tuf). */

@@ -1,5 +1,5 @@
 import { CeremonyError } from '../metadata/errors.js';
-import type { MetadataSource } from '../metadata/client/index.js';
+import type { MeasuredFile, MetadataSource } from '../metadata/client/index.js';
 import type { Git } from './git.js';
 
 /** Refuses names that would leave the folder they are read from (`..`, absolute, NUL). */
@@ -35,5 +35,14 @@ export class GitTreeSource implements MetadataSource {
 
   fetchTarget(path: string, maxLength: number): Promise<Uint8Array | undefined> {
     return this.git.readBlob(this.ref, `${this.folder}/targets/${safeName(path)}`, maxLength);
+  }
+
+  digestTarget(
+    path: string,
+    maxLength: number,
+    algorithms: readonly string[],
+  ): Promise<MeasuredFile | undefined> {
+    const file = `${this.folder}/targets/${safeName(path)}`;
+    return this.git.digestBlob(this.ref, file, maxLength, algorithms);
   }
 }

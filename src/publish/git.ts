@@ -1,4 +1,6 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import type { MeasuredFile } from '../metadata/client/source.js';
+import { StreamDigest } from '../repo/stream-digest.js';
 import { CeremonyError } from '../metadata/errors.js';
 import { gitError } from './git-errors.js';
 
@@ -227,18 +229,24 @@ export class Git {
     return out.split('\0').filter((p) => p.length > 0);
   }
 
+  /** True when `object` is a blob; FILE_TOO_LARGE when it is larger than `maxLength`. */
+  private async hasBlob(object: string, maxLength: number): Promise<boolean> {
+    const type = await this.exec(['cat-file', '-t', object]);
+    if (type.code !== 0 || type.stdout.trim() !== 'blob') return false;
+    const size = Number((await this.run(['cat-file', '-s', object])).trim());
+    if (!Number.isSafeInteger(size) || size > maxLength) {
+      throw new CeremonyError('FILE_TOO_LARGE', `${object} is larger than ${maxLength} bytes`);
+    }
+    return true;
+  }
+
   /**
    * Bytes of `path` in the tree of `ref` (`git cat-file`), undefined when it has no such file;
    * FILE_TOO_LARGE before reading when the blob is larger than `maxLength`.
    */
   async readBlob(ref: string, path: string, maxLength: number): Promise<Uint8Array | undefined> {
     const object = `${ref}:${path}`;
-    const type = await this.exec(['cat-file', '-t', object]);
-    if (type.code !== 0 || type.stdout.trim() !== 'blob') return undefined;
-    const size = Number((await this.run(['cat-file', '-s', object])).trim());
-    if (!Number.isSafeInteger(size) || size > maxLength) {
-      throw new CeremonyError('FILE_TOO_LARGE', `${object} is larger than ${maxLength} bytes`);
-    }
+    if (!(await this.hasBlob(object, maxLength))) return undefined;
     return new Promise((resolve, reject) => {
       execFile(
         'git',
@@ -249,6 +257,41 @@ export class Git {
           else reject(gitError(['cat-file', 'blob', object], stderr.toString('utf8')));
         },
       );
+    });
+  }
+
+  /**
+   * Length and hex digests of `path` in the tree of `ref`, hashed as `git cat-file` streams it
+   * (memory stays bounded whatever its size); undefined when there is no such file,
+   * FILE_TOO_LARGE before reading when the blob is larger than `maxLength`.
+   */
+  async digestBlob(
+    ref: string,
+    path: string,
+    maxLength: number,
+    algorithms: readonly string[],
+  ): Promise<MeasuredFile | undefined> {
+    const object = `${ref}:${path}`;
+    if (!(await this.hasBlob(object, maxLength))) return undefined;
+    const digest = new StreamDigest(algorithms);
+    return new Promise((resolve, reject) => {
+      const child = spawn('git', [...this.prefix, 'cat-file', 'blob', object], {
+        cwd: this.cwd,
+        env: this.env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        digest.update(chunk);
+      });
+      child.stderr.on('data', (chunk: Buffer) => {
+        if (stderr.length < 4096) stderr += chunk.toString('utf8');
+      });
+      child.on('error', reject);
+      child.on('close', (code) => {
+        if (code === 0) resolve(digest.result());
+        else reject(gitError(['cat-file', 'blob', object], stderr));
+      });
     });
   }
 

@@ -1,7 +1,7 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { CeremonyError } from '../metadata/errors.js';
-import { escapeUntrusted } from '../metadata/quote.js';
+import { escapeUntrusted } from '../metadata/terminal-text.js';
 import type { MetadataSource } from '../metadata/client/index.js';
 import type { MeasuredFile } from '../metadata/client/source.js';
 import { StreamDigest } from './stream-digest.js';

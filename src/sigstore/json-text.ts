@@ -1,7 +1,7 @@
 import { CeremonyError } from '../metadata/errors.js';
 import { isJsonObject, type JsonObject } from '../metadata/json.js';
 import { parseJsonBounded } from '../metadata/json-depth.js';
-import { quoteUntrusted } from '../metadata/quote.js';
+import { quoteUntrusted } from '../metadata/terminal-text.js';
 
 // Strict readers for proto3 JSON documents: every field is checked, unknown fields are refused
 // (a trust root carries nothing its editor cannot explain), and the error names the JSON path.

@@ -1,7 +1,7 @@
 import { SigningConfig, TrustedRoot, type TimeRange } from '@sigstore/protobuf-specs';
 import { CeremonyError } from '../metadata/errors.js';
 import { parseJsonBounded } from '../metadata/json-depth.js';
-import { escapeUntrusted } from '../metadata/quote.js';
+import { escapeUntrusted } from '../metadata/terminal-text.js';
 
 // Every document is validated by Sigstore's own protobuf-specs parser before it is written. Its
 // fromJSON throws on unknown enum names but turns a bad time into an Invalid Date silently, so

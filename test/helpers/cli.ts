@@ -21,16 +21,25 @@ export function runTool(
   return runProcess(process.execPath, [CLI, ...args], options);
 }
 
-/** Runs a program with piped stdio and collects its output. */
+/**
+ * Runs a program with piped stdio and collects its output. Its environment is the tests' own
+ * plus `env`, or with `onlyPath` nothing but PATH plus `env`.
+ */
 export function runProcess(
   program: string,
   args: readonly string[],
-  options: { cwd?: string; env?: Record<string, string | undefined>; input?: string } = {},
+  options: {
+    cwd?: string;
+    env?: Record<string, string | undefined>;
+    input?: string;
+    onlyPath?: boolean;
+  } = {},
 ): Promise<CliResult> {
+  const inherited = options.onlyPath ? { PATH: process.env.PATH ?? '/usr/bin:/bin' } : process.env;
   return new Promise((resolve, reject) => {
     const child = spawn(program, args, {
       cwd: options.cwd ?? PROJECT_ROOT,
-      env: { ...process.env, ...options.env },
+      env: { ...inherited, ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';

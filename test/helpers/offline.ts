@@ -1,8 +1,8 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLI, type CliResult } from './cli.js';
+import { CLI, runProcess, type CliResult } from './cli.js';
 
 // The air-gapped machine in tests: a fresh empty directory, an environment with nothing but
 // PATH and the variables given, and a network namespace with no usable interface (`unshare -n`,
@@ -27,22 +27,7 @@ export function runOffline(
   env: Record<string, string> = {},
 ): Promise<CliResult> {
   const argv = NETWORK_ISOLATION ? ['unshare', '-n', ...command] : [...command];
-  return new Promise((resolve, reject) => {
-    const child = spawn(argv[0] ?? '', argv.slice(1), {
-      cwd,
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      resolve({ code, signal, stdout, stderr });
-    });
-    child.stdin.end();
-  });
+  return runProcess(argv[0] ?? '', argv.slice(1), { cwd, env, onlyPath: true });
 }
 
 /** `tuf-ceremony sign-offline ...` of the built CLI, offline, in `cwd`. */

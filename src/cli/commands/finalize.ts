@@ -29,7 +29,7 @@ import {
   type LoadedCeremony,
 } from '../ceremony-context.js';
 import { crashPoint } from '../crash-points.js';
-import { SECRET_OPTIONS } from '../key-access.js';
+import { SECRET_OPTIONS } from '../secrets.js';
 import { onlineSigners } from '../online-signers.js';
 import { signerLines } from '../status-text.js';
 import { isFinalized, lastFinalizedCeremony, recordEvent, writeSummary } from '../transcript.js';

@@ -22,9 +22,10 @@ import {
   type ParsedArgs,
   JSON_OPTION,
 } from '../command.js';
+import { unexpectedArgument } from '../positionals.js';
 import { DIR_OPTION, ceremonyDir, loadCeremony, unknownHolder } from '../ceremony-context.js';
 import { crashPoint } from '../crash-points.js';
-import { SECRET_OPTIONS } from '../key-access.js';
+import { SECRET_OPTIONS } from '../secrets.js';
 import { continueWithKeyFile, enrollmentRecorded, existingKeyFile } from '../key-add-resume.js';
 import { terminalPrompter } from '../prompt.js';
 import { keyFileCost } from '../key-file-cost.js';
@@ -164,10 +165,7 @@ export const keyAddCommand: Command = {
       throw unknownHolder(loaded.plan, holder);
     }
     if (!boolFlag(args, 'hsm') && args.positionals.length > 0) {
-      throw new CeremonyError(
-        'USAGE',
-        `unexpected argument "${args.positionals[0] ?? ''}" (usage: ${keyAddCommand.usage})`,
-      );
+      throw unexpectedArgument(args.positionals[0], keyAddCommand.usage);
     }
     // A key an interrupted run of this command already enrolled is not the one it replaces.
     const resuming = await existingKeyFile(ctx, args);

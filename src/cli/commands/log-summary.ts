@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { parsePlan, type Plan } from '../../ceremony/plan.js';
 import { renderSummary } from '../../ceremony/transcript-summary.js';
 import { CeremonyError, isCeremonyError } from '../../metadata/errors.js';
@@ -13,6 +13,7 @@ import {
 import { summaryHtml, type HashPicture } from '../../present/summary-html.js';
 import { writeFileAtomic } from '../../repo/atomic-write.js';
 import { boolFlag, stringFlag, type Command, type CommandContext } from '../command.js';
+import { optionalDirArgument } from '../positionals.js';
 
 /** The plan of the repository holding ceremony-logs/<id>, when there is one that parses. */
 async function planNear(ctx: CommandContext, logDir: string): Promise<Plan | undefined> {
@@ -93,13 +94,7 @@ export const logSummaryCommand: Command = {
   },
   positionals: true,
   async run(ctx, args) {
-    if (args.positionals.length > 1) {
-      throw new CeremonyError(
-        'USAGE',
-        `unexpected argument "${args.positionals[1] ?? ''}" (usage: ${this.usage})`,
-      );
-    }
-    const dir = resolve(ctx.cwd, args.positionals[0] ?? '.');
+    const dir = optionalDirArgument(ctx, args, this.usage);
     const log = await pickLog(dir, stringFlag(args, 'ceremony'));
     if (log.problems.length > 0) {
       for (const problem of log.problems) ctx.err(problem);

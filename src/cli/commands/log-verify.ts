@@ -1,7 +1,7 @@
-import { basename, dirname, relative, resolve } from 'node:path';
-import { CeremonyError } from '../../metadata/errors.js';
+import { basename, dirname, relative } from 'node:path';
 import { verifyTranscript } from '../../repo/transcript-store.js';
 import { boolFlag, EXIT, JSON_OPTION, type Command } from '../command.js';
+import { optionalDirArgument } from '../positionals.js';
 import { unrecordedSignatureProblems } from '../transcript-repair.js';
 
 /** `tuf-ceremony log verify [DIR]`: checks every hash chain of the ceremony transcripts. */
@@ -17,13 +17,7 @@ export const logVerifyCommand: Command = {
   options: { ...JSON_OPTION },
   positionals: true,
   async run(ctx, args) {
-    if (args.positionals.length > 1) {
-      throw new CeremonyError(
-        'USAGE',
-        `unexpected argument "${args.positionals[1] ?? ''}" (usage: ${this.usage})`,
-      );
-    }
-    const dir = resolve(ctx.cwd, args.positionals[0] ?? '.');
+    const dir = optionalDirArgument(ctx, args, this.usage);
     const result = await verifyTranscript(dir, ctx.cwd);
     // A counted signature must have its event: look for the staging area of the repository.
     const root = basename(dirname(dir)) === 'ceremony-logs' ? dirname(dirname(dir)) : dir;

@@ -18,7 +18,7 @@ import {
 } from '../command.js';
 import { DIR_OPTION, ceremonyDir, loadCeremony, type LoadedCeremony } from '../ceremony-context.js';
 import { stageCeremony } from '../stage-ceremony.js';
-import { SECRET_OPTIONS } from '../key-access.js';
+import { SECRET_OPTIONS } from '../secrets.js';
 import { onlineSigners } from '../online-signers.js';
 import { ONLINE_LOG_PREFIX, recordEvent } from '../transcript.js';
 

@@ -1,5 +1,6 @@
-import { signingNeeds, type SigningNeed } from '../../ceremony/signing-needs.js';
-import type { HolderSignatures } from '../../ceremony/staging.js';
+import type { SigningNeed } from '../../ceremony/signing-needs.js';
+import { holderSigningNeeds } from '../holder-check.js';
+import { storeSignature, type HolderSignatures } from '../../ceremony/staging.js';
 import { CeremonyError } from '../../metadata/errors.js';
 import { signAndCheck } from '../../metadata/sign.js';
 import { formatExpiry } from '../../metadata/time.js';
@@ -14,7 +15,8 @@ import {
 } from '../ceremony-context.js';
 import { crashPoint } from '../crash-points.js';
 import { refuseDrift } from '../plan-drift.js';
-import { SECRET_OPTIONS, openEnrolledSigner } from '../key-access.js';
+import { openEnrolledSigner } from '../key-access.js';
+import { SECRET_OPTIONS } from '../secrets.js';
 import { confirmOrRefuse } from '../confirm.js';
 import { gateStagedTrustMaterial } from '../sigstore-gate.js';
 import { OFFLINE_SIGN_OPTIONS, offlineSignStep } from '../sign-offline-steps.js';
@@ -107,14 +109,7 @@ export const signCommand: Command = {
     }
     // Never sign drafts that no longer follow the plan (ceremony.yaml, keys/, target inputs).
     await refuseDrift(loaded, 'nothing was signed');
-    const needs = signingNeeds(
-      holder,
-      holderKeys,
-      staging.ceremony.roles,
-      staging.drafts,
-      staging.holders,
-      loaded.published,
-    );
+    const needs = holderSigningNeeds(loaded, staging, holder, holderKeys);
     if (needs.length === 0) {
       if (json) {
         ctx.out(JSON.stringify({ holder, ceremony: staging.ceremony.id, signatures: [] }, null, 2));
@@ -175,14 +170,7 @@ export const signCommand: Command = {
             const draft = staging.drafts.get(need.role);
             if (!draft) continue;
             const signature = await signAndCheck(signer, draft.canonical);
-            const list = file.signatures[need.role] ?? [];
-            list.push({
-              keyid: signature.keyid,
-              sig: signature.sig,
-              signed_sha256: draft.sha256,
-              signed_at: formatExpiry(ctx.now()),
-            });
-            file.signatures[need.role] = list;
+            storeSignature(file, need.role, signature, draft, formatExpiry(ctx.now()));
             pending.push({
               type: 'signature.added',
               data: {

@@ -1,4 +1,5 @@
 import { VALIDITY_END_OPTION, VALIDITY_START_OPTIONS } from './sigstore-document.js';
+import { authorityEntry, changedEntry } from './sigstore-edit-report.js';
 import {
   addCertificateAuthority,
   addTimestampAuthority,
@@ -8,13 +9,21 @@ import {
   type AuthorityEndInput,
 } from '../../sigstore/authorities.js';
 import type { TrustedRootDoc } from '../../sigstore/trusted-root-model.js';
-import { EXIT, stringFlag, stringList, type Command } from '../command.js';
+import {
+  EXIT,
+  stringFlag,
+  stringList,
+  type Command,
+  type CommandContext,
+  type ParsedArgs,
+} from '../command.js';
 import {
   editTrustedRootFlagFile,
+  printTrustedRootEdit,
   readPemFlag,
-  reportEdit,
   requiredFlag,
   TRUSTED_ROOT_OPTIONS,
+  type TrustedRootEdit,
 } from './sigstore-shared.js';
 
 // `sigstore ca add|end` (Fulcio certificate authorities) and `sigstore tsa add|end` (timestamp
@@ -23,8 +32,30 @@ import {
 type Add = (doc: TrustedRootDoc, input: AuthorityAddInput) => TrustedRootDoc;
 type End = (doc: TrustedRootDoc, input: AuthorityEndInput) => TrustedRootDoc;
 
+/** The trusted-root list each command edits. */
+const LISTS = { ca: 'certificateAuthorities', tsa: 'timestampAuthorities' } as const;
+
+/** Prints an authority edit with the entry added or closed. */
+function printAuthorityEdit(
+  ctx: CommandContext,
+  args: ParsedArgs,
+  edit: TrustedRootEdit,
+  word: 'ca' | 'tsa',
+  action: 'add' | 'end',
+  what: string,
+): void {
+  const authority = changedEntry(edit.before[LISTS[word]], edit.doc[LISTS[word]]);
+  printTrustedRootEdit(
+    ctx,
+    args,
+    edit,
+    { action, kind: word, entry: authorityEntry(authority) },
+    what,
+  );
+}
+
 function addCommand(word: 'ca' | 'tsa', what: string, add: Add): Command {
-  const usage = `tuf-ceremony sigstore ${word} add [--file PATH | --dir CEREMONY] --uri URL --chain PEM [--chain PEM ...] --start TIME [--operator NAME] [--media-type 0.1|0.2]`;
+  const usage = `tuf-ceremony sigstore ${word} add [--file PATH | --dir CEREMONY] --uri URL --chain PEM [--chain PEM ...] --start TIME [--operator NAME] [--media-type 0.1|0.2] [--json]`;
   return {
     name: `sigstore ${word} add`,
     examples: [
@@ -55,14 +86,14 @@ function addCommand(word: 'ca' | 'tsa', what: string, add: Add): Command {
       const edit = await editTrustedRootFlagFile(ctx, args, usage, (d) =>
         add(d, { uri, chainPem, start, ...(operator === undefined ? {} : { operator }) }),
       );
-      reportEdit(ctx, `added ${what} ${uri} from ${start}`, edit);
+      printAuthorityEdit(ctx, args, edit, word, 'add', `added ${what} ${uri} from ${start}`);
       return EXIT.ok;
     },
   };
 }
 
 function endCommand(word: 'ca' | 'tsa', what: string, end: End): Command {
-  const usage = `tuf-ceremony sigstore ${word} end [--file PATH | --dir CEREMONY] --uri URL --end TIME [--chain PEM ...]`;
+  const usage = `tuf-ceremony sigstore ${word} end [--file PATH | --dir CEREMONY] --uri URL --end TIME [--chain PEM ...] [--json]`;
   return {
     name: `sigstore ${word} end`,
     examples: [
@@ -95,7 +126,7 @@ function endCommand(word: 'ca' | 'tsa', what: string, end: End): Command {
       const edit = await editTrustedRootFlagFile(ctx, args, usage, (d) =>
         end(d, { uri, end: at, ...(chainPem === undefined ? {} : { chainPem }) }),
       );
-      reportEdit(ctx, `closed ${what} ${uri} at ${at}`, edit);
+      printAuthorityEdit(ctx, args, edit, word, 'end', `closed ${what} ${uri} at ${at}`);
       return EXIT.ok;
     },
   };

@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import { CeremonyError } from '../../metadata/errors.js';
 import { readCanary, readCeremonyCanaries, type CanaryFiles } from '../../repo/canaries.js';
-import { EXIT, stringList, type Command } from '../command.js';
+import { formatTime } from '../../sigstore/times.js';
+import { boolFlag, EXIT, JSON_OPTION, stringList, type Command } from '../command.js';
 import { AT_OPTION, atTime, readTrustInputs, TRUST_INPUT_OPTIONS } from './sigstore-inputs.js';
 
 // `sigstore check`: what runs before a holder signs trust material, on demand and outside a
@@ -9,7 +10,7 @@ import { AT_OPTION, atTime, readTrustInputs, TRUST_INPUT_OPTIONS } from './sigst
 // bundle verified by sigstore-js against the trusted root.
 
 const USAGE =
-  'tuf-ceremony sigstore check [--file TRUSTED_ROOT] [--signing-config FILE] [--canary BUNDLE [--artifact FILE]]... [--dir DIR] [--at TIME]';
+  'tuf-ceremony sigstore check [--file TRUSTED_ROOT] [--signing-config FILE] [--canary BUNDLE [--artifact FILE]]... [--dir DIR] [--at TIME] [--json]';
 
 async function canariesOf(
   cwd: string,
@@ -57,6 +58,7 @@ export const sigstoreCheckCommand: Command = {
         'the artifact of the --canary at the same position (default: the bundle name without .sigstore.json)',
     },
     ...AT_OPTION,
+    ...JSON_OPTION,
   },
   async run(ctx, args) {
     const now = atTime(ctx, args);
@@ -81,13 +83,26 @@ export const sigstoreCheckCommand: Command = {
     const { blockingLines, checkTrustMaterial, reportLines } =
       await import('../../sigstore/check.js');
     const report = checkTrustMaterial({ ...inputs, canaries, now });
-    for (const line of reportLines(report)) ctx.out(line);
     const blocking = blockingLines(report).length;
     const verified = report.canaries.filter((c) => c.ok).length;
     const warnings = report.findings.filter((f) => f.level === 'warning').length;
-    ctx.out(
-      `${blocking === 0 ? 'ok' : 'FAILED'}: ${verified} of ${report.canaries.length} canaries verified, ${blocking} blocking, ${warnings} warnings`,
-    );
+    if (boolFlag(args, 'json')) {
+      const checked = {
+        ok: blocking === 0,
+        at: formatTime(now),
+        trustedRoot: inputs.trustedRoot?.file ?? null,
+        signingConfig: inputs.signingConfig?.file ?? null,
+        findings: report.findings,
+        canaries: report.canaries,
+        counts: { canaries: report.canaries.length, verified, blocking, warnings },
+      };
+      ctx.out(JSON.stringify(checked, null, 2));
+    } else {
+      for (const line of reportLines(report)) ctx.out(line);
+      ctx.out(
+        `${blocking === 0 ? 'ok' : 'FAILED'}: ${verified} of ${report.canaries.length} canaries verified, ${blocking} blocking, ${warnings} warnings`,
+      );
+    }
     return blocking === 0 ? EXIT.ok : EXIT.failed;
   },
 };

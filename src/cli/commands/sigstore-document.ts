@@ -2,7 +2,13 @@ import { join, resolve } from 'node:path';
 import { CeremonyError } from '../../metadata/errors.js';
 import { ceremonyPaths } from '../../repo/ceremony-paths.js';
 import { targetInputPaths } from '../../repo/target-inputs.js';
-import { stringFlag, type CommandContext, type OptionSpec, type ParsedArgs } from '../command.js';
+import {
+  JSON_OPTION,
+  stringFlag,
+  type CommandContext,
+  type OptionSpec,
+  type ParsedArgs,
+} from '../command.js';
 import { DIR_OPTION } from '../ceremony-context.js';
 import { pathExists } from '../../repo/path-exists.js';
 
@@ -19,7 +25,6 @@ export const SIGSTORE_TARGET_PATHS: Readonly<Record<SigstoreDocument, string>> =
   signing_config: 'signing_config.v0.2.json',
 };
 
-/** Options of every command that edits a document: --file PATH or --dir CEREMONY. */
 /** `--start TIME` and `--operator NAME` of commands that add an entry with a validity window. */
 export const VALIDITY_START_OPTIONS: OptionSpec = {
   start: {
@@ -43,6 +48,7 @@ export const VALIDITY_END_OPTION: OptionSpec = {
   },
 };
 
+/** Options of every command that edits a document: --file PATH or --dir CEREMONY, and --json. */
 export const DOCUMENT_OPTIONS: OptionSpec = {
   file: {
     type: 'string',
@@ -51,6 +57,7 @@ export const DOCUMENT_OPTIONS: OptionSpec = {
       'edit this standalone file (created when missing) instead of the ceremony target input',
   },
   ...DIR_OPTION,
+  ...JSON_OPTION,
 };
 
 /** The file a command edits, and whether it is a ceremony's target input. */
@@ -93,10 +100,9 @@ export async function documentLocation(
   };
 }
 
-/** After an edit of a ceremony's target input: what to run next. */
-export function reportCeremonyNext(ctx: CommandContext, location: DocumentLocation): void {
-  if (location.ceremonyDir === undefined) return;
-  ctx.out(
-    'next: tuf-ceremony stage (stage --restage while a ceremony is staged) puts it into the next targets version; signing runs the Sigstore client on it first',
-  );
+/** After an edit of a ceremony's target input: what to run next (none for a standalone file). */
+export function ceremonyNext(location: DocumentLocation): string | null {
+  return location.ceremonyDir === undefined
+    ? null
+    : 'tuf-ceremony stage (stage --restage while a ceremony is staged) puts it into the next targets version; signing runs the Sigstore client on it first';
 }

@@ -1,5 +1,6 @@
 import type { TransparencyLogJson, TrustedRootDoc } from '../../sigstore/trusted-root-model.js';
 import { VALIDITY_END_OPTION, VALIDITY_START_OPTIONS } from './sigstore-document.js';
+import { changedEntry, logEntry } from './sigstore-edit-report.js';
 import {
   addCtLog,
   addTransparencyLog,
@@ -8,14 +9,22 @@ import {
   type LogAddInput,
   type LogEndInput,
 } from '../../sigstore/transparency-logs.js';
-import { EXIT, stringFlag, type Command, type OptionSpec } from '../command.js';
+import {
+  EXIT,
+  stringFlag,
+  type Command,
+  type CommandContext,
+  type OptionSpec,
+  type ParsedArgs,
+} from '../command.js';
 import {
   apiVersionFlag,
   editTrustedRootFlagFile,
+  printTrustedRootEdit,
   readPemFlag,
-  reportEdit,
   requiredFlag,
   TRUSTED_ROOT_OPTIONS,
+  type TrustedRootEdit,
 } from './sigstore-shared.js';
 
 // `sigstore tlog add|end` and `sigstore ctlog add|end`: transparency-log shards and CT logs.
@@ -56,13 +65,22 @@ const CTLOG: LogKind = {
   end: endCtLog,
 };
 
-function findLog(logs: readonly TransparencyLogJson[], baseUrl: string): string {
-  const entry = logs.filter((l) => l.baseUrl === baseUrl).at(-1);
-  return entry === undefined ? '' : ` (log id ${entry.logId.keyId})`;
+/** Prints a log edit; `what` says it from the log added or closed. */
+function printLogEdit(
+  ctx: CommandContext,
+  args: ParsedArgs,
+  edit: TrustedRootEdit,
+  kind: LogKind,
+  action: 'add' | 'end',
+  what: (log: TransparencyLogJson) => string,
+): void {
+  const log = changedEntry(edit.before[kind.list], edit.doc[kind.list]);
+  const change = { action, kind: kind.word, entry: logEntry(log) };
+  printTrustedRootEdit(ctx, args, edit, change, what(log));
 }
 
 function addCommand(kind: LogKind): Command {
-  const usage = `tuf-ceremony sigstore ${kind.word} add ${WHERE} --base-url URL --public-key PEM --start TIME${kind.apiVersions ? ' [--api-version 1|2]' : ''} [--operator NAME] [--media-type 0.1|0.2]`;
+  const usage = `tuf-ceremony sigstore ${kind.word} add ${WHERE} --base-url URL --public-key PEM --start TIME${kind.apiVersions ? ' [--api-version 1|2]' : ''} [--operator NAME] [--media-type 0.1|0.2] [--json]`;
   const options: OptionSpec = {
     ...TRUSTED_ROOT_OPTIONS,
     'base-url': {
@@ -111,18 +129,16 @@ function addCommand(kind: LogKind): Command {
           ...(operator === undefined ? {} : { operator }),
         }),
       );
-      reportEdit(
-        ctx,
-        `added ${kind.what} ${baseUrl}${findLog(edit.doc[kind.list], baseUrl)}`,
-        edit,
-      );
+      printLogEdit(ctx, args, edit, kind, 'add', (log) => {
+        return `added ${kind.what} ${baseUrl} (log id ${log.logId.keyId})`;
+      });
       return EXIT.ok;
     },
   };
 }
 
 function endCommand(kind: LogKind): Command {
-  const usage = `tuf-ceremony sigstore ${kind.word} end ${WHERE} --base-url URL --end TIME [--log-id BASE64]`;
+  const usage = `tuf-ceremony sigstore ${kind.word} end ${WHERE} --base-url URL --end TIME [--log-id BASE64] [--json]`;
   return {
     name: `sigstore ${kind.word} end`,
     examples: [
@@ -151,7 +167,7 @@ function endCommand(kind: LogKind): Command {
       const edit = await editTrustedRootFlagFile(ctx, args, usage, (d) =>
         kind.end(d, { baseUrl, end, ...(logId === undefined ? {} : { logId }) }),
       );
-      reportEdit(ctx, `closed ${kind.what} ${baseUrl} at ${end}`, edit);
+      printLogEdit(ctx, args, edit, kind, 'end', () => `closed ${kind.what} ${baseUrl} at ${end}`);
       return EXIT.ok;
     },
   };

@@ -11,12 +11,8 @@ import {
   type OptionSpec,
   type ParsedArgs,
 } from '../command.js';
-import {
-  DOCUMENT_OPTIONS,
-  documentLocation,
-  reportCeremonyNext,
-  type DocumentLocation,
-} from './sigstore-document.js';
+import { DOCUMENT_OPTIONS, documentLocation, type DocumentLocation } from './sigstore-document.js';
+import { editedFile, printEdit, type EditReport } from './sigstore-edit-report.js';
 
 // Flag handling shared by the `sigstore ...` commands.
 
@@ -63,6 +59,17 @@ export const TRUSTED_ROOT_OPTIONS: OptionSpec = {
   },
 };
 
+/** A trusted-root edit done: the file, the document before and after, and its warnings. */
+export interface TrustedRootEdit {
+  path: string;
+  before: TrustedRootDoc;
+  doc: TrustedRootDoc;
+  created: boolean;
+  location: DocumentLocation;
+  /** The media-type warning of a v0.2 file, which clients refuse. */
+  warnings: string[];
+}
+
 /**
  * Edits the trusted root (--file, or the ceremony's target input): a missing file is created with
  * --media-type (0.1 unless told 0.2, which clients refuse: a warning says which); an existing file
@@ -73,13 +80,14 @@ export async function editTrustedRootFlagFile(
   args: ParsedArgs,
   usage: string,
   edit: (doc: TrustedRootDoc) => TrustedRootDoc,
-): Promise<{ path: string; doc: TrustedRootDoc; created: boolean; location: DocumentLocation }> {
+): Promise<TrustedRootEdit> {
   const location = await documentLocation(ctx, args, 'trusted_root', usage);
   const path = location.path;
   const wanted = stringFlag(args, 'media-type');
   if (wanted !== undefined && wanted !== '0.1' && wanted !== '0.2') {
     throw new CeremonyError('USAGE', `--media-type must be 0.1 or 0.2, found "${wanted}"`);
   }
+  let before: TrustedRootDoc | undefined;
   const result = await editTrustedRootFile(path, wanted ?? '0.1', (doc) => {
     const has = trustedRootVersion(doc.mediaType, path);
     if (wanted !== undefined && has !== wanted) {
@@ -88,19 +96,33 @@ export async function editTrustedRootFlagFile(
         `${path} has media type ${doc.mediaType}; --media-type ${wanted} only applies to new files`,
       );
     }
+    before = doc;
     return edit(doc);
   });
   const warning = mediaTypeWarning(result.doc.mediaType, path);
-  if (warning !== undefined) ctx.err(`warning: ${warning}`);
-  return { path, doc: result.doc, created: result.created, location };
+  return {
+    path,
+    before: before ?? result.doc,
+    doc: result.doc,
+    created: result.created,
+    location,
+    warnings: warning === undefined ? [] : [warning],
+  };
 }
 
-/** The report of a trusted-root edit: what changed where, and the next step for a ceremony. */
-export function reportEdit(
+/** Prints a trusted-root edit: "`what` in FILE" and the next step, or the JSON report. */
+export function printTrustedRootEdit(
   ctx: CommandContext,
+  args: ParsedArgs,
+  edit: TrustedRootEdit,
+  change: Pick<EditReport, 'action' | 'kind' | 'entry'>,
   what: string,
-  edit: { path: string; created: boolean; location: DocumentLocation },
 ): void {
-  ctx.out(`${what} in ${edit.path}${edit.created ? ' (created)' : ''}`);
-  reportCeremonyNext(ctx, edit.location);
+  const report: EditReport = {
+    ...editedFile(edit),
+    document: 'trusted_root',
+    ...change,
+    warnings: edit.warnings,
+  };
+  printEdit(ctx, args, report, `${what} in ${edit.path}${edit.created ? ' (created)' : ''}`);
 }

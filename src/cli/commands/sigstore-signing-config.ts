@@ -7,25 +7,40 @@ import {
   SERVICE_LISTS,
   type ServiceKind,
 } from '../../sigstore/signing-config.js';
-import { EXIT, stringFlag, type Command, type OptionSpec, type ParsedArgs } from '../command.js';
+import type { SigningConfigDoc } from '../../sigstore/signing-config-model.js';
+import {
+  EXIT,
+  stringFlag,
+  type Command,
+  type CommandContext,
+  type OptionSpec,
+  type ParsedArgs,
+} from '../command.js';
 import {
   DOCUMENT_OPTIONS,
   documentLocation,
-  reportCeremonyNext,
   VALIDITY_END_OPTION,
   VALIDITY_START_OPTIONS,
 } from './sigstore-document.js';
+import {
+  changedEntry,
+  editedFile,
+  printEdit,
+  serviceEntry,
+  type EditedEntry,
+  type EditReport,
+} from './sigstore-edit-report.js';
 import { requiredFlag } from './sigstore-shared.js';
 
 // `sigstore signing-config add|end|selector`: service URLs of a signing_config v0.2 file.
 
 const KINDS = Object.keys(SERVICE_LISTS) as ServiceKind[];
 const ADD =
-  'tuf-ceremony sigstore signing-config add [--file PATH | --dir CEREMONY] --kind ca|oidc|rekor|tsa --url URL --start TIME --operator NAME [--api-version N]';
+  'tuf-ceremony sigstore signing-config add [--file PATH | --dir CEREMONY] --kind ca|oidc|rekor|tsa --url URL --start TIME --operator NAME [--api-version N] [--json]';
 const END =
-  'tuf-ceremony sigstore signing-config end [--file PATH | --dir CEREMONY] --kind ca|oidc|rekor|tsa --url URL --end TIME [--api-version N]';
+  'tuf-ceremony sigstore signing-config end [--file PATH | --dir CEREMONY] --kind ca|oidc|rekor|tsa --url URL --end TIME [--api-version N] [--json]';
 const SELECTOR =
-  'tuf-ceremony sigstore signing-config selector [--file PATH | --dir CEREMONY] --kind rekor|tsa --selector ALL|ANY|EXACT [--count N]';
+  'tuf-ceremony sigstore signing-config selector [--file PATH | --dir CEREMONY] --kind rekor|tsa --selector ALL|ANY|EXACT [--count N] [--json]';
 
 function kindFlag(args: ParsedArgs, usage: string): ServiceKind {
   const kind = requiredFlag(args, 'kind', usage);
@@ -42,6 +57,48 @@ function integerFlag(args: ParsedArgs, name: string): number | undefined {
     throw new CeremonyError('USAGE', `--${name} must be a positive integer, found "${text}"`);
   }
   return Number(text);
+}
+
+/**
+ * Edits the signing config (--file, or the ceremony's target input) and prints what changed: the
+ * line for a person, or the JSON report whose entry `entryOf` picks from the lists before and after.
+ */
+async function editSigningConfig(
+  ctx: CommandContext,
+  args: ParsedArgs,
+  usage: string,
+  change: {
+    action: EditReport['action'];
+    kind: ServiceKind;
+    edit: (doc: SigningConfigDoc) => SigningConfigDoc;
+    entryOf: (before: SigningConfigDoc, after: SigningConfigDoc) => EditedEntry;
+    line: (path: string, created: boolean) => string;
+  },
+): Promise<number> {
+  const location = await documentLocation(ctx, args, 'signing_config', usage);
+  let before: SigningConfigDoc | undefined;
+  const result = await editSigningConfigFile(location.path, (doc) => {
+    before = doc;
+    return change.edit(doc);
+  });
+  const edit = { path: location.path, created: result.created, location };
+  const report: EditReport = {
+    ...editedFile(edit),
+    document: 'signing_config',
+    action: change.action,
+    kind: change.kind,
+    entry: change.entryOf(before ?? result.doc, result.doc),
+    warnings: [],
+  };
+  printEdit(ctx, args, report, change.line(location.path, result.created));
+  return EXIT.ok;
+}
+
+/** The service an add or end changed, from the kind's list before and after. */
+function changedService(kind: ServiceKind) {
+  const list = SERVICE_LISTS[kind];
+  return (before: SigningConfigDoc, after: SigningConfigDoc): EditedEntry =>
+    serviceEntry(changedEntry(before[list], after[list]));
 }
 
 /** `--kind` and `--url`: which service of a signing_config. */
@@ -74,25 +131,26 @@ export const sigstoreSigningConfigAddCommand: Command = {
     },
   },
   async run(ctx, args) {
-    const location = await documentLocation(ctx, args, 'signing_config', ADD);
-    const path = location.path;
     const kind = kindFlag(args, ADD);
     const url = requiredFlag(args, 'url', ADD);
     const start = requiredFlag(args, 'start', ADD);
     const operator = requiredFlag(args, 'operator', ADD);
     const version = integerFlag(args, 'api-version');
-    const result = await editSigningConfigFile(path, (doc) =>
-      addService(doc, {
-        kind,
-        url,
-        start,
-        operator,
-        ...(version === undefined ? {} : { majorApiVersion: version }),
-      }),
-    );
-    ctx.out(`added ${kind} service ${url} in ${path}${result.created ? ' (created)' : ''}`);
-    reportCeremonyNext(ctx, location);
-    return EXIT.ok;
+    return await editSigningConfig(ctx, args, ADD, {
+      action: 'add',
+      kind,
+      edit: (doc) =>
+        addService(doc, {
+          kind,
+          url,
+          start,
+          operator,
+          ...(version === undefined ? {} : { majorApiVersion: version }),
+        }),
+      entryOf: changedService(kind),
+      line: (path, created) =>
+        `added ${kind} service ${url} in ${path}${created ? ' (created)' : ''}`,
+    });
   },
 };
 
@@ -115,23 +173,23 @@ export const sigstoreSigningConfigEndCommand: Command = {
     },
   },
   async run(ctx, args) {
-    const location = await documentLocation(ctx, args, 'signing_config', END);
-    const path = location.path;
     const kind = kindFlag(args, END);
     const url = requiredFlag(args, 'url', END);
     const end = requiredFlag(args, 'end', END);
     const version = integerFlag(args, 'api-version');
-    await editSigningConfigFile(path, (doc) =>
-      endService(doc, {
-        kind,
-        url,
-        end,
-        ...(version === undefined ? {} : { majorApiVersion: version }),
-      }),
-    );
-    ctx.out(`retired ${kind} service ${url} at ${end} in ${path}`);
-    reportCeremonyNext(ctx, location);
-    return EXIT.ok;
+    return await editSigningConfig(ctx, args, END, {
+      action: 'end',
+      kind,
+      edit: (doc) =>
+        endService(doc, {
+          kind,
+          url,
+          end,
+          ...(version === undefined ? {} : { majorApiVersion: version }),
+        }),
+      entryOf: changedService(kind),
+      line: (path) => `retired ${kind} service ${url} at ${end} in ${path}`,
+    });
   },
 };
 
@@ -163,8 +221,6 @@ export const sigstoreSigningConfigSelectorCommand: Command = {
     },
   },
   async run(ctx, args) {
-    const location = await documentLocation(ctx, args, 'signing_config', SELECTOR);
-    const path = location.path;
     const kind = kindFlag(args, SELECTOR);
     if (kind !== 'rekor' && kind !== 'tsa') {
       throw new CeremonyError('USAGE', `selectors exist for --kind rekor and tsa only`);
@@ -174,13 +230,15 @@ export const sigstoreSigningConfigSelectorCommand: Command = {
       throw new CeremonyError('USAGE', `--selector must be ALL, ANY or EXACT, found "${selector}"`);
     }
     const count = integerFlag(args, 'count');
-    await editSigningConfigFile(path, (doc) =>
-      setSelector(doc, kind, { selector, ...(count === undefined ? {} : { count }) }),
-    );
-    ctx.out(
-      `${kind} selector set to ${selector}${count === undefined ? '' : ` ${count}`} in ${path}`,
-    );
-    reportCeremonyNext(ctx, location);
-    return EXIT.ok;
+    const config = kind === 'rekor' ? 'rekorTlogConfig' : 'tsaConfig';
+    return await editSigningConfig(ctx, args, SELECTOR, {
+      action: 'selector',
+      kind,
+      edit: (doc) =>
+        setSelector(doc, kind, { selector, ...(count === undefined ? {} : { count }) }),
+      entryOf: (_before, after) => after[config] ?? { selector },
+      line: (path) =>
+        `${kind} selector set to ${selector}${count === undefined ? '' : ` ${count}`} in ${path}`,
+    });
   },
 };

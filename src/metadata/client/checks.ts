@@ -1,7 +1,7 @@
 import { digestHex, hexEquals, SUPPORTED_HASHES } from '../bytes.js';
 import { CeremonyError, isCeremonyError, type ErrorCode } from '../errors.js';
 import type { MetaFile } from '../model.js';
-import { escapeUntrusted, printableCapped } from '../quote.js';
+import { escapeUntrusted, printableCapped } from '../terminal-text.js';
 import { formatExpiry, parseTime } from '../time.js';
 import { describeResult, type VerificationResult } from '../verify.js';
 import type { MetadataSource } from './source.js';

@@ -4,6 +4,7 @@ export type { RoleReport, RootStep, TargetReport, VerifyReport } from './report.
 export {
   DEFAULT_LIMITS,
   MAX_ROOT_ROTATIONS,
+  type MeasuredFile,
   type MetadataSource,
   type SizeLimits,
 } from './source.js';

@@ -1,6 +1,6 @@
 import { computeKeyid } from '../keys.js';
 import type { Key } from '../model.js';
-import { printablePrefix } from '../quote.js';
+import { printablePrefix } from '../terminal-text.js';
 
 /**
  * Spec 4.2 keyids are the sha256 of the canonical key. A repository whose keyid differs (Sigstore

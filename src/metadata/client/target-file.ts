@@ -120,3 +120,66 @@ export async function verifyTarget(
     '5.7.3: fetch the target',
   );
 }
+
+/**
+ * The target path a file under targets/ would be a name of: the file itself, or with consistent
+ * snapshots its basename without the `<hash>.` prefix (spec 5.7.3); undefined when it has none.
+ */
+export function targetPathOfFile(file: string, consistent: boolean): string | undefined {
+  if (!consistent) return file;
+  const slash = file.lastIndexOf('/');
+  // Digests are at least 128 bits: 32 hex digits (a shorter prefix is part of the name).
+  const prefixed = /^[0-9a-f]{32,}\.(.+)$/.exec(file.slice(slash + 1));
+  return prefixed?.[1] === undefined ? undefined : file.slice(0, slash + 1) + prefixed[1];
+}
+
+/** The listed target a file under targets/ is a name of (spec 5.7.3), or undefined. */
+export function listedTargetOfFile(
+  tree: TargetsTree,
+  file: string,
+  consistent: boolean,
+): { path: string; role: string; info: TargetFile } | undefined {
+  const path = targetPathOfFile(file, consistent);
+  if (path === undefined || !isSafeTargetPath(path)) return undefined;
+  const found = findTarget(tree, path);
+  if (found === undefined || !targetFileNames(path, found.info, consistent).includes(file))
+    return undefined;
+  return { path, ...found };
+}
+
+/**
+ * Checks one file under targets/ byte for byte: it must be a name of a target the trusted
+ * metadata lists (spec 5.7.2 / 5.7.3) and match that target's length and hashes.
+ */
+export async function verifyTargetFile(
+  source: MetadataSource,
+  tree: TargetsTree,
+  file: string,
+  consistent: boolean,
+): Promise<TargetReport> {
+  const listed = listedTargetOfFile(tree, file, consistent);
+  if (listed === undefined) {
+    fail(
+      'TARGET_NOT_FOUND',
+      'target file',
+      `targets/${file}`,
+      'not a file of any target a trusted targets role lists',
+      '5.7.3: target file names',
+    );
+  }
+  const { path, role, info } = listed;
+  const label = `target listed by ${role}`;
+  const named = `targets/${file}`;
+  const measured = await measureTarget(source, file, info, label);
+  if (measured === undefined) {
+    fail('FILE_MISSING', label, named, 'file not found', '5.7.3: fetch the target');
+  }
+  if (measured.length > info.length) tooLarge(label, named, info.length);
+  checkMeasured(measured, info, {
+    role: label,
+    file: named,
+    rule: '5.7.3: target length and hashes',
+    listedBy: role,
+  });
+  return { path, file, length: info.length, hashes: info.hashes, role };
+}

@@ -1,16 +1,16 @@
 import type { RootSigned } from '../model.js';
-import { escapeUntrusted } from '../quote.js';
+import { escapeUntrusted } from '../terminal-text.js';
 import { formatExpiry } from '../time.js';
 
 /** Most orphaned snapshot entries a warning names. */
 const MAX_NAMED = 20;
-import { checkExpiry } from './checks.js';
+import { checkExpiry, fail } from './checks.js';
 import { walkDelegations } from './delegation-walk.js';
 import { loadListedRole } from './listed-role.js';
 import type { RoleReport, TargetReport, VerifyReport } from './report.js';
 import { updateRoot } from './root-chain.js';
 import { DEFAULT_LIMITS, type MetadataSource, type SizeLimits } from './source.js';
-import { verifyTarget } from './target-file.js';
+import { listedTargetOfFile, verifyTarget, verifyTargetFile } from './target-file.js';
 import { loadSnapshot, loadTimestamp, type PreviousMetadata } from './timestamp-snapshot.js';
 
 /** Inputs of one verification. */
@@ -24,6 +24,13 @@ export interface VerifyOptions {
   now: number;
   /** Target paths to find through the delegation tree and check byte for byte. */
   targets?: readonly string[];
+  /**
+   * Files under targets/ (as named there, e.g. `docs/<sha256>.a.txt`) each checked byte for
+   * byte against the listed target it must be a name of.
+   */
+  targetFiles?: readonly string[];
+  /** Files under targets/ that are gone: none may be a name of a listed target. */
+  removedTargetFiles?: readonly string[];
   /** A previously trusted timestamp and snapshot, for the rollback checks of spec 5.4.3 / 5.5.5. */
   previous?: PreviousMetadata;
   limits?: Partial<SizeLimits>;
@@ -93,6 +100,22 @@ export async function verifyRepository(options: VerifyOptions): Promise<VerifyRe
   const checked: TargetReport[] = [];
   for (const path of options.targets ?? []) {
     checked.push(await verifyTarget(source, walk.tree, path, consistentSnapshot));
+  }
+  for (const file of options.targetFiles ?? []) {
+    checked.push(await verifyTargetFile(source, walk.tree, file, consistentSnapshot));
+  }
+  for (const file of options.removedTargetFiles ?? []) {
+    const listed = listedTargetOfFile(walk.tree, file, consistentSnapshot);
+    // spec 5.7.3: a client fetches every listed target by these names; none may be missing.
+    if (listed !== undefined) {
+      fail(
+        'FILE_MISSING',
+        `target listed by ${listed.role}`,
+        `targets/${file}`,
+        'removed, yet a trusted targets role still lists it',
+        '5.7.3: fetch the target',
+      );
+    }
   }
   return {
     at: formatExpiry(now),

@@ -1,27 +1,13 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Ajv2020 } from 'ajv/dist/2020.js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../helpers/fixtures.js';
 import { runCaptured } from '../../helpers/capture.js';
+import { expectValid } from '../../helpers/json-schemas.js';
 
 // Every data command with --json, on success and on a failure: stdout is one JSON document
 // valid against its schema in docs/schemas/ (errors against error.schema.json), nothing on stderr.
-
-const SCHEMAS = join(PROJECT_ROOT, 'docs', 'schemas');
-const ajv = new Ajv2020({ allErrors: true, strict: true });
-for (const file of readdirSync(SCHEMAS)) {
-  ajv.addSchema(JSON.parse(readFileSync(join(SCHEMAS, file), 'utf8')) as object, file);
-}
-
-function expectValid(schema: string, stdout: string): void {
-  const validate = ajv.getSchema(`${schema}.schema.json`);
-  if (validate === undefined) throw new Error(`no schema ${schema}`);
-  const ok = validate(JSON.parse(stdout));
-  expect(ok, `${schema}: ${ajv.errorsText(validate.errors)}\n${stdout}`).toBe(true);
-}
 
 let dir: string;
 let outside: string;

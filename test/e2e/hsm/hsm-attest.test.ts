@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keyFingerprint, keyFromPublicKeyObject } from '../../../src/metadata/keys.js';
 import { PROJECT_ROOT } from '../../helpers/fixtures.js';
+import { expectValid } from '../../helpers/json-schemas.js';
 import { certFactory, type CertFactory } from '../../unit/hsm/attestation-certs.js';
 
 const CLI = join(PROJECT_ROOT, 'dist', 'cli', 'main.js');
@@ -72,7 +73,8 @@ describe('tuf-ceremony hsm attest (built CLI)', () => {
       ].join('\n'),
     );
     const json = cli([...base, '--key-file', 'alice.json', '--json']);
-    expect(JSON.parse(json.stdout)).toMatchObject({
+    expect(json.stderr).toBe('');
+    expect(expectValid('hsm-attest', json.stdout)).toMatchObject({
       kind: 'yubikey-piv',
       serial: 12_345_678,
       firmware: '5.4.3',
@@ -87,6 +89,14 @@ describe('tuf-ceremony hsm attest (built CLI)', () => {
     expect(r.stderr).toMatch(
       /^error: YubiKey attestation: "YubiKey PIV Attestation 9c" is not valid at 2099-01-01T00:00:00.000Z/,
     );
+    const json = cli([...base, '--key-file', 'alice.json', '--json'], {
+      TUF_CEREMONY_NOW: '2099-01-01T00:00:00Z',
+    });
+    expect(json.code).toBe(1);
+    expect(json.stderr).toBe('');
+    expect(expectValid('error', json.stdout)).toMatchObject({
+      error: { message: expect.stringMatching(/is not valid at 2099-01-01/) as string },
+    });
   });
 
   it('is a usage error without a key or with a missing file', () => {

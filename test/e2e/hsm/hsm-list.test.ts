@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../helpers/fixtures.js';
+import { expectValid } from '../../helpers/json-schemas.js';
 import { createSoftHsm, HAVE_SOFTHSM, type SoftHsm } from '../../helpers/softhsm.js';
 
 const CLI = join(PROJECT_ROOT, 'dist', 'cli', 'main.js');
@@ -63,7 +64,7 @@ describe.runIf(HAVE_SOFTHSM)('tuf-ceremony hsm list (built CLI, SoftHSM2 tokens)
     const r = cli(['hsm', 'list', '--module', hsm.modulePath, '--json'], hsm.env);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const listed = JSON.parse(r.stdout) as ListedJson;
+    const listed = expectValid('hsm-list', r.stdout) as ListedJson;
     expect(listed.tokens.map((t) => t.label).sort()).toEqual(['alice', 'bob']);
     const alice = listed.tokens.find((t) => t.label === 'alice');
     expect(alice?.pin).toBe('ok');
@@ -98,5 +99,14 @@ describe.runIf(HAVE_SOFTHSM)('tuf-ceremony hsm list (built CLI, SoftHSM2 tokens)
     expect(r.stderr.trim()).toBe(
       `error: PKCS#11 module ${join(hsm.dir, 'missing.so')} does not exist`,
     );
+  });
+
+  it('fails as a JSON error with --json', () => {
+    const r = cli(['hsm', 'list', '--module', join(hsm.dir, 'missing.so'), '--json'], hsm.env);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('');
+    expect(expectValid('error', r.stdout)).toMatchObject({
+      error: { message: `PKCS#11 module ${join(hsm.dir, 'missing.so')} does not exist` },
+    });
   });
 });

@@ -32,6 +32,7 @@ function oneLineError(result: CliResult, pattern: RegExp): void {
 async function offlineSign(
   name: string,
   text: string,
+  passphrase = ceremony.env[ceremony.passphraseVar('alice')] ?? '',
 ): Promise<{ result: CliResult; dir: string }> {
   const file = join(carry, name);
   await writeFile(file, text);
@@ -48,7 +49,7 @@ async function offlineSign(
       '--yes',
     ],
     dir,
-    { PASS: ceremony.env[ceremony.passphraseVar('alice')] ?? '' },
+    { PASS: passphrase },
   );
   return { result, dir };
 }
@@ -139,6 +140,19 @@ describe('tampered requests and responses', () => {
       requestText.slice(0, Math.floor(requestText.length / 2)),
       /cut\.json: \(top level\): not valid UTF-8 JSON \(damaged or cut short\)$/m,
     );
+  });
+
+  it('unlocks the key while reviewing yet reports the request first, and a wrong passphrase after', async () => {
+    // The key file is unlocked while the request is read; a refused request still names the
+    // request, never the passphrase, and a good request with a wrong passphrase signs nothing.
+    const wrong = 'not the passphrase of alice';
+    const cut = await offlineSign('cut-wrong.json', requestText.slice(0, 200), wrong);
+    oneLineError(cut.result, /cut-wrong\.json: \(top level\): not valid UTF-8 JSON/);
+    expect(await filesIn(cut.dir)).toEqual([]);
+    const good = await offlineSign('good-wrong.json', requestText, wrong);
+    oneLineError(good.result, /passphrase/i);
+    expect(good.result.stderr).not.toContain(wrong);
+    expect(await filesIn(good.dir)).toEqual([]);
   });
 
   it('refuses tampered and stale responses, imports once, and twice changes nothing', async () => {

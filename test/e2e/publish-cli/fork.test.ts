@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CeremonyFixture } from '../../helpers/ceremony.js';
 import { bareRepo, emulatedGitHubEnv, headOf, pushFirstCommit } from '../../helpers/bare-remote.js';
 import { git } from '../../helpers/git.js';
+import { expectValid } from '../../helpers/json-schemas.js';
 import { startGitHubEmulator, type GitHubEmulator } from '../../helpers/github-emulator/index.js';
 
 const FULL = 'acme/trust-root';
@@ -155,6 +156,18 @@ describe('tuf-ceremony publish --holder NAME --fork REMOTE', () => {
     expect(again.stdout).toMatch(/comments posted: none/);
     expect(gh.exchanges.slice(before).filter((e) => e.method !== 'GET')).toEqual([]);
     expect(gh.pulls(FULL)).toHaveLength(2);
+    const json = await asCarol([
+      ...['publish', '--holder', 'carol', '--fork', 'fork', '--repo', FULL, '--json'],
+    ]);
+    expect(json.code, json.stderr).toBe(0);
+    expect(expectValid('publish', json.stdout)).toEqual({
+      branch: carolBranch,
+      base: branch,
+      headOwner: 'carol',
+      pushed: true,
+      pull: expect.objectContaining({ number: 2, created: false, updated: false }) as object,
+      commentsPosted: [],
+    });
 
     const check = await asCarol(['publish', '--check', '--base', `origin/${branch}`]);
     expect(check.code, check.stderr).toBe(0);

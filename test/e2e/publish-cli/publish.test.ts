@@ -6,9 +6,15 @@ import { CeremonyFixture } from '../../helpers/ceremony.js';
 import { runTool } from '../../helpers/cli.js';
 import { bareRepo, emulatedGitHubEnv, headOf, pushFirstCommit } from '../../helpers/bare-remote.js';
 import { git } from '../../helpers/git.js';
+import { expectValid } from '../../helpers/json-schemas.js';
 import { startGitHubEmulator, type GitHubEmulator } from '../../helpers/github-emulator/index.js';
 
 const FULL = 'acme/trust-root';
+
+/** What `publish --json` prints (docs/schemas/publish.schema.json). */
+interface PublishJson {
+  branch: string;
+}
 const NOW = '2026-11-23T10:00:00Z';
 
 let tmp: string;
@@ -49,10 +55,15 @@ describe('tuf-ceremony publish', () => {
 
   it('commits the staged drafts, pushes the ceremony branch and opens the pull request', async () => {
     const result = await ceremony.ok(['publish', '--repo', FULL, '--json']);
-    const out = JSON.parse(result.stdout) as { branch: string; pushed: boolean };
+    const out = expectValid('publish', result.stdout) as PublishJson;
     branch = out.branch;
     expect(branch).toMatch(/^ceremony\/2026-11-23/);
-    expect(out.pushed).toBe(true);
+    expect(out).toMatchObject({
+      base: 'main',
+      pushed: true,
+      commit: await remoteHead(branch),
+      pull: { number: 1, base: 'main', head: `acme:${branch}`, created: true, updated: false },
+    });
     expect(await remoteHead(branch)).toBeDefined();
     const [pull, ...more] = gh.pulls(FULL);
     expect(more).toEqual([]);
@@ -103,8 +114,13 @@ describe('tuf-ceremony publish', () => {
   it('--check passes on the ceremony branch and on one holder signature', async () => {
     const whole = await ceremony.ok(['publish', '--check', '--base', 'main']);
     expect(whole.stdout).toMatch(/check passed/);
-    const one = await ceremony.ok(['publish', '--check', '--base', 'HEAD~1']);
-    expect(one.stdout).toMatch(/scope: signatures of bob/);
+    const one = await ceremony.ok(['publish', '--check', '--base', 'HEAD~1', '--json']);
+    expect(expectValid('publish', one.stdout)).toMatchObject({
+      scope: { kind: 'signature', holder: 'bob' },
+      lines: expect.arrayContaining([
+        expect.stringMatching(/^pull request scope: signatures of bob/),
+      ]) as string[],
+    });
   });
 
   it('--check fails on a stored signature over the current bytes that does not verify', async () => {
@@ -116,11 +132,20 @@ describe('tuf-ceremony publish', () => {
     first.sig = `${first.sig.startsWith('0') ? '1' : '0'}${first.sig.slice(1)}`;
     await writeFile(file, JSON.stringify(stored, null, 2));
     const result = await ceremony.run(['publish', '--check', '--base', 'HEAD~1']);
+    const json = await ceremony.run(['publish', '--check', '--base', 'HEAD~1', '--json']);
     await writeFile(file, original);
     expect(result.code).toBe(1);
     expect(result.stderr.trim()).toMatch(
       /^error: staged\/root\.json: signature of bob does not verify/,
     );
+    expect(json.code).toBe(1);
+    expect(json.stderr).toBe('');
+    expect(expectValid('error', json.stdout)).toMatchObject({
+      error: {
+        code: 'SIGNATURE_INVALID',
+        message: expect.stringMatching(/of bob does not verify/) as string,
+      },
+    });
   });
 
   it('--check fails when a file outside the ceremony scope changed', async () => {

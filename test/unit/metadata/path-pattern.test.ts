@@ -27,10 +27,15 @@ describe('pathMatches (spec 4.5 shell-style wildcards, as python-tuf matches the
 
   it('answers a pattern built to backtrack (`*a` x14 + `*b`) on a 40-character name in under 50 ms', () => {
     const pattern = `${'*a'.repeat(14)}*b`;
-    const start = performance.now();
-    expect(pathMatches(pattern, 'a'.repeat(40))).toBe(false);
-    expect(pathMatches(pattern, `${'a'.repeat(39)}b`)).toBe(true);
-    expect(performance.now() - start).toBeLessThan(50);
+    // The best of five answers, so that a pause of a loaded machine is not taken for the matcher's.
+    const times: number[] = [];
+    for (let run = 0; run < 5; run++) {
+      const start = performance.now();
+      expect(pathMatches(pattern, 'a'.repeat(40))).toBe(false);
+      expect(pathMatches(pattern, `${'a'.repeat(39)}b`)).toBe(true);
+      times.push(performance.now() - start);
+    }
+    expect(Math.min(...times)).toBeLessThan(50);
   });
 
   it('stays fast on long hostile segments (1,000-character pattern and name)', () => {

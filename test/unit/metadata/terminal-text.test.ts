@@ -6,9 +6,16 @@ import type { TargetsSigned } from '../../../src/metadata/model.js';
 import {
   checkVisibleKeys,
   checkVisibleName,
+  describeUntrusted,
   escapeTerminal,
   escapeTerminalBlock,
+  escapeUntrusted,
   findUnsafeChar,
+  MAX_QUOTED,
+  pathStep,
+  printableCapped,
+  printablePrefix,
+  quoteUntrusted,
 } from '../../../src/metadata/terminal-text.js';
 
 /** Characters a terminal interprets or that hide or reorder text. */
@@ -55,11 +62,29 @@ describe('escapeTerminal', () => {
     for (const ch of UNSAFE) {
       const escaped = escapeTerminal(`a${ch}b`);
       expect(escaped).not.toMatch(RAW);
-      expect(escaped).toMatch(/^a\\u(\{e0041\}|[0-9a-f]{4})b$/);
+      expect(escaped).toMatch(/^a(\\u[0-9a-f]{4}){1,2}b$/);
     }
     expect(escapeTerminal('\u001b[31mred')).toBe('\\u001b[31mred');
     // Printable text of any script is untouched.
     expect(escapeTerminal('é ß 日本 ✅ 😀 ⚠️ a|b')).toBe('é ß 日本 ✅ 😀 ⚠️ a|b');
+  });
+
+  it('writes a character above U+FFFF as its surrogate pair, as JSON does', () => {
+    expect(escapeTerminal('a\u{e0041}b')).toBe('a\\udb40\\udc41b');
+  });
+
+  it('keeps --json output valid JSON with the same strings (property)', () => {
+    fc.assert(
+      fc.property(
+        fc
+          .array(fc.oneof(fc.constantFrom(...UNSAFE), fc.string({ unit: 'binary', maxLength: 5 })))
+          .map((parts) => parts.join('')),
+        (s) => {
+          const printed = escapeTerminalBlock(JSON.stringify({ s }, null, 2));
+          expect(JSON.parse(printed)).toEqual({ s });
+        },
+      ),
+    );
   });
 
   it('keeps line breaks and tabs only in whole blocks', () => {
@@ -131,5 +156,58 @@ describe('reviewDraft', () => {
       '  + target a\\u000a  sha256 of the bytes to sign: 00\\u001b[8m (1 bytes, sha256 ab)',
     );
     expect(lines).toContain('  + target evil\\u202etxt.exe (2 bytes, sha256 cd)');
+  });
+});
+
+// Quoting values read from untrusted files in error messages: one line, printable ASCII only,
+// bounded length.
+
+describe('quoting untrusted values', () => {
+  it('escapes quotes, backslashes and anything but printable ASCII', () => {
+    expect(escapeUntrusted('a"b\\c\u202ed\n')).toBe('a\\"b\\\\c\\u202ed\\u000a');
+    expect(quoteUntrusted('x\u001b[2J')).toBe('"x\\u001b[2J"');
+  });
+
+  it('caps the quoted part and says how long the value was', () => {
+    const long = 'a'.repeat(MAX_QUOTED + 10);
+    expect(escapeUntrusted(long)).toBe(`${'a'.repeat(MAX_QUOTED)}…(${MAX_QUOTED + 10} chars)`);
+    expect(quoteUntrusted(long)).toBe(`"${'a'.repeat(MAX_QUOTED)}"…(${MAX_QUOTED + 10} chars)`);
+    expect(quoteUntrusted('abcdef', 3)).toBe('"abc"…(6 chars)');
+  });
+
+  it('never prints a control, bidi or non-ASCII character, whatever the input', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (text) => {
+        const quoted = quoteUntrusted(text);
+        expect(quoted).toMatch(/^"[\x20-\x7e]*"(…\(\d+ chars\))?$/);
+        expect(quoted.length).toBeLessThanOrEqual(2 + 6 * MAX_QUOTED + 20);
+      }),
+    );
+  });
+
+  it('describes a value by its type, strings by a quoted prefix', () => {
+    expect(describeUntrusted('a\nb')).toBe('"a\\u000ab"');
+    expect(describeUntrusted(null)).toBe('null');
+    expect(describeUntrusted([1, 2, 3])).toBe('an array of 3');
+    expect(describeUntrusted({ a: 1 })).toBe('an object');
+    expect(describeUntrusted(7)).toBe('7');
+    expect(describeUntrusted(false)).toBe('false');
+    expect(describeUntrusted(undefined)).toBe('undefined');
+  });
+
+  it('writes a JSON path step plainly only for plain keys', () => {
+    expect(pathStep('signed')).toBe('.signed');
+    expect(pathStep('a b')).toBe('["a b"]');
+    expect(pathStep('x\u202e')).toBe('["x\\u202e"]');
+    expect(pathStep('k'.repeat(65))).toBe(`["${'k'.repeat(64)}"…(65 chars)]`);
+  });
+
+  it('keeps a printable prefix of an identifier', () => {
+    expect(printablePrefix('abc\u0000def', 5)).toBe('abc?d');
+  });
+
+  it('escapes controls and bidi characters in built text and caps it, keeping other text', () => {
+    expect(printableCapped('é…\u202e\u0007', 100)).toBe('é…\\u202e\\u0007');
+    expect(printableCapped('abcdef', 3)).toBe('abc…');
   });
 });

@@ -1,6 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { computeKeyid } from '../../../../src/metadata/keys.js';
-import { verifyRepository } from '../../../../src/metadata/client/index.js';
+import { targetFileNames, verifyRepository } from '../../../../src/metadata/client/index.js';
+import { targetPathOfFile } from '../../../../src/metadata/client/target-file.js';
 import { CeremonyError, type ErrorCode } from '../../../../src/metadata/errors.js';
 import type { MemorySource } from './memory-source.js';
 import { EARLIER, metaOf, NOW, resign, sign, signer, TestRepo } from './test-repo.js';
@@ -413,6 +415,64 @@ describe('verifyRepository on a synthetic repository', () => {
       'TARGET_NOT_FOUND',
       'not a relative target path',
     );
+  });
+
+  it('checks named target files against their listing, and refuses unlisted and removed ones', async () => {
+    const { repo, source } = await fresh();
+    const names = [...source.files.keys()].filter((n) => /\/[0-9a-f]+\.a\.txt$/.test(n));
+    expect(names.length).toBeGreaterThan(0);
+    const files = names.map((n) => n.slice('targets/'.length));
+    const report = await verify(repo, source, [], { targetFiles: files });
+    expect(report.targets.map((t) => [t.path, t.file])).toEqual(
+      files.map((f) => ['files/a.txt', f]),
+    );
+    // Each named file is read itself, not only the first name a client would fetch.
+    const second = names[names.length - 1] as string;
+    source.edit(second, (b) => new Uint8Array(b).map((x, i) => (i === 0 ? x ^ 1 : x)));
+    await expectFailure(
+      verify(repo, source, [], { targetFiles: files }),
+      'HASH_MISMATCH',
+      `targets/${second.slice(8)}`,
+      '5.7.3',
+    );
+    for (const unlisted of ['files/b.txt', `files/${'0'.repeat(64)}.a.txt`, 'a.txt', '../x']) {
+      await expectFailure(
+        verify(repo, source, [], { targetFiles: [unlisted] }),
+        'TARGET_NOT_FOUND',
+        'not a file of any target a trusted targets role lists',
+      );
+    }
+    await expectFailure(
+      verify(repo, source, [], { removedTargetFiles: [files[0]] }),
+      'FILE_MISSING',
+      'removed, yet a trusted targets role still lists it',
+    );
+    await verify(repo, source, [], {
+      removedTargetFiles: ['files/b.txt', `files/${'0'.repeat(64)}.a.txt`],
+    });
+  });
+
+  it('maps a target file name back to its target path', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.stringMatching(/^[a-z0-9._-]{1,8}$/).filter((s) => s !== '.' && s !== '..'),
+          {
+            minLength: 1,
+            maxLength: 4,
+          },
+        ),
+        fc.stringMatching(/^[0-9a-f]{64}$/),
+        (segments, hash) => {
+          const path = segments.join('/');
+          const info = { length: 1, hashes: { sha256: hash } };
+          for (const file of targetFileNames(path, info, true))
+            expect(targetPathOfFile(file, true)).toBe(path);
+          expect(targetPathOfFile(path, false)).toBe(path);
+        },
+      ),
+    );
+    expect(targetPathOfFile('files/a.txt', true)).toBeUndefined();
   });
 
   it('rejects truncated, mistyped, oversized and missing metadata', async () => {
