@@ -1,9 +1,9 @@
 import { BIN_DETAIL, reviewBins, reviewDraft, type ReviewOptions } from '../../ceremony/review.js';
 import type { StagedDraft } from '../../ceremony/staging.js';
 import { inputRoleOf } from '../../ceremony/target-routing.js';
-import { readListedHashes } from '../../repo/target-listings.js';
+import { listedTargets as roleListing } from '../../repo/target-listings.js';
 import { signingNeeds } from '../../ceremony/signing-needs.js';
-import type { AnySigned } from '../../metadata/model.js';
+import type { AnySigned, TargetFile } from '../../metadata/model.js';
 import {
   boolFlag,
   EXIT,
@@ -39,16 +39,17 @@ async function listedTargets(
   loaded: LoadedCeremony,
   roles: readonly string[],
 ): Promise<(role: string, path: string, sha256: string | undefined) => boolean> {
-  const listings = new Map<string, ReadonlyMap<string, string> | undefined>();
+  // The listings as parsed and checked once per process (the plan-drift check reads them too).
+  const listings = new Map<string, ReadonlyMap<string, TargetFile> | undefined>();
   for (const role of roles) {
     const input = inputRoleOf(loaded.plan, role);
     if (input === undefined || listings.has(input)) continue;
     if (loaded.staging?.drafts.get(role)?.metadata.signed._type !== 'targets') continue;
-    listings.set(input, await readListedHashes(loaded.paths.root, input));
+    listings.set(input, await roleListing(loaded.paths.root, input));
   }
   return (role, path, sha256) => {
     const input = inputRoleOf(loaded.plan, role);
-    return input !== undefined && listings.get(input)?.get(path) === sha256;
+    return input !== undefined && listings.get(input)?.get(path)?.hashes.sha256 === sha256;
   };
 }
 
