@@ -1,12 +1,11 @@
 import { CeremonyError } from '../metadata/errors.js';
 import {
-  serializeRole,
   updateSnapshotMeta,
   updateTimestampMeta,
   type SerializedRole,
 } from '../metadata/build-meta.js';
 import { newSnapshot, newTimestamp } from '../metadata/build-roles.js';
-import { signMetadata } from '../metadata/sign.js';
+import { signRole } from '../metadata/signed-file.js';
 import type { Signer } from '../metadata/signer.js';
 import { formatExpiry } from '../metadata/time.js';
 import type { SnapshotSigned, TimestampSigned } from '../metadata/model.js';
@@ -50,7 +49,7 @@ export async function signOnlineRoles(input: OnlineRolesInput): Promise<OnlineRe
         }
       : newSnapshot({ expires: now + plan.roles.snapshot.expiresMs });
     const next = updateSnapshotMeta(base, input.changed);
-    snapshotRole = serializeRole('snapshot', await signMetadata(next, input.snapshotSigners));
+    snapshotRole = await signRole('snapshot', next, input.snapshotSigners);
   }
   const pointTo = snapshotRole ?? currentSnapshot(published);
   const previousTimestamp = published.timestamp?.metadata.signed;
@@ -62,10 +61,7 @@ export async function signOnlineRoles(input: OnlineRolesInput): Promise<OnlineRe
       }
     : newTimestamp({ expires: now + plan.roles.timestamp.expiresMs });
   const timestamp = updateTimestampMeta(base, pointTo);
-  const timestampRole = serializeRole(
-    'timestamp',
-    await signMetadata(timestamp, input.timestampSigners),
-  );
+  const timestampRole = await signRole('timestamp', timestamp, input.timestampSigners);
   return snapshotRole
     ? { snapshot: snapshotRole, timestamp: timestampRole }
     : { timestamp: timestampRole };

@@ -1,3 +1,4 @@
+import type { SerializedRole } from './build-meta.js';
 import { canonicalForm } from './canonical.js';
 import { encodeUtf8 } from './json.js';
 import type { AnySigned, Metadata, Signature } from './model.js';
@@ -29,4 +30,14 @@ export async function signAndSerialize<T extends AnySigned>(
   const signatures = await signaturesOver(form.bytes, signers, existing);
   const file = serializedFromBytes(encodeUtf8(signedEnvelopeJson(signatures, signed, form.view)));
   return { metadata: { signed, signatures }, file };
+}
+
+/** Signs and serializes a role in one pass (signAndSerialize) into a SerializedRole. */
+export async function signRole(
+  name: string,
+  signed: AnySigned,
+  signers: readonly Signer[],
+): Promise<SerializedRole> {
+  const { metadata, file } = await signAndSerialize(signed, signers);
+  return { name, version: signed.version, file, metadata };
 }

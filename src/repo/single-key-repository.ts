@@ -4,12 +4,11 @@ import {
   newSnapshot,
   newTargets,
   newTimestamp,
-  serializeRole,
   snapshotMeta,
   timestampMeta,
 } from '../metadata/build.js';
 import type { TargetFile } from '../metadata/model.js';
-import { signMetadata } from '../metadata/sign.js';
+import { signRole } from '../metadata/signed-file.js';
 import type { Signer } from '../metadata/signer.js';
 import { writeRepository, type TargetFileWrite } from './repository-writer.js';
 
@@ -39,12 +38,12 @@ export async function writeSingleKeyRepository(
   for (const role of ['root', 'targets', 'snapshot', 'timestamp'])
     root = addRoleKey(root, role, signer.key);
   const targets = { ...newTargets({ expires }), targets: { ...input.targets } };
-  const rootRole = serializeRole('root', await signMetadata(root, [signer]));
-  const targetsRole = serializeRole('targets', await signMetadata(targets, [signer]));
+  const rootRole = await signRole('root', root, [signer]);
+  const targetsRole = await signRole('targets', targets, [signer]);
   const snapshot = newSnapshot({ expires, meta: snapshotMeta([targetsRole]) });
-  const snapshotRole = serializeRole('snapshot', await signMetadata(snapshot, [signer]));
+  const snapshotRole = await signRole('snapshot', snapshot, [signer]);
   const timestamp = newTimestamp({ expires, meta: timestampMeta(snapshotRole) });
-  const timestampRole = serializeRole('timestamp', await signMetadata(timestamp, [signer]));
+  const timestampRole = await signRole('timestamp', timestamp, [signer]);
   await writeRepository(dir, {
     consistentSnapshot: true,
     roots: [rootRole],
