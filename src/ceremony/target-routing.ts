@@ -88,6 +88,28 @@ export function searchOrder(
   return { order, cut };
 }
 
+// The search order depends on the path only through which delegations cover it: it is worked
+// out once per plan and set of covering delegations (a million paths into bins: once).
+const searchOrders = new WeakMap<Plan, Map<string, ReturnType<typeof searchOrder>>>();
+const MAX_REMEMBERED_ORDERS = 4096;
+
+/** searchOrder, remembered per plan by the delegations that cover `path`. */
+function searchOrderOf(plan: Plan, path: string): ReturnType<typeof searchOrder> {
+  let byCover = searchOrders.get(plan);
+  if (byCover === undefined) {
+    byCover = new Map();
+    searchOrders.set(plan, byCover);
+  }
+  let cover = '';
+  for (const d of plan.delegations) cover += delegationCovers(d, path) ? '1' : '0';
+  const known = byCover.get(cover);
+  if (known !== undefined) return known;
+  const order = searchOrder(plan, path);
+  if (byCover.size >= MAX_REMEMBERED_ORDERS) byCover.clear();
+  byCover.set(cover, order);
+  return order;
+}
+
 /**
  * The route for `path` into the role the user chose; throws unless clients would find it there:
  * every delegation from targets down to the role must cover the path (spec 5.6.7.2: clients
@@ -125,7 +147,7 @@ function delegationReaching(plan: Plan, role: string, path: string): PlanDelegat
       `${path}: role ${role} is not delegated this path${through}: ${d.delegatedBy} delegates ${d.name} only ${(d.paths ?? []).join(', ')} (spec 5.6.7.2: clients ignore targets outside a role's delegated paths)`,
     );
   }
-  const { order, cut } = searchOrder(plan, path);
+  const { order, cut } = searchOrderOf(plan, path);
   if (!order.includes(role)) {
     let by: string | undefined;
     for (
