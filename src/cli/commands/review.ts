@@ -41,16 +41,16 @@ async function listedTargets(
 ): Promise<(role: string, path: string, sha256: string | undefined) => boolean> {
   // The listings as parsed and checked once per process (the plan-drift check reads them too).
   const listings = new Map<string, ReadonlyMap<string, TargetFile> | undefined>();
+  // Each staged role's listing, looked up once per role rather than once per target.
+  const listingOf = new Map<string, ReadonlyMap<string, TargetFile> | undefined>();
   for (const role of roles) {
     const input = inputRoleOf(loaded.plan, role);
-    if (input === undefined || listings.has(input)) continue;
+    if (input === undefined) continue;
     if (loaded.staging?.drafts.get(role)?.metadata.signed._type !== 'targets') continue;
-    listings.set(input, await roleListing(loaded.paths.root, input));
+    if (!listings.has(input)) listings.set(input, await roleListing(loaded.paths.root, input));
+    listingOf.set(role, listings.get(input));
   }
-  return (role, path, sha256) => {
-    const input = inputRoleOf(loaded.plan, role);
-    return input !== undefined && listings.get(input)?.get(path)?.hashes.sha256 === sha256;
-  };
+  return (role, path, sha256) => listingOf.get(role)?.get(path)?.hashes.sha256 === sha256;
 }
 
 /** The bins delegation a staged role is a bin of, if it is one. */
