@@ -10,6 +10,8 @@ const HEX = /^(?:[0-9a-fA-F]{2})+$/;
 // identity: bytes changed in between are checked again). Large messages are not remembered:
 // hashing them costs about what checking them does.
 const REMEMBERED_MAX_BYTES = 1 << 20;
+/** Longer signatures than any supported scheme makes (RSA-8192: 2,048 hex digits) are not remembered. */
+const REMEMBERED_MAX_SIG_HEX = 2048;
 const REMEMBERED_MAX_ENTRIES = 200_000;
 const remembered = new Map<string, boolean>();
 
@@ -23,7 +25,9 @@ export function checkSignature(
   sigHex: string,
 ): boolean {
   if (!HEX.test(sigHex)) return false;
-  if (bytes.length > REMEMBERED_MAX_BYTES) return verifyOnce(handle, bytes, sigHex);
+  // A hostile file's oversized signature must not grow the memory of what was checked.
+  if (bytes.length > REMEMBERED_MAX_BYTES || sigHex.length > REMEMBERED_MAX_SIG_HEX)
+    return verifyOnce(handle, bytes, sigHex);
   const key = `${handle.scheme}:${handle.identity}:${sigHex}:${hash('sha256', bytes)}`;
   const known = remembered.get(key);
   if (known !== undefined) return known;
