@@ -1,4 +1,5 @@
 import { BIN_DETAIL, reviewBins, reviewDraft, type ReviewOptions } from '../../ceremony/review.js';
+import { planRecordsDir } from '../../repo/plan-record.js';
 import type { StagedDraft } from '../../ceremony/staging.js';
 import { inputRoleOf } from '../../ceremony/target-routing.js';
 import { listedTargets as roleListing } from '../../repo/target-listings.js';
@@ -192,7 +193,7 @@ export const reviewCommand: Command = {
     const holder = stringFlag(args, 'holder');
     const full = boolFlag(args, 'full');
     // Holders review only what the plan says: a drifted draft is flagged before anything else.
-    const drift = driftLines(await planDrift(loaded));
+    const drift = driftLines(await planDrift(loaded, planRecordsDir(ctx.env)));
     const review = await reviewSections(loaded, holder, { qr, full });
     // Trust material is reviewed by whoever signs targets (everyone without --holder).
     const signsTargets = holder === undefined || review.roles.some((r) => r.role === 'targets');

@@ -1,4 +1,5 @@
 import type { SigningNeed } from '../../ceremony/signing-needs.js';
+import { planRecordsDir } from '../../repo/plan-record.js';
 import { holderSigningNeeds } from '../holder-check.js';
 import { storeSignature, type HolderSignatures } from '../../ceremony/staging.js';
 import { CeremonyError } from '../../metadata/errors.js';
@@ -108,7 +109,7 @@ export const signCommand: Command = {
       throw unknownHolder(loaded.plan, holder);
     }
     // Never sign drafts that no longer follow the plan (ceremony.yaml, keys/, target inputs).
-    await refuseDrift(loaded, 'nothing was signed');
+    await refuseDrift(loaded, 'nothing was signed', planRecordsDir(ctx.env));
     const needs = holderSigningNeeds(loaded, staging, holder, holderKeys);
     if (needs.length === 0) {
       if (json) {
