@@ -205,6 +205,15 @@ describe('signing only what the plan says', () => {
       /^error: the plan changed after staging: targets: targets\["dist\/a\.tgz"\]\.hashes\.sha256 .*; nothing was signed\n$/,
     );
     expect(await treeDigest(ceremony.dir)).toEqual(before);
+    // The key file is unlocked while the ceremony is checked; a wrong passphrase does not
+    // hide the refusal, and the key opened for nothing is closed without a trace.
+    const wrongPassphrase = await ceremony.run(
+      ['sign', '--holder', 'alice', '--passphrase-env', 'WRONG', '--yes'],
+      { WRONG: 'not the passphrase of alice' },
+    );
+    expect(wrongPassphrase.code).toBe(1);
+    expect(wrongPassphrase.stderr).toBe(refused.stderr);
+    expect(await treeDigest(ceremony.dir)).toEqual(before);
   });
 
   it('treats an unknown --role as a usage error', async () => {
