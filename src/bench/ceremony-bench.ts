@@ -105,7 +105,7 @@ async function setUp(plan: (text: string) => string): Promise<{
     TUF_CEREMONY_KEY_DIR: join(base, 'keys'),
     // Its own key references: never those of the user running the benchmark.
     TUF_CEREMONY_KEY_REFS: join(base, 'key-refs'),
-    TUF_CEREMONY_CACHE: join(base, 'plans'),
+    TUF_CEREMONY_CACHE: join(base, 'cache'),
     PASS_ALICE: 'alice bench passphrase',
     PASS_BOB: 'bob bench passphrase',
     PASS_ONLINE: 'online bench passphrase',

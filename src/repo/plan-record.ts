@@ -3,16 +3,13 @@ import { join } from 'node:path';
 import { isJsonObject } from '../metadata/json.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { readBounded } from './read-no-follow.js';
-import { userFolder } from './user-folder.js';
+import { toolCacheDir } from './tool-cache.js';
 
 // What this machine's own planning found: "the planning inputs with this digest give drafts with
 // these sha256". Staging and every full plan-drift check record it; the next plan-drift check on
 // the same machine with the same inputs and the same staged drafts needs no second planning. The
 // record lives outside the ceremony repository (like key references), so a pull request can
 // never supply one; `publish --check` never reads it.
-
-/** Environment variable naming the folder of this machine's planning records. */
-export const PLAN_RECORDS_ENV = 'TUF_CEREMONY_CACHE';
 
 /** Largest record read: 16,384 bins and more fit in a few MiB. */
 const MAX_RECORD_BYTES = 64 * 1024 * 1024;
@@ -23,17 +20,9 @@ export interface PlanRecord {
   drafts: Readonly<Record<string, string>>;
 }
 
-/**
- * Where this machine keeps its planning records: `$TUF_CEREMONY_CACHE`, else
- * `$XDG_CACHE_HOME/tuf-ceremony/plans`, else `~/.cache/tuf-ceremony/plans`.
- */
+/** Where this machine keeps its planning records: `plans/` in the tool's cache folder. */
 export function planRecordsDir(env: Readonly<Record<string, string | undefined>>): string {
-  return userFolder(env, {
-    explicit: PLAN_RECORDS_ENV,
-    xdg: 'XDG_CACHE_HOME',
-    fallback: '.cache',
-    name: 'plans',
-  });
+  return join(toolCacheDir(env), 'plans');
 }
 
 function recordFile(recordsDir: string, ceremonyDir: string): string {

@@ -8,11 +8,11 @@ export interface UserFolder {
   /** The XDG base variable (XDG_CONFIG_HOME, XDG_CACHE_HOME) and its default below the home. */
   xdg: 'XDG_CONFIG_HOME' | 'XDG_CACHE_HOME';
   fallback: '.config' | '.cache';
-  /** The folder's name below `<base>/tuf-ceremony/`. */
-  name: string;
+  /** The folder's name below `<base>/tuf-ceremony/` (none: that folder itself). */
+  name?: string;
 }
 
-/** The folder: `$explicit`, else `$xdg/tuf-ceremony/<name>`, else `~/<fallback>/tuf-ceremony/<name>`. */
+/** The folder: `$explicit`, else `$xdg/tuf-ceremony[/<name>]`, else `~/<fallback>/tuf-ceremony[/<name>]`. */
 export function userFolder(
   env: Readonly<Record<string, string | undefined>>,
   folder: UserFolder,
@@ -21,5 +21,7 @@ export function userFolder(
   if (explicit !== undefined && explicit !== '') return explicit;
   const xdg = env[folder.xdg];
   const base = xdg !== undefined && xdg !== '' ? xdg : join(homedir(), folder.fallback);
-  return join(base, 'tuf-ceremony', folder.name);
+  return folder.name === undefined
+    ? join(base, 'tuf-ceremony')
+    : join(base, 'tuf-ceremony', folder.name);
 }

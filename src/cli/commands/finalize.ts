@@ -201,6 +201,7 @@ export const finalizeCommand: Command = {
     'publish the staged roles into repository/ (refuses below threshold), sign snapshot and timestamp online, verify',
   usage: 'tuf-ceremony finalize [--dir DIR] [--passphrase-env VAR | --pin-env VAR] [--json]',
   options: { ...DIR_OPTION, ...SECRET_OPTIONS, ...JSON_OPTION },
+  reusesSignatureChecks: true,
   async run(outer, args) {
     const json = boolFlag(args, 'json');
     // In JSON mode the text lines go nowhere: stdout carries one JSON document.

@@ -194,6 +194,7 @@ export const reviewCommand: Command = {
     ...FULL_OPTION,
     ...JSON_OPTION,
   },
+  reusesSignatureChecks: true,
   async run(ctx, args) {
     const loaded = await loadCeremony(ceremonyDir(ctx, args));
     const qr = boolFlag(args, 'qr');

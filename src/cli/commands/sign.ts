@@ -98,6 +98,7 @@ export const signCommand: Command = {
     ...OFFLINE_SIGN_OPTIONS,
     ...JSON_OPTION,
   },
+  reusesSignatureChecks: true,
   async run(ctx, args) {
     const json = boolFlag(args, 'json');
     if (

@@ -15,6 +15,7 @@ export const statusCommand: Command = {
     'show each staged role, the holders who signed vs its threshold, who is missing, and plan drift (exit 0 when ready)',
   usage: 'tuf-ceremony status [--dir DIR] [--json]',
   options: { ...DIR_OPTION, ...JSON_OPTION },
+  reusesSignatureChecks: true,
   async run(ctx, args) {
     const loaded = await loadCeremony(ceremonyDir(ctx, args));
     const status = statusOf(loaded);

@@ -190,7 +190,7 @@ describe('signing only what the plan says', () => {
     await ceremony.ok(['targets', 'import', manifest]);
     await ceremony.ok(['stage']);
     // Staging recorded what its planning gave, outside the ceremony repository.
-    const records = process.env.TUF_CEREMONY_CACHE as string;
+    const records = join(process.env.TUF_CEREMONY_CACHE as string, 'plans');
     expect((await readdir(records)).length).toBeGreaterThan(0);
     expect(await ceremony.status()).toMatchObject({ json: { plan_changed: [] } });
 

@@ -150,7 +150,7 @@ describe('planning records', () => {
   });
 
   it('lives outside every ceremony folder: the cache folder of the user or the variable', () => {
-    expect(planRecordsDir({ TUF_CEREMONY_CACHE: '/x/plans' })).toBe('/x/plans');
+    expect(planRecordsDir({ TUF_CEREMONY_CACHE: '/x' })).toBe('/x/plans');
     expect(planRecordsDir({ XDG_CACHE_HOME: '/c' })).toBe('/c/tuf-ceremony/plans');
     expect(planRecordsDir({})).toMatch(/\.cache\/tuf-ceremony\/plans$/);
   });
