@@ -34,8 +34,9 @@ function delegatorsOf(
   for (const d of drafts.values())
     if (d.metadata.signed._type === 'targets') out.push(d.metadata.signed);
   if (published.targets && !drafts.has('targets')) out.push(published.targets.metadata.signed);
+  // A published bin of 16,384 is parsed only when its bytes may hold delegations.
   for (const [name, role] of published.delegated)
-    if (!drafts.has(name)) out.push(role.metadata.signed);
+    if (!drafts.has(name) && role.withoutDelegations !== true) out.push(role.metadata.signed);
   return out;
 }
 

@@ -13,6 +13,11 @@ export interface PublishedRole<
 > {
   metadata: Metadata<T>;
   file: SerializedFile;
+  /**
+   * True when the file's bytes provably hold no delegations (no `"delegations"` key and no
+   * `\u` escape that could spell one): finding delegators need not parse it.
+   */
+  withoutDelegations?: boolean;
 }
 
 /** The current published state of a repository (what clients see through timestamp.json). */

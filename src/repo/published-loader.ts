@@ -6,7 +6,7 @@ import {
   type PublishedRole,
 } from '../ceremony/published.js';
 import { CeremonyError } from '../metadata/errors.js';
-import type { AnySigned } from '../metadata/model.js';
+import type { AnySigned, Metadata, TargetsSigned } from '../metadata/model.js';
 import { parseMetadata, type RoleType } from '../metadata/parse.js';
 import { serializedFromBytes } from '../metadata/serialize.js';
 import { readFileNoFollow } from './read-no-follow.js';
@@ -24,6 +24,41 @@ async function loadRole<K extends RoleType>(
       `${path}: missing, but the published metadata lists it`,
     );
   return { metadata: parseMetadata(bytes, type, path), file: serializedFromBytes(bytes) };
+}
+
+/**
+ * A delegated role read now and parsed (and checked) when first used: a command that works on
+ * one bin of 16,384 parses that one. A file that does not parse fails where it is used.
+ */
+async function loadDelegatedRole(
+  dir: string,
+  name: string,
+): Promise<PublishedRole<Extract<AnySigned, { _type: 'targets' }>>> {
+  const path = join(dir, name);
+  const bytes = await readFileNoFollow(path);
+  if (!bytes)
+    throw new CeremonyError(
+      'FILE_MISSING',
+      `${path}: missing, but the published metadata lists it`,
+    );
+  let parsed: Metadata<TargetsSigned> | undefined;
+  return {
+    get metadata(): Metadata<TargetsSigned> {
+      parsed ??= parseMetadata(bytes, 'targets', path);
+      return parsed;
+    },
+    file: serializedFromBytes(bytes),
+    withoutDelegations: withoutDelegations(bytes),
+  };
+}
+
+/**
+ * True when JSON bytes cannot hold a `delegations` key: the key's quoted name does not occur,
+ * nor any `\u` escape (the only escape that could spell its letters).
+ */
+export function withoutDelegations(bytes: Uint8Array): boolean {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  return !buffer.includes('"delegations"') && !buffer.includes('\\u');
 }
 
 /**
@@ -75,7 +110,7 @@ export async function loadPublishedRepo(
     if (role === 'targets') {
       repo.targets = await loadRole(dir, fileName('targets', meta.version), 'targets');
     } else if (role !== 'root' && present.has(fileName(role, meta.version))) {
-      repo.delegated.set(role, await loadRole(dir, fileName(role, meta.version), 'targets'));
+      repo.delegated.set(role, await loadDelegatedRole(dir, fileName(role, meta.version)));
     }
   }
   return repo;
