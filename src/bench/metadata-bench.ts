@@ -1,9 +1,8 @@
 import { hash } from 'node:crypto';
 import { Metadata as TufjsMetadata, MetadataKind } from '@tufjs/models';
 import { addRoleKey, addTargets, newRoot, newTargets } from '../metadata/build.js';
-import { canonicalBytes } from '../metadata/canonical.js';
+import { parseRole } from '../metadata/client/parse-role.js';
 import type { TargetFile } from '../metadata/model.js';
-import { parseMetadata } from '../metadata/parse.js';
 import { signAndSerialize } from '../metadata/signed-file.js';
 import type { Signer } from '../metadata/signer.js';
 import { verifyRoleSignatures } from '../metadata/verify.js';
@@ -114,11 +113,11 @@ async function pythonTufWork(n: number, s: Sampler): Promise<number> {
   s.sample();
   const { file } = await signAndSerialize(targets, [key]);
   s.sample();
-  const md = parseMetadata(file.bytes, 'targets', 'targets.json');
+  const { metadata: md, canonical } = parseRole(file.bytes, 'targets', 'targets', 'targets.json');
   s.sample();
   const result = verifyRoleSignatures(
     'targets',
-    canonicalBytes(md.signed),
+    canonical,
     md.signatures,
     { [key.keyid]: key.key },
     { keyids: [key.keyid], threshold: 1 },
@@ -145,9 +144,7 @@ async function buildSignSerialize(n: number, keys: Signer[], s: Sampler) {
 }
 
 function parseVerify(bytes: Uint8Array, keys: Signer[], s: Sampler): boolean {
-  const md = parseMetadata(bytes, 'targets', 'targets.json');
-  s.sample();
-  const canonical = canonicalBytes(md.signed);
+  const { metadata: md, canonical } = parseRole(bytes, 'targets', 'targets', 'targets.json');
   s.sample();
   const keyMap = Object.fromEntries(keys.map((k) => [k.keyid, k.key]));
   const result = verifyRoleSignatures('targets', canonical, md.signatures, keyMap, {

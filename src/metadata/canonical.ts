@@ -1,4 +1,4 @@
-import { NOT_PLAIN, sortedView } from './build-sorted.js';
+import { NOT_PLAIN, sortedView, type ProvenSorted } from './build-sorted.js';
 import { CeremonyError } from './errors.js';
 import { encodeUtf8 } from './json.js';
 import { StringSink } from './string-sink.js';
@@ -47,8 +47,8 @@ function canonicalOfSortedView(view: unknown): string | undefined {
 }
 
 /** The canonical text by the native fast path, or undefined when the writer must run. */
-function stringifiedCanonical(value: unknown): string | undefined {
-  const view = sortedView(value);
+function stringifiedCanonical(value: unknown, proven?: ProvenSorted): string | undefined {
+  const view = sortedView(value, proven);
   return view === NOT_PLAIN ? undefined : canonicalOfSortedView(view);
 }
 
@@ -57,6 +57,8 @@ function stringifiedCanonical(value: unknown): string | undefined {
 class CanonicalWriter {
   readonly out = new StringSink();
   private readonly path: (string | number)[] = [];
+
+  constructor(private readonly proven?: ProvenSorted) {}
 
   private where(): string {
     let text = '';
@@ -89,7 +91,7 @@ class CanonicalWriter {
         this.out.add(Object.is(value, -0) ? '0' : String(value));
         return;
       case 'object': {
-        const text = stringifiedCanonical(value);
+        const text = stringifiedCanonical(value, this.proven);
         if (text !== undefined) {
           this.out.add(text);
           return;
@@ -127,16 +129,19 @@ class CanonicalWriter {
   }
 }
 
-/** OLPC canonical JSON text of a JSON value (throws on floats and unsafe integers). */
-export function canonicalString(value: unknown): string {
-  const writer = new CanonicalWriter();
+/**
+ * OLPC canonical JSON text of a JSON value (throws on floats and unsafe integers); `proven`: parts
+ * the caller has just found sorted plain JSON (ProvenSorted).
+ */
+export function canonicalString(value: unknown, proven?: ProvenSorted): string {
+  const writer = new CanonicalWriter(proven);
   writer.write(value);
   return writer.out.text();
 }
 
-/** The bytes TUF signs: UTF-8 of the OLPC canonical JSON of `value`. */
-export function canonicalBytes(value: unknown): Uint8Array {
-  return encodeUtf8(canonicalString(value));
+/** The bytes TUF signs: UTF-8 of the OLPC canonical JSON of `value` (`proven`: canonicalString). */
+export function canonicalBytes(value: unknown, proven?: ProvenSorted): Uint8Array {
+  return encodeUtf8(canonicalString(value, proven));
 }
 
 /** Canonical bytes of a value with its sorted plain view (NOT_PLAIN when it has none). */

@@ -1,5 +1,6 @@
 import { CeremonyError } from './errors.js';
 import { decodeUtf8, isJsonObject } from './json.js';
+import { isSortedPlainJson } from './build-sorted.js';
 import { HexBatch } from './hex-batch.js';
 import { parseJsonBounded, type EntryLimit } from './json-depth.js';
 import type {
@@ -23,7 +24,11 @@ import { parseTime } from './time.js';
 type Obj = Record<string, unknown>;
 
 class Checker {
-  constructor(readonly file: string) {}
+  /** `proven`: receives the parts found sorted plain JSON on the way (ProvenSorted). */
+  constructor(
+    readonly file: string,
+    readonly proven?: Set<object>,
+  ) {}
 
   fail(path: string, rule: string): never {
     throw new CeremonyError('METADATA_INVALID', `${this.file}: ${path}: ${rule}`);
@@ -164,6 +169,44 @@ function checkDelegations(c: Checker, value: unknown): Delegations {
   return d as unknown as Delegations;
 }
 
+/** A key isSortedPlainJson accepts in order after `previous` (none starts with a digit). */
+function keyInOrder(previous: string | undefined, key: string): boolean {
+  const first = key.charCodeAt(0);
+  return (previous === undefined || previous < key) && !(first >= 48 && first <= 57);
+}
+
+/**
+ * isSortedPlainJson of one target entry under `path`, without a separate walk for the usual
+ * members: `hashes` (a map of strings) and `length` (a safe integer) are checked here directly.
+ */
+function sortedPlainTarget(path: string, entry: unknown): boolean {
+  if (!keyInOrder(undefined, path) || !isJsonObject(entry)) return false;
+  if (Object.getPrototypeOf(entry) !== Object.prototype) return false;
+  let previous: string | undefined;
+  for (const key in entry) {
+    if (!keyInOrder(previous, key)) return false;
+    previous = key;
+    const value = entry[key];
+    if (key === 'length') {
+      if (!Number.isSafeInteger(value)) return false;
+    } else if (key === 'hashes') {
+      if (!sortedStringMap(value)) return false;
+    } else if (!isSortedPlainJson(value)) return false;
+  }
+  return true;
+}
+
+/** isSortedPlainJson of a map whose values are all strings. */
+function sortedStringMap(value: unknown): boolean {
+  if (!isJsonObject(value) || Object.getPrototypeOf(value) !== Object.prototype) return false;
+  let previous: string | undefined;
+  for (const key in value) {
+    if (!keyInOrder(previous, key) || typeof value[key] !== 'string') return false;
+    previous = key;
+  }
+  return true;
+}
+
 function checkTargets(c: Checker, s: Obj): TargetsSigned {
   common(c, s, 'targets');
   const targets = c.obj(s.targets, 'signed.targets');
@@ -180,8 +223,16 @@ function checkTargets(c: Checker, s: Obj): TargetsSigned {
   const checkBatch = (): void => {
     if (!batch.provedHex()) checkOpen();
   };
+  // Whether the map is sorted plain JSON (isSortedPlainJson), found on this walk so that
+  // canonicalization right after need not walk it again.
+  let sorted = c.proven !== undefined;
+  let previous: string | undefined;
   for (const path in targets) {
     const t = targets[path];
+    if (sorted) {
+      sorted = (previous === undefined || previous < path) && sortedPlainTarget(path, t);
+      previous = path;
+    }
     if (!isJsonObject(t)) {
       checkOpen();
       c.fail(at(path), 'must be an object');
@@ -202,6 +253,7 @@ function checkTargets(c: Checker, s: Obj): TargetsSigned {
     }
   }
   checkBatch();
+  if (sorted) c.proven?.add(targets);
   if (s.delegations !== undefined) checkDelegations(c, s.delegations);
   return s as unknown as TargetsSigned;
 }
@@ -257,8 +309,9 @@ export function checkMetadata<K extends RoleType>(
   value: unknown,
   type: K,
   file: string,
+  proven?: Set<object>,
 ): Metadata<Extract<AnySigned, { _type: K }>> {
-  const c: Checker = new Checker(file);
+  const c: Checker = new Checker(file, proven);
   const env = c.obj(value, '(top level)');
   const signatures = env.signatures;
   if (!Array.isArray(signatures)) c.fail('signatures', 'must be an array');
@@ -280,11 +333,15 @@ export function checkMetadata<K extends RoleType>(
   return env as unknown as Metadata<Extract<AnySigned, { _type: K }>>;
 }
 
-/** Parses metadata bytes of the expected role type. */
+/**
+ * Parses metadata bytes of the expected role type. `proven` receives the parts found sorted plain
+ * JSON while checking, for canonicalBytes right after (ProvenSorted: never kept).
+ */
 export function parseMetadata<K extends RoleType>(
   bytes: Uint8Array,
   type: K,
   file: string,
+  proven?: Set<object>,
 ): Metadata<Extract<AnySigned, { _type: K }>> {
-  return checkMetadata(parseJson(bytes, file, SIGNATURE_LIMIT), type, file);
+  return checkMetadata(parseJson(bytes, file, SIGNATURE_LIMIT), type, file, proven);
 }

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { canonicalString } from '../../../src/metadata/canonical.js';
 import { HexBatch } from '../../../src/metadata/hex-batch.js';
 import { parseMetadata } from '../../../src/metadata/parse.js';
 
@@ -112,5 +113,70 @@ describe('batched hex check of target digests', () => {
     expect(batch.addDigests({ sha256: 12 })).toBe(false);
     expect(batch.addDigests(['ab'])).toBe(false);
     expect(batch.addDigests(null)).toBe(false);
+  });
+});
+
+/** canonicalString's text, or its error message. */
+function canonicalOutcome(value: unknown, proven?: Set<object>): string {
+  try {
+    return canonicalString(value, proven);
+  } catch (err) {
+    return `error: ${(err as Error).message}`;
+  }
+}
+
+describe('sortedness found while checking targets', () => {
+  const key = fc.string({
+    unit: fc.constantFrom('a', 'b', '0', '9', '/', '_', 'é', '\u{1F600}', '\uff61'),
+  });
+  const digest = fc.constantFrom('ab', '0f', 'ABCD');
+  const entry = fc.record(
+    {
+      custom: fc.jsonValue({ maxDepth: 2 }),
+      hashes: fc.dictionary(key, digest, { minKeys: 1, maxKeys: 3 }),
+      length: fc.nat(),
+      zzz: fc.jsonValue({ maxDepth: 1 }),
+    },
+    { requiredKeys: ['hashes', 'length'] },
+  );
+
+  it('gives the canonical text of a walk from scratch, for any key order and content (property)', () => {
+    fc.assert(
+      fc.property(fc.dictionary(key, entry, { maxKeys: 8 }), fc.boolean(), (targets, sortFirst) => {
+        const map = sortFirst
+          ? Object.fromEntries(Object.entries(targets).sort(([a], [b]) => (a < b ? -1 : 1)))
+          : targets;
+        const proven = new Set<object>();
+        const md = parseMetadata(targetsFile(map), 'targets', 'targets.json', proven);
+        expect(canonicalOutcome(md.signed, proven)).toBe(canonicalOutcome(md.signed));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('vouches for a sorted map of usual entries, and only then', () => {
+    const sorted = Object.fromEntries(
+      Object.entries(manyTargets(50)).sort(([a], [b]) => (a < b ? -1 : 1)),
+    );
+    const proven = new Set<object>();
+    const md = parseMetadata(targetsFile(sorted), 'targets', 'targets.json', proven);
+    expect(proven.has(md.signed.targets)).toBe(true);
+
+    const unsorted = { b: sorted['t/1'], a: sorted['t/2'] };
+    const none = new Set<object>();
+    const other = parseMetadata(targetsFile(unsorted), 'targets', 'targets.json', none);
+    expect(none.has(other.signed.targets)).toBe(false);
+
+    const fraction = new Set<object>();
+    const withFloat = parseMetadata(
+      targetsFile({ a: { custom: { x: 1.5 }, hashes: { sha256: 'ab' }, length: 1 } }),
+      'targets',
+      'targets.json',
+      fraction,
+    );
+    expect(fraction.size).toBe(0);
+    expect(canonicalOutcome(withFloat.signed, fraction)).toMatch(
+      /^error: .*1\.5 is not an integer/,
+    );
   });
 });
