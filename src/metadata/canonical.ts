@@ -92,40 +92,42 @@ class CanonicalWriter {
         return;
       case 'object': {
         const text = stringifiedCanonical(value, this.proven);
-        if (text !== undefined) {
-          this.out.add(text);
-          return;
-        }
-        const path = this.path;
-        if (Array.isArray(value)) {
-          this.out.add('[');
-          for (let i = 0; i < value.length; i++) {
-            if (i > 0) this.out.add(',');
-            path.push(i);
-            this.write(value[i]);
-            path.pop();
-          }
-          this.out.add(']');
-          return;
-        }
-        this.out.add('{');
-        let first = true;
-        const record = value as Record<string, unknown>;
-        for (const key of sortedKeys(value)) {
-          const item = record[key];
-          if (item === undefined) continue;
-          this.out.add(first ? `${quote(key)}:` : `,${quote(key)}:`);
-          first = false;
-          path.push(key);
-          this.write(item);
-          path.pop();
-        }
-        this.out.add('}');
+        if (text !== undefined) this.out.add(text);
+        else this.writeComposite(value);
         return;
       }
       default:
         throw new CeremonyError('CANONICAL_JSON', `${this.where()}: ${typeof value} is not JSON`);
     }
+  }
+
+  /** An object or array member by member (JSON.stringify's text would not be canonical). */
+  writeComposite(value: object): void {
+    const path = this.path;
+    if (Array.isArray(value)) {
+      this.out.add('[');
+      for (let i = 0; i < value.length; i++) {
+        if (i > 0) this.out.add(',');
+        path.push(i);
+        this.write(value[i]);
+        path.pop();
+      }
+      this.out.add(']');
+      return;
+    }
+    this.out.add('{');
+    let first = true;
+    const record = value as Record<string, unknown>;
+    for (const key of sortedKeys(value)) {
+      const item = record[key];
+      if (item === undefined) continue;
+      this.out.add(first ? `${quote(key)}:` : `,${quote(key)}:`);
+      first = false;
+      path.push(key);
+      this.write(item);
+      path.pop();
+    }
+    this.out.add('}');
   }
 }
 
@@ -134,8 +136,17 @@ class CanonicalWriter {
  * the caller has just found sorted plain JSON (ProvenSorted).
  */
 export function canonicalString(value: unknown, proven?: ProvenSorted): string {
+  // The native fast path first: through the writer's sink a 30 MB text would be copied once more.
+  const text =
+    typeof value === 'object' && value !== null ? stringifiedCanonical(value, proven) : undefined;
+  return text ?? writtenCanonical(value, proven);
+}
+
+/** The canonical text by the hand-written writer (the native fast path already failed at the top). */
+function writtenCanonical(value: unknown, proven?: ProvenSorted): string {
   const writer = new CanonicalWriter(proven);
-  writer.write(value);
+  if (typeof value === 'object' && value !== null) writer.writeComposite(value);
+  else writer.write(value);
   return writer.out.text();
 }
 
@@ -158,5 +169,5 @@ export interface CanonicalForm {
 export function canonicalForm(value: unknown): CanonicalForm {
   const view = sortedView(value);
   const text = view === NOT_PLAIN ? undefined : canonicalOfSortedView(view);
-  return { bytes: encodeUtf8(text ?? canonicalString(value)), view };
+  return { bytes: encodeUtf8(text ?? writtenCanonical(value)), view };
 }
