@@ -10,11 +10,14 @@ import { HAVE_SOFTHSM } from './helpers/softhsm.js';
 
 /**
  * Checks the optional test inputs before any test file runs, and gives the run its own folder
- * of holder-local key references, so tests never write into the user's configuration.
+ * of holder-local key references and its own cache folder, so tests never write into the user's
+ * configuration or cache.
  */
 export default function setup(): () => void {
   const keyRefs = mkdtempSync(join(tmpdir(), 'tuf-ceremony-test-key-refs-'));
   process.env.TUF_CEREMONY_KEY_REFS = keyRefs;
+  const toolCache = mkdtempSync(join(tmpdir(), 'tuf-ceremony-test-cache-'));
+  process.env.TUF_CEREMONY_CACHE = toolCache;
   const missing: string[] = [];
   if (!HAVE_FIXTURES) {
     if (process.env.TUF_CEREMONY_REQUIRE_FIXTURES === '1') {
@@ -35,5 +38,6 @@ export default function setup(): () => void {
   for (const line of missing) console.warn(line);
   return () => {
     rmSync(keyRefs, { recursive: true, force: true });
+    rmSync(toolCache, { recursive: true, force: true });
   };
 }

@@ -11,13 +11,20 @@ import { fileURLToPath } from 'node:url';
 // memory. Case 1: 100,000 targets in top-level targets. Case 2: 1,000,000 targets in 16,384
 // succinct hash bins, then one more target (which must re-sign exactly one bin, snapshot and
 // timestamp). BENCH_CASES=top,bins picks cases; BENCH_TOP_TARGETS, BENCH_BIN_TARGETS and
-// BENCH_BIT_LENGTH scale them.
+// BENCH_BIT_LENGTH scale them; BENCH_KEEP=1 keeps each case's folder (for profiling its steps).
 
 const CLI = join(dirname(fileURLToPath(import.meta.url)), 'measured-cli.js');
 const TOP = Number(process.env.BENCH_TOP_TARGETS ?? 100_000);
 const BINS = Number(process.env.BENCH_BIN_TARGETS ?? 1_000_000);
 const BIT_LENGTH = Number(process.env.BENCH_BIT_LENGTH ?? 14);
 const CASES = (process.env.BENCH_CASES ?? 'top,bins').split(',');
+const KEEP = process.env.BENCH_KEEP === '1';
+
+/** Removes a case's folder, or says where it is kept (BENCH_KEEP=1). */
+async function cleanUp(base: string): Promise<void> {
+  if (KEEP) console.log(`kept: ${base}`);
+  else await rm(base, { recursive: true, force: true });
+}
 
 interface Step {
   step: string;
@@ -98,6 +105,7 @@ async function setUp(plan: (text: string) => string): Promise<{
     TUF_CEREMONY_KEY_DIR: join(base, 'keys'),
     // Its own key references: never those of the user running the benchmark.
     TUF_CEREMONY_KEY_REFS: join(base, 'key-refs'),
+    TUF_CEREMONY_CACHE: join(base, 'cache'),
     PASS_ALICE: 'alice bench passphrase',
     PASS_BOB: 'bob bench passphrase',
     PASS_ONLINE: 'online bench passphrase',
@@ -215,7 +223,7 @@ async function topLevelCase(): Promise<void> {
     'goal: under 3x python-tuf build+sign+serialize+parse+verify of the same targets (about 3.1 s unloaded here: 9.3 s)',
     await kdfNote(base, steps),
   ]);
-  await rm(base, { recursive: true, force: true });
+  await cleanUp(base);
 }
 
 async function binsCase(): Promise<void> {
@@ -241,7 +249,7 @@ async function binsCase(): Promise<void> {
       await kdfNote(base, steps),
     ],
   );
-  await rm(base, { recursive: true, force: true });
+  await cleanUp(base);
 }
 
 console.log(`node ${process.version}, ${new Date().toISOString()}`);

@@ -94,7 +94,7 @@ export interface ReviewOptions {
   /** Show every changed target (`--full`), not only the first few of a large change. */
   full?: boolean;
   /** True for a target known only by listing (published in metadata only, no bytes). */
-  listed?: (role: string, path: string, sha256: string | undefined) => boolean;
+  listed?: (role: string, path: string) => boolean;
 }
 
 /** Target changes shown one by one; a larger change is summarized (counts, first paths). */
@@ -131,7 +131,7 @@ export function targetChanges(
     const old = hasOwn(oldTargets, path) ? oldTargets[path] : undefined;
     if (old && sameTarget(old, info)) continue;
     (old ? out.changed : out.added).push(path);
-    if (listed?.(role, path, info.hashes.sha256)) out.listedOnly++;
+    if (listed?.(role, path)) out.listedOnly++;
   }
   for (const path of Object.keys(oldTargets))
     if (!hasOwn(after.targets, path)) out.removed.push(path);

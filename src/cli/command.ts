@@ -53,6 +53,11 @@ export interface Command {
   exitCodes?: Readonly<Partial<Record<ExitCode, string>>>;
   /** Whether the command accepts positional arguments (a usage error otherwise). */
   positionals?: boolean;
+  /**
+   * A ceremony command that may take signature checks earlier commands on this machine found
+   * valid (src/repo/checked-signatures.ts); never a client-grade check such as verify.
+   */
+  reusesSignatureChecks?: boolean;
   run(ctx: CommandContext, args: ParsedArgs): Promise<number>;
 }
 

@@ -6,10 +6,12 @@ import type { ClosableSigner } from '../signing/key-ref.js';
 import type { LoadedCeremony } from './ceremony-context.js';
 import type { CommandContext, ParsedArgs } from './command.js';
 import { openEnrolledSigner } from './key-access.js';
+import type { KeysOpenedAhead } from './keys-ahead.js';
 
 /**
  * Opens one signer per online key the root lists for snapshot and timestamp, through each key's
- * enrolled reference or `keyRef` (e.g. where a scheduled job unpacked the key from a secret).
+ * enrolled reference or `keyRef` (e.g. where a scheduled job unpacked the key from a secret);
+ * keys being unlocked `ahead` are taken from there.
  */
 export async function onlineSigners(
   ctx: CommandContext,
@@ -17,6 +19,7 @@ export async function onlineSigners(
   loaded: LoadedCeremony,
   root: RootSigned,
   keyRef?: string,
+  ahead?: KeysOpenedAhead,
 ): Promise<{ snapshot: Signer[]; timestamp: Signer[]; all: ClosableSigner[] }> {
   if (keyRef !== undefined) {
     const keyids = new Set(
@@ -43,7 +46,7 @@ export async function onlineSigners(
     for (const e of enrolled) {
       let signer = opened.get(e.keyid);
       if (!signer) {
-        signer = await openEnrolledSigner(ctx, args, e, keyRef);
+        signer = await (ahead?.take(e.keyid) ?? openEnrolledSigner(ctx, args, e, keyRef));
         opened.set(e.keyid, signer);
       }
       signers.push(signer);

@@ -4,6 +4,12 @@ import { CeremonyError } from '../metadata/errors.js';
 import { sameJson } from '../metadata/same-json.js';
 import { requireStaging, type LoadedCeremony } from './ceremony-context.js';
 import { planFromCeremony, planningTime } from './stage-ceremony.js';
+import {
+  ceremonyInputs,
+  inputsBeforePlanning,
+  recordedToFollow,
+  recordPlanning,
+} from './planning-record.js';
 
 // Holders sign only what the plan says: `status`, `review` and `sign` re-run planning (as
 // `publish --check` does) and compare its drafts with the staged ones.
@@ -17,14 +23,21 @@ export const RESTAGE_ADVICE = 'run tuf-ceremony stage --restage';
  * `root: roles.root.threshold 2 -> 3`; empty when they follow. Skipped (empty) once the
  * published repository moved past the versions the ceremony was staged on: a finalize is
  * under way, and planning from its half-written result would report differences nobody made.
+ * This machine's record (in `recordsDir`) of an earlier planning over the very same inputs and
+ * drafts answers without planning again; a check that plans records what it found.
  */
-export async function planDrift(loaded: LoadedCeremony): Promise<string[]> {
+export async function planDrift(loaded: LoadedCeremony, recordsDir: string): Promise<string[]> {
   const staging = requireStaging(loaded);
-  const { roles, base } = staging.ceremony;
+  const { roles, base, created } = staging.ceremony;
   const moved = ['root', ...roles].some(
     (role) => base[role] !== undefined && publishedVersion(loaded.published, role) !== base[role],
   );
   if (moved) return [];
+  const stagedDrafts = new Map(roles.map((r) => [r, staging.drafts.get(r)?.sha256 ?? '']));
+  // Digested before planning reads anything: a file changed meanwhile never gets recorded as
+  // giving drafts planned from its older bytes.
+  const inputs = ceremonyInputs(await inputsBeforePlanning(loaded), created, roles);
+  if (await recordedToFollow(recordsDir, loaded, inputs, stagedDrafts)) return [];
   let planned;
   try {
     planned = await planFromCeremony(loaded, planningTime(loaded, 0), roles);
@@ -50,6 +63,7 @@ export async function planDrift(loaded: LoadedCeremony): Promise<string[]> {
   for (const p of planned)
     if (!staged.has(p.role))
       drift.push(`${p.role}: now needs a new version (${p.reasons.join('; ')})`);
+  if (drift.length === 0) await recordPlanning(recordsDir, loaded, inputs, stagedDrafts);
   return drift;
 }
 
@@ -58,8 +72,12 @@ export async function planDrift(loaded: LoadedCeremony): Promise<string[]> {
  * offline) only what ceremony.yaml, keys/ and the target inputs say. `outcome` ends the message
  * (`nothing was signed`).
  */
-export async function refuseDrift(loaded: LoadedCeremony, outcome: string): Promise<void> {
-  const refusal = driftMessage(await planDrift(loaded));
+export async function refuseDrift(
+  loaded: LoadedCeremony,
+  outcome: string,
+  recordsDir: string,
+): Promise<void> {
+  const refusal = driftMessage(await planDrift(loaded, recordsDir));
   if (refusal !== undefined) throw new CeremonyError('STATE_INVALID', `${refusal}; ${outcome}`);
 }
 

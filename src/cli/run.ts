@@ -12,6 +12,7 @@ import { handlesSecrets, namesSecretVariable } from './secrets.js';
 import { commandGroups, commandHelp, groupHelp, topHelp } from './help.js';
 import { stdoutClosed } from './pipe-guard.js';
 import { didYouMean } from './suggest.js';
+import { withCheckedSignatures } from './reused-checks.js';
 
 function words(name: string): string[] {
   return name.split(' ');
@@ -189,7 +190,10 @@ async function runCommand(
   }
   // Before any passphrase or PIN is read: no core dump may ever hold one.
   if (handlesSecrets(command)) warnUnlessCoreDumpsOff(ctx);
-  return await command.run(ctx, { values: parsed.values, positionals: parsed.positionals });
+  const args = { values: parsed.values, positionals: parsed.positionals };
+  if (command.reusesSignatureChecks === true)
+    return await withCheckedSignatures(ctx, () => command.run(ctx, args));
+  return await command.run(ctx, args);
 }
 
 /** Runs the CLI on argv (without node and script) and returns the exit code. */

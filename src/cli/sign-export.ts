@@ -1,4 +1,5 @@
 import { buildSigningRequest } from '../ceremony/offline-format.js';
+import { planRecordsDir } from '../repo/plan-record.js';
 import { sha256Hex } from '../metadata/bytes.js';
 import { prettyJson } from '../metadata/serialize.js';
 import { boolFlag, type CommandContext, type ParsedArgs } from './command.js';
@@ -24,7 +25,7 @@ export async function exportSigningRequest(
   const loaded = await loadCeremony(ceremonyDir(ctx, args));
   const staging = requireStaging(loaded);
   const holderKeys = requireHolderKeys(loaded, holder);
-  await refuseDrift(loaded, 'no request was written');
+  await refuseDrift(loaded, 'no request was written', planRecordsDir(ctx.env));
   const needs = holderSigningNeeds(loaded, staging, holder, holderKeys);
   if (needs.length === 0) {
     info(

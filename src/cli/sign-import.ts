@@ -1,4 +1,5 @@
 import { authoritiesFor } from '../ceremony/authority.js';
+import { planRecordsDir } from '../repo/plan-record.js';
 import type { EnrolledKey } from '../ceremony/enrolled-key.js';
 import type { ResponseSignature } from '../ceremony/offline-format.js';
 import { parseSigningResponse } from '../ceremony/offline-parse.js';
@@ -41,7 +42,7 @@ export async function importSigningResponse(
 ): Promise<number> {
   const loaded = await loadCeremony(ceremonyDir(ctx, args));
   const staging = requireStaging(loaded);
-  await refuseDrift(loaded, 'nothing was imported');
+  await refuseDrift(loaded, 'nothing was imported', planRecordsDir(ctx.env));
   const { bytes, name } = await readDocument(ctx, spec, MAX_RESPONSE_BYTES, 'signing response');
   const response = parseSigningResponse(bytes, name);
   const id = staging.ceremony.id;

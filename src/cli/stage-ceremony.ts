@@ -7,6 +7,7 @@ import { toDraft, writeStaging } from '../repo/staging-store.js';
 import { readDelegatedTargetInputs, readTargetInputs } from '../repo/target-inputs.js';
 import type { LoadedCeremony } from './ceremony-context.js';
 import { openCeremonyId, recordEvent, recordEvents } from './transcript.js';
+import { ceremonyInputs, inputsBeforePlanning, recordPlanning } from './planning-record.js';
 
 // Staging: the drafts planning gives from the plan, the active enrolled keys, the target inputs
 // and the published repository. `stage` runs it; `refresh` runs it for offline roles that are
@@ -61,18 +62,40 @@ export type StageOutcome =
 export async function stageCeremony(
   loaded: LoadedCeremony,
   now: number,
-  options: { force: readonly string[]; restage: boolean; onDraft?: (total: number) => void },
+  options: {
+    force: readonly string[];
+    restage: boolean;
+    /** This machine's planning records (see planning-record.ts). */
+    recordsDir: string;
+    onDraft?: (total: number) => void;
+  },
 ): Promise<StageOutcome> {
   const at = planningTime(loaded, now);
+  // Digested before planning reads the inputs (see plan-drift.ts).
+  const inputs = await inputsBeforePlanning(loaded);
   const planned = await planFromCeremony(loaded, at, options.force);
   if (planned.length === 0) return { kind: 'nothing' };
   const drafts = planned.map((p) => toDraft(p.role, { signed: p.signed, signatures: [] }));
+  const record = (created: string): Promise<void> =>
+    recordPlanning(
+      options.recordsDir,
+      loaded,
+      ceremonyInputs(
+        inputs,
+        created,
+        drafts.map((d) => d.role),
+      ),
+      new Map(drafts.map((d) => [d.role, d.sha256])),
+    );
   const previous = loaded.staging;
   if (previous) {
     const same =
       drafts.length === previous.drafts.size &&
       drafts.every((d) => previous.drafts.get(d.role)?.sha256 === d.sha256);
-    if (same) return { kind: 'unchanged', id: previous.ceremony.id };
+    if (same) {
+      await record(previous.ceremony.created);
+      return { kind: 'unchanged', id: previous.ceremony.id };
+    }
     if (!options.restage) {
       throw new CeremonyError(
         'STATE_INVALID',
@@ -92,6 +115,7 @@ export async function stageCeremony(
     drafts: Object.fromEntries(drafts.map((d) => [d.role, d.sha256])),
   };
   await writeStaging(loaded.paths, ceremony, drafts, options.onDraft);
+  await record(ceremony.created);
   if (!previous) {
     await recordEvent(loaded.paths, 'coordinator', now, 'ceremony.started', id, {
       ceremony_id: id,

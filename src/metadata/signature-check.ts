@@ -8,7 +8,8 @@ const HEX = /^(?:[0-9a-fA-F]{2})+$/;
 // 0.2 ms each). The outcome is a pure function of key, signature and bytes, so it is remembered
 // under the key's identity, the signature and the sha256 of the bytes (content, not object
 // identity: bytes changed in between are checked again). Large messages are not remembered:
-// hashing them costs about what checking them does.
+// hashing them costs about what checking them does. Commands of a ceremony hand what they found
+// valid to the next command on the same machine (see src/repo/checked-signatures.ts).
 const REMEMBERED_MAX_BYTES = 1 << 20;
 /** Longer signatures than any supported scheme makes (RSA-8192: 2,048 hex digits) are not remembered. */
 const REMEMBERED_MAX_SIG_HEX = 2048;
@@ -28,13 +29,34 @@ export function checkSignature(
   // A hostile file's oversized signature must not grow the memory of what was checked.
   if (bytes.length > REMEMBERED_MAX_BYTES || sigHex.length > REMEMBERED_MAX_SIG_HEX)
     return verifyOnce(handle, bytes, sigHex);
-  const key = `${handle.scheme}:${handle.identity}:${sigHex}:${hash('sha256', bytes)}`;
+  const key = hash(
+    'sha256',
+    `${handle.scheme}:${handle.identity}:${sigHex}:${hash('sha256', bytes)}`,
+  );
   const known = remembered.get(key);
   if (known !== undefined) return known;
   const result = verifyOnce(handle, bytes, sigHex);
   if (remembered.size >= REMEMBERED_MAX_ENTRIES) remembered.clear();
   remembered.set(key, result);
   return result;
+}
+
+/**
+ * The checks this process found valid, each as the sha256 (hex) of scheme, key, signature and
+ * the sha256 of the bytes: what a later process on the same machine may take as checked.
+ */
+export function validChecks(): string[] {
+  const out: string[] = [];
+  for (const [key, valid] of remembered) if (valid) out.push(key);
+  return out;
+}
+
+/** Takes checks an earlier process found valid (from validChecks) as done. */
+export function rememberValidChecks(keys: Iterable<string>): void {
+  for (const key of keys) {
+    if (remembered.size >= REMEMBERED_MAX_ENTRIES) return;
+    if (/^[0-9a-f]{64}$/.test(key)) remembered.set(key, true);
+  }
 }
 
 function verifyOnce(handle: PublicKeyHandle, bytes: Uint8Array, sigHex: string): boolean {

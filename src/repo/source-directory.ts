@@ -19,6 +19,7 @@ export function readLimited(file: string, maxLength: number): Promise<Uint8Array
 export class DirectorySource implements MetadataSource {
   private readonly base: string;
   private readonly targetsBase: string;
+  private realBase: Promise<string> | undefined;
 
   constructor(directory: string) {
     this.base = resolve(directory);
@@ -61,9 +62,16 @@ export class DirectorySource implements MetadataSource {
 
   /** False when the file's directory does not exist; throws when it resolves out of the repository. */
   private async realDirectoryInside(file: string): Promise<boolean> {
+    const dir = dirname(file);
+    // Metadata files sit in the repository folder itself: its real path is resolved once.
+    this.realBase ??= realpath(this.base);
+    if (dir === this.base) {
+      await this.realBase;
+      return true;
+    }
     const [realBase, realDir] = await Promise.all([
-      realpath(this.base),
-      realpath(dirname(file)).catch(() => undefined),
+      this.realBase,
+      realpath(dir).catch(() => undefined),
     ]);
     if (realDir === undefined) return false;
     const rel = relative(realBase, realDir);

@@ -126,6 +126,14 @@ export async function readListing(
 }
 
 /**
+ * The start of a listing line in the layout `targets import` writes: a path without escapes,
+ * the length, then the sha256 (what follows is not needed to compare hashes).
+ */
+const PATH_AND_SHA256 =
+  // eslint-disable-next-line no-control-regex -- a JSON string without escapes: no control characters
+  /^\{"path":"([^"\\\u0000-\u001f]*)","length":\d+,"hashes":\{"sha256":"([0-9a-f]{64})"/;
+
+/**
  * The sha256 of each listed target of a role: for deciding which staged targets need no bytes,
  * where the signed draft is the authority and the listing is only compared with it. A listing
  * this process already parsed is reused; otherwise a light parse (JSON only, no field checks).
@@ -146,6 +154,12 @@ export async function readListedHashes(
   try {
     await forEachLine(file, (text) => {
       if (text === '') return;
+      // The layout targets import writes: path and sha256 read by one anchored regex.
+      const fast = PATH_AND_SHA256.exec(text);
+      if (fast !== null) {
+        out.set(fast[1] as string, fast[2] as string);
+        return;
+      }
       let value: unknown;
       try {
         value = JSON.parse(text) as unknown;

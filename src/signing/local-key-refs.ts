@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { CeremonyError } from '../metadata/errors.js';
 import { isJsonObject } from '../metadata/json.js';
 import { writeFileAtomic } from '../repo/atomic-write.js';
+import { userFolder } from '../repo/user-folder.js';
 
 /** Environment variable naming the folder of this machine's key references. */
 export const KEY_REFS_ENV = 'TUF_CEREMONY_KEY_REFS';
@@ -17,11 +17,12 @@ const KEYID = /^[0-9a-f]{64}$/;
  * `~/.config/tuf-ceremony/key-refs`.
  */
 export function keyRefsDir(env: Readonly<Record<string, string | undefined>>): string {
-  const explicit = env[KEY_REFS_ENV];
-  if (explicit !== undefined && explicit !== '') return explicit;
-  const config = env.XDG_CONFIG_HOME;
-  const base = config !== undefined && config !== '' ? config : join(homedir(), '.config');
-  return join(base, 'tuf-ceremony', 'key-refs');
+  return userFolder(env, {
+    explicit: KEY_REFS_ENV,
+    xdg: 'XDG_CONFIG_HOME',
+    fallback: '.config',
+    name: 'key-refs',
+  });
 }
 
 function refFile(env: Readonly<Record<string, string | undefined>>, keyid: string): string {

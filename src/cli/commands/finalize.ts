@@ -19,11 +19,18 @@ import { writeFilesDurably } from '../../repo/durable-batch.js';
 import { count, seconds, startProgress } from '../progress.js';
 import { DirectorySource } from '../../repo/source-directory.js';
 import { clearStaging } from '../../repo/staging-store.js';
-import { boolFlag, JSON_OPTION, type Command, type CommandContext } from '../command.js';
+import {
+  boolFlag,
+  JSON_OPTION,
+  type Command,
+  type CommandContext,
+  type ParsedArgs,
+} from '../command.js';
 import {
   DIR_OPTION,
   ceremonyDir,
   loadCeremony,
+  loadPlan,
   requireStaging,
   statusOf,
   type LoadedCeremony,
@@ -31,6 +38,10 @@ import {
 import { crashPoint } from '../crash-points.js';
 import { SECRET_OPTIONS } from '../secrets.js';
 import { onlineSigners } from '../online-signers.js';
+import { KeysOpenedAhead } from '../keys-ahead.js';
+import type { EnrolledKey } from '../../ceremony/enrolled-key.js';
+import { holdersOf } from '../../ceremony/plan.js';
+import { loadEnrolledKeys } from '../../repo/enrolled-keys-store.js';
 import { signerLines } from '../status-text.js';
 import { isFinalized, lastFinalizedCeremony, recordEvent, writeSummary } from '../transcript.js';
 import { repairSignatureEvents } from '../transcript-repair.js';
@@ -190,123 +201,149 @@ export const finalizeCommand: Command = {
     'publish the staged roles into repository/ (refuses below threshold), sign snapshot and timestamp online, verify',
   usage: 'tuf-ceremony finalize [--dir DIR] [--passphrase-env VAR | --pin-env VAR] [--json]',
   options: { ...DIR_OPTION, ...SECRET_OPTIONS, ...JSON_OPTION },
+  reusesSignatureChecks: true,
   async run(outer, args) {
     const json = boolFlag(args, 'json');
     // In JSON mode the text lines go nowhere: stdout carries one JSON document.
     const ctx: CommandContext = json ? { ...outer, out: () => undefined, progress: false } : outer;
-    const result = (
-      ceremony: string,
-      outcome: 'published' | 'resumed' | 'already-finalized',
-      report: VerifyReport | undefined,
-      files: Record<string, string>,
-    ): void => {
+    const result: FinalizeResult = (ceremony, outcome, report, files) => {
       if (!json) return;
       const roles = (report?.roles ?? []).map((r) => ({ role: r.name, version: r.version }));
       outer.out(JSON.stringify({ ceremony, outcome, roles, files }, null, 2));
     };
-    const loaded = await loadCeremony(ceremonyDir(ctx, args));
-    if (!loaded.staging) {
-      // A finalize killed while clearing staged/ had finished its work: nothing is left to do.
-      const done = await lastFinalizedCeremony(loaded.paths);
-      if (done !== undefined) {
-        ctx.out(`ceremony ${done} is finalized; nothing is staged`);
-        result(done, 'already-finalized', undefined, {});
-        return 0;
-      }
-    }
-    const staging = requireStaging(loaded);
-    await repairSignatureEvents(ctx, loaded);
-    const repoDir = loaded.paths.repository;
-    const now = ctx.now();
-    if (await alreadyPublished(loaded)) {
-      // An earlier finalize published everything and stopped before clearing staged/: finish it.
-      const report = await verifyRepository({
-        trustedRoot: firstRootBytes(loaded, undefined),
-        source: new DirectorySource(repoDir),
-        now,
-      });
-      summarize(ctx, report);
-      if (!(await isFinalized(loaded.paths, staging.ceremony.id))) {
-        await recordEvent(
-          loaded.paths,
-          'coordinator',
-          now,
-          'ceremony.finalized',
-          staging.ceremony.id,
-          { resumed: true },
-        );
-      }
-      await writeSummary(loaded.paths, staging.ceremony.id, loaded.plan);
-      await clearStaging(loaded.paths);
-      ctx.out(`ceremony ${staging.ceremony.id} was already published; staging cleared`);
-      result(staging.ceremony.id, 'resumed', report, {});
-      return 0;
-    }
-    const status = statusOf(loaded);
-    const rootDraft = staging.drafts.get('root');
-    const root = (rootDraft?.metadata.signed ?? loaded.published.root?.metadata.signed) as
-      RootSigned | undefined;
-    if (!root) throw new CeremonyError('STATE_INVALID', 'no root is staged or published');
-    assertReady(status);
-    for (const line of signerLines(status)) ctx.out(line);
-    const signers = await onlineSigners(ctx, args, loaded, root);
-    let release: Release;
+    const dir = ceremonyDir(ctx, args);
+    const ahead = await KeysOpenedAhead.start(ctx, args, await onlineKeysOfPlan(dir), undefined);
     try {
-      release = await assembleRelease({
-        plan: loaded.plan,
-        drafts: staging.drafts,
-        holders: staging.holders,
-        status,
-        published: loaded.published,
-        now,
-        snapshotSigners: signers.snapshot,
-        timestampSigners: signers.timestamp,
-      });
+      return await finalizeStaged(ctx, args, dir, ahead, result);
     } finally {
-      for (const s of signers.all) await s.close();
+      await ahead.closeRest();
     }
-    const { files: targetFiles, listedOnly } = await newTargetFiles(loaded);
-    // Every input checked before a byte is published: a changed one writes nothing.
-    for (const t of targetFiles)
-      await checkTargetInput(loaded.paths.root, t.path, t.info, t.inputRole);
-    const writes = plannedWrites(release);
-    // Check the release with the client workflow before a byte of it is published.
-    const report = await verifyRepository({
-      trustedRoot: firstRootBytes(loaded, release),
-      trustedRootName: '1.root.json',
-      source: new OverlaySource(
-        new Map(writes),
-        new DirectorySource(repoDir),
-        knownForms(release, staging.drafts),
-      ),
-      now,
-    });
-    // Targets first (metadata that lists a target never lands before it), copied as streams.
-    const files: Record<string, string> = {};
-    for (const t of targetFiles) {
-      const sha256 = t.info.hashes.sha256 ?? '';
-      const name = targetFileNameFor(t.path, sha256, release.consistentSnapshot);
-      await publishTargetInput(loaded.paths.root, t.path, t.info, t.inputRole, join(repoDir, name));
-      files[name] = sha256;
-    }
-    const ms = await writeRelease(ctx, repoDir, writes);
-    crashPoint('finalize:after-write');
-    for (const [name, bytes] of writes) files[name] = sha256Hex(bytes);
-    await recordEvent(loaded.paths, 'coordinator', now, 'ceremony.finalized', staging.ceremony.id, {
-      files,
-    });
-    crashPoint('finalize:after-event');
-    await writeSummary(loaded.paths, staging.ceremony.id, loaded.plan);
-    await clearStaging(loaded.paths);
-    summarize(ctx, report);
-    const metadataOnly =
-      listedOnly > 0
-        ? ` (${count(listedOnly)} target(s) known only by listing: metadata only)`
-        : '';
-    ctx.out(
-      `published ${count(writes.length + targetFiles.length)} file(s) into ${repoDir} in ${seconds(ms)}${metadataOnly}`,
-    );
-    result(staging.ceremony.id, 'published', report, files);
-    return 0;
   },
 };
+
+/** The active enrolled keys of the plan's snapshot and timestamp holders (unlocked ahead). */
+async function onlineKeysOfPlan(dir: string): Promise<EnrolledKey[]> {
+  const { paths, plan } = await loadPlan(dir);
+  const holders = new Set([...holdersOf(plan, 'snapshot'), ...holdersOf(plan, 'timestamp')]);
+  return (await loadEnrolledKeys(paths)).keys.filter((k) => holders.has(k.holder));
+}
+
+/** How finalize reports its outcome in JSON mode. */
+type FinalizeResult = (
+  ceremony: string,
+  outcome: 'published' | 'resumed' | 'already-finalized',
+  report: VerifyReport | undefined,
+  files: Record<string, string>,
+) => void;
+
+/** Publishes the staged ceremony in `dir` (or finishes one that was interrupted). */
+async function finalizeStaged(
+  ctx: CommandContext,
+  args: ParsedArgs,
+  dir: string,
+  ahead: KeysOpenedAhead,
+  result: FinalizeResult,
+): Promise<number> {
+  const loaded = await loadCeremony(dir);
+  if (!loaded.staging) {
+    // A finalize killed while clearing staged/ had finished its work: nothing is left to do.
+    const done = await lastFinalizedCeremony(loaded.paths);
+    if (done !== undefined) {
+      ctx.out(`ceremony ${done} is finalized; nothing is staged`);
+      result(done, 'already-finalized', undefined, {});
+      return 0;
+    }
+  }
+  const staging = requireStaging(loaded);
+  await repairSignatureEvents(ctx, loaded);
+  const repoDir = loaded.paths.repository;
+  const now = ctx.now();
+  if (await alreadyPublished(loaded)) {
+    // An earlier finalize published everything and stopped before clearing staged/: finish it.
+    const report = await verifyRepository({
+      trustedRoot: firstRootBytes(loaded, undefined),
+      source: new DirectorySource(repoDir),
+      now,
+    });
+    summarize(ctx, report);
+    if (!(await isFinalized(loaded.paths, staging.ceremony.id))) {
+      await recordEvent(
+        loaded.paths,
+        'coordinator',
+        now,
+        'ceremony.finalized',
+        staging.ceremony.id,
+        { resumed: true },
+      );
+    }
+    await writeSummary(loaded.paths, staging.ceremony.id, loaded.plan);
+    await clearStaging(loaded.paths);
+    ctx.out(`ceremony ${staging.ceremony.id} was already published; staging cleared`);
+    result(staging.ceremony.id, 'resumed', report, {});
+    return 0;
+  }
+  const status = statusOf(loaded);
+  const rootDraft = staging.drafts.get('root');
+  const root = (rootDraft?.metadata.signed ?? loaded.published.root?.metadata.signed) as
+    RootSigned | undefined;
+  if (!root) throw new CeremonyError('STATE_INVALID', 'no root is staged or published');
+  assertReady(status);
+  for (const line of signerLines(status)) ctx.out(line);
+  const signers = await onlineSigners(ctx, args, loaded, root, undefined, ahead);
+  let release: Release;
+  try {
+    release = await assembleRelease({
+      plan: loaded.plan,
+      drafts: staging.drafts,
+      holders: staging.holders,
+      status,
+      published: loaded.published,
+      now,
+      snapshotSigners: signers.snapshot,
+      timestampSigners: signers.timestamp,
+    });
+  } finally {
+    for (const s of signers.all) await s.close();
+  }
+  const { files: targetFiles, listedOnly } = await newTargetFiles(loaded);
+  // Every input checked before a byte is published: a changed one writes nothing.
+  for (const t of targetFiles)
+    await checkTargetInput(loaded.paths.root, t.path, t.info, t.inputRole);
+  const writes = plannedWrites(release);
+  // Check the release with the client workflow before a byte of it is published.
+  const report = await verifyRepository({
+    trustedRoot: firstRootBytes(loaded, release),
+    trustedRootName: '1.root.json',
+    source: new OverlaySource(
+      new Map(writes),
+      new DirectorySource(repoDir),
+      knownForms(release, staging.drafts),
+    ),
+    now,
+  });
+  // Targets first (metadata that lists a target never lands before it), copied as streams.
+  const files: Record<string, string> = {};
+  for (const t of targetFiles) {
+    const sha256 = t.info.hashes.sha256 ?? '';
+    const name = targetFileNameFor(t.path, sha256, release.consistentSnapshot);
+    await publishTargetInput(loaded.paths.root, t.path, t.info, t.inputRole, join(repoDir, name));
+    files[name] = sha256;
+  }
+  const ms = await writeRelease(ctx, repoDir, writes);
+  crashPoint('finalize:after-write');
+  for (const [name, bytes] of writes) files[name] = sha256Hex(bytes);
+  await recordEvent(loaded.paths, 'coordinator', now, 'ceremony.finalized', staging.ceremony.id, {
+    files,
+  });
+  crashPoint('finalize:after-event');
+  await writeSummary(loaded.paths, staging.ceremony.id, loaded.plan);
+  await clearStaging(loaded.paths);
+  summarize(ctx, report);
+  const metadataOnly =
+    listedOnly > 0 ? ` (${count(listedOnly)} target(s) known only by listing: metadata only)` : '';
+  ctx.out(
+    `published ${count(writes.length + targetFiles.length)} file(s) into ${repoDir} in ${seconds(ms)}${metadataOnly}`,
+  );
+  result(staging.ceremony.id, 'published', report, files);
+  return 0;
+}

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { planRecordsDir } from '../../repo/plan-record.js';
 import { roleExpiries } from '../../ceremony/expiry.js';
 import { signOnlineRoles } from '../../ceremony/online-roles.js';
 import { verifyRepository } from '../../metadata/client/index.js';
@@ -54,7 +55,11 @@ async function stageOfflineRoles(
     return {
       lines: ['holders must re-sign them: run tuf-ceremony stage, then the ceremony steps'],
     };
-  const outcome = await stageCeremony(loaded, ctx.now(), { force: named, restage: false });
+  const outcome = await stageCeremony(loaded, ctx.now(), {
+    force: named,
+    restage: false,
+    recordsDir: planRecordsDir(ctx.env),
+  });
   if (outcome.kind !== 'staged') return { lines: [] };
   const roles = outcome.planned.map((p) => `${p.role} v${p.signed.version}`);
   return {

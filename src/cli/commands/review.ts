@@ -1,9 +1,10 @@
 import { BIN_DETAIL, reviewBins, reviewDraft, type ReviewOptions } from '../../ceremony/review.js';
+import { planRecordsDir } from '../../repo/plan-record.js';
 import type { StagedDraft } from '../../ceremony/staging.js';
 import { inputRoleOf } from '../../ceremony/target-routing.js';
-import { listedTargets as roleListing } from '../../repo/target-listings.js';
+import { listInputPaths, roleInputDir } from '../../repo/target-inputs.js';
 import { signingNeeds } from '../../ceremony/signing-needs.js';
-import type { AnySigned, TargetFile } from '../../metadata/model.js';
+import type { AnySigned } from '../../metadata/model.js';
 import {
   boolFlag,
   EXIT,
@@ -34,23 +35,30 @@ export const FULL_OPTION: OptionSpec = {
   },
 };
 
-/** Which staged targets are known only by listing, read from the listings of the input roles. */
+/**
+ * Which staged targets are known only by listing: those without an input file. A path is never
+ * both (planning refuses it), and the drafts follow the inputs (the plan-drift check), so one
+ * walk of each input folder answers without reading listings of a million lines.
+ */
 async function listedTargets(
   loaded: LoadedCeremony,
   roles: readonly string[],
-): Promise<(role: string, path: string, sha256: string | undefined) => boolean> {
-  // The listings as parsed and checked once per process (the plan-drift check reads them too).
-  const listings = new Map<string, ReadonlyMap<string, TargetFile> | undefined>();
-  // Each staged role's listing, looked up once per role rather than once per target.
-  const listingOf = new Map<string, ReadonlyMap<string, TargetFile> | undefined>();
+): Promise<(role: string, path: string) => boolean> {
+  const folders = new Map<string, ReadonlySet<string>>();
+  // Each staged role's input files, looked up once per role rather than once per target.
+  const filesOf = new Map<string, ReadonlySet<string>>();
   for (const role of roles) {
     const input = inputRoleOf(loaded.plan, role);
     if (input === undefined) continue;
     if (loaded.staging?.drafts.get(role)?.metadata.signed._type !== 'targets') continue;
-    if (!listings.has(input)) listings.set(input, await roleListing(loaded.paths.root, input));
-    listingOf.set(role, listings.get(input));
+    let files = folders.get(input);
+    if (files === undefined) {
+      files = new Set(await listInputPaths(roleInputDir(loaded.paths.root, input)));
+      folders.set(input, files);
+    }
+    filesOf.set(role, files);
   }
-  return (role, path, sha256) => listingOf.get(role)?.get(path)?.hashes.sha256 === sha256;
+  return (role, path) => filesOf.get(role)?.has(path) === false;
 }
 
 /** The bins delegation a staged role is a bin of, if it is one. */
@@ -186,13 +194,14 @@ export const reviewCommand: Command = {
     ...FULL_OPTION,
     ...JSON_OPTION,
   },
+  reusesSignatureChecks: true,
   async run(ctx, args) {
     const loaded = await loadCeremony(ceremonyDir(ctx, args));
     const qr = boolFlag(args, 'qr');
     const holder = stringFlag(args, 'holder');
     const full = boolFlag(args, 'full');
     // Holders review only what the plan says: a drifted draft is flagged before anything else.
-    const drift = driftLines(await planDrift(loaded));
+    const drift = driftLines(await planDrift(loaded, planRecordsDir(ctx.env)));
     const review = await reviewSections(loaded, holder, { qr, full });
     // Trust material is reviewed by whoever signs targets (everyone without --holder).
     const signsTargets = holder === undefined || review.roles.some((r) => r.role === 'targets');

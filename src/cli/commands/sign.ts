@@ -1,11 +1,20 @@
 import type { SigningNeed } from '../../ceremony/signing-needs.js';
+import { planRecordsDir } from '../../repo/plan-record.js';
 import { holderSigningNeeds } from '../holder-check.js';
 import { storeSignature, type HolderSignatures } from '../../ceremony/staging.js';
 import { CeremonyError } from '../../metadata/errors.js';
 import { signAndCheck } from '../../metadata/sign.js';
 import { formatExpiry } from '../../metadata/time.js';
 import { writeHolderSignatures } from '../../repo/staging-store.js';
-import { boolFlag, JSON_OPTION, stringFlag, stringList, type Command } from '../command.js';
+import {
+  boolFlag,
+  JSON_OPTION,
+  stringFlag,
+  stringList,
+  type Command,
+  type CommandContext,
+  type ParsedArgs,
+} from '../command.js';
 import {
   DIR_OPTION,
   ceremonyDir,
@@ -16,6 +25,9 @@ import {
 import { crashPoint } from '../crash-points.js';
 import { refuseDrift } from '../plan-drift.js';
 import { openEnrolledSigner } from '../key-access.js';
+import { KeysOpenedAhead } from '../keys-ahead.js';
+import { loadEnrolledKeys } from '../../repo/enrolled-keys-store.js';
+import { ceremonyPaths } from '../../repo/ceremony-paths.js';
 import { SECRET_OPTIONS } from '../secrets.js';
 import { confirmOrRefuse } from '../confirm.js';
 import { gateStagedTrustMaterial } from '../sigstore-gate.js';
@@ -86,6 +98,7 @@ export const signCommand: Command = {
     ...OFFLINE_SIGN_OPTIONS,
     ...JSON_OPTION,
   },
+  reusesSignatureChecks: true,
   async run(ctx, args) {
     const json = boolFlag(args, 'json');
     if (
@@ -97,122 +110,152 @@ export const signCommand: Command = {
     if (offline) return offline;
     const holder = stringFlag(args, 'holder');
     if (!holder) throw new CeremonyError('USAGE', 'sign needs --holder NAME');
-    const loaded = await loadCeremony(ceremonyDir(ctx, args));
-    const staging = requireStaging(loaded);
-    await repairSignatureEvents(ctx, loaded);
-    const holderKeys = loaded.keys.filter((k) => k.holder === holder);
-    if (
-      holderKeys.length === 0 &&
-      !Object.prototype.hasOwnProperty.call(loaded.plan.holders, holder)
-    ) {
-      throw unknownHolder(loaded.plan, holder);
-    }
-    // Never sign drafts that no longer follow the plan (ceremony.yaml, keys/, target inputs).
-    await refuseDrift(loaded, 'nothing was signed');
-    const needs = holderSigningNeeds(loaded, staging, holder, holderKeys);
-    if (needs.length === 0) {
-      if (json) {
-        ctx.out(JSON.stringify({ holder, ceremony: staging.ceremony.id, signatures: [] }, null, 2));
-        return 0;
-      }
-      ctx.out(`${holder} has nothing left to sign in ceremony ${staging.ceremony.id}`);
-      return 0;
-    }
-    // Never sign bytes the holder did not see: the review is printed, and confirmed (or --yes).
-    const review = await reviewLines(loaded, holder, {
-      qr: boolFlag(args, 'qr'),
-      full: boolFlag(args, 'full'),
-    });
-    // In JSON mode the review is printed nowhere; --yes (or a refusal) still decides.
-    if (!json) for (const line of review) ctx.out(line);
-    const expected = stringList(args, 'expect-sha256');
-    for (const need of needs) {
-      const sha = staging.drafts.get(need.role)?.sha256 ?? '';
-      if (expected.length > 0 && !expected.includes(sha)) {
-        throw new CeremonyError(
-          'STATE_INVALID',
-          `${need.role}: the staged bytes have sha256 ${sha}, not one of the --expect-sha256 values; nothing was signed`,
-        );
-      }
-    }
-    // Never sign Sigstore trust material a client rejects or that breaks a canary signature.
-    if (needs.some((n) => n.role === 'targets'))
-      await gateStagedTrustMaterial(json ? { ...ctx, out: () => undefined } : ctx, loaded, holder);
-    const roleList = [...new Set(needs.map((n) => n.role))].join(', ');
-    await confirmOrRefuse(ctx, args, `Sign ${roleList} as ${holder}?`);
-
-    const file: HolderSignatures = staging.holders.find((h) => h.holder === holder) ?? {
-      holder,
-      signatures: {},
-    };
+    const dir = ceremonyDir(ctx, args);
     const keyRefOverride = stringFlag(args, 'key-ref');
-    const many = needs.length > SIGN_DETAIL;
-    const progress = startProgress(ctx, 'sign', needs.length, 'roles', json);
-    const made: { role: string; version: number; keyid: string; signed_sha256: string }[] = [];
-    let pending: { type: 'signature.added'; data: JsonObject }[] = [];
-    let flushed = Date.now();
-    const flush = async (): Promise<void> => {
-      if (pending.length === 0) return;
-      await writeHolderSignatures(loaded.paths, file);
-      crashPoint('sign:before-event');
-      await recordEvents(loaded.paths, holder, ctx.now(), staging.ceremony.id, pending);
-      pending = [];
-      flushed = Date.now();
-    };
-    let count = 0;
+    const ahead = await KeysOpenedAhead.start(
+      ctx,
+      args,
+      (await loadEnrolledKeys(ceremonyPaths(dir))).keys.filter((k) => k.holder === holder),
+      keyRefOverride,
+    );
     try {
-      for (const [, keyNeeds] of groupByKey(needs)) {
-        const enrolled = keyNeeds[0]?.enrolled;
-        if (!enrolled) continue;
-        const signer = await openEnrolledSigner(ctx, args, enrolled, keyRefOverride);
-        try {
-          for (const need of keyNeeds) {
-            const draft = staging.drafts.get(need.role);
-            if (!draft) continue;
-            const signature = await signAndCheck(signer, draft.canonical);
-            storeSignature(file, need.role, signature, draft, formatExpiry(ctx.now()));
-            pending.push({
-              type: 'signature.added',
-              data: {
-                holder,
-                role: need.role,
-                keyid: signature.keyid,
-                signed_sha256: draft.sha256,
-                counts_for: need.labels,
-              },
-            });
-            // Persist each signature the moment it exists; signing thousands of bins persists
-            // them in batches (a crash loses at most one batch, which a rerun signs again).
-            if (!many || pending.length >= FLUSH_SIGNATURES || Date.now() - flushed > 1000)
-              await flush();
-            count++;
-            made.push({
-              role: need.role,
-              version: draft.metadata.signed.version,
-              keyid: signature.keyid,
-              signed_sha256: draft.sha256,
-            });
-            progress.tick();
-            if (!many && !json)
-              ctx.out(
-                `signed ${need.role} v${draft.metadata.signed.version} with ${enrolled.keyid.slice(0, 8)} (${need.labels.join(', ')}); verified`,
-              );
-            crashPoint('sign:after-signature');
-          }
-        } finally {
-          await signer.close();
-        }
-      }
+      return await signStaged(ctx, args, { dir, holder, json, keyRefOverride, ahead });
     } finally {
-      await flush();
+      await ahead.closeRest();
     }
-    const ms = progress.finish();
-    if (json) {
-      ctx.out(JSON.stringify({ holder, ceremony: staging.ceremony.id, signatures: made }, null, 2));
-      return 0;
-    }
-    if (many) ctx.out(`signed ${count} roles in ${seconds(ms)}; each signature verified`);
-    ctx.out(`${holder} made ${count} signature(s); see tuf-ceremony status`);
-    return 0;
   },
 };
+
+/** What `sign` was asked: the ceremony folder, the holder, and the keys being opened ahead. */
+interface SignRequest {
+  dir: string;
+  holder: string;
+  json: boolean;
+  keyRefOverride: string | undefined;
+  ahead: KeysOpenedAhead;
+}
+
+/** Checks, reviews and signs the staged roles the holder's keys count for. */
+async function signStaged(
+  ctx: CommandContext,
+  args: ParsedArgs,
+  { dir, holder, json, keyRefOverride, ahead }: SignRequest,
+): Promise<number> {
+  const loaded = await loadCeremony(dir);
+  const staging = requireStaging(loaded);
+  await repairSignatureEvents(ctx, loaded);
+  const holderKeys = loaded.keys.filter((k) => k.holder === holder);
+  if (
+    holderKeys.length === 0 &&
+    !Object.prototype.hasOwnProperty.call(loaded.plan.holders, holder)
+  ) {
+    throw unknownHolder(loaded.plan, holder);
+  }
+  // Never sign drafts that no longer follow the plan (ceremony.yaml, keys/, target inputs).
+  await refuseDrift(loaded, 'nothing was signed', planRecordsDir(ctx.env));
+  const needs = holderSigningNeeds(loaded, staging, holder, holderKeys);
+  if (needs.length === 0) {
+    if (json) {
+      ctx.out(JSON.stringify({ holder, ceremony: staging.ceremony.id, signatures: [] }, null, 2));
+      return 0;
+    }
+    ctx.out(`${holder} has nothing left to sign in ceremony ${staging.ceremony.id}`);
+    return 0;
+  }
+  // Never sign bytes the holder did not see: the review is printed, and confirmed (or --yes).
+  const review = await reviewLines(loaded, holder, {
+    qr: boolFlag(args, 'qr'),
+    full: boolFlag(args, 'full'),
+  });
+  // In JSON mode the review is printed nowhere; --yes (or a refusal) still decides.
+  if (!json) for (const line of review) ctx.out(line);
+  const expected = stringList(args, 'expect-sha256');
+  for (const need of needs) {
+    const sha = staging.drafts.get(need.role)?.sha256 ?? '';
+    if (expected.length > 0 && !expected.includes(sha)) {
+      throw new CeremonyError(
+        'STATE_INVALID',
+        `${need.role}: the staged bytes have sha256 ${sha}, not one of the --expect-sha256 values; nothing was signed`,
+      );
+    }
+  }
+  // Never sign Sigstore trust material a client rejects or that breaks a canary signature.
+  if (needs.some((n) => n.role === 'targets'))
+    await gateStagedTrustMaterial(json ? { ...ctx, out: () => undefined } : ctx, loaded, holder);
+  const roleList = [...new Set(needs.map((n) => n.role))].join(', ');
+  await confirmOrRefuse(ctx, args, `Sign ${roleList} as ${holder}?`);
+
+  const file: HolderSignatures = staging.holders.find((h) => h.holder === holder) ?? {
+    holder,
+    signatures: {},
+  };
+  const many = needs.length > SIGN_DETAIL;
+  const progress = startProgress(ctx, 'sign', needs.length, 'roles', json);
+  const made: { role: string; version: number; keyid: string; signed_sha256: string }[] = [];
+  let pending: { type: 'signature.added'; data: JsonObject }[] = [];
+  let flushed = Date.now();
+  const flush = async (): Promise<void> => {
+    if (pending.length === 0) return;
+    await writeHolderSignatures(loaded.paths, file);
+    crashPoint('sign:before-event');
+    await recordEvents(loaded.paths, holder, ctx.now(), staging.ceremony.id, pending);
+    pending = [];
+    flushed = Date.now();
+  };
+  let count = 0;
+  try {
+    for (const [, keyNeeds] of groupByKey(needs)) {
+      const enrolled = keyNeeds[0]?.enrolled;
+      if (!enrolled) continue;
+      const signer = await (ahead.take(enrolled.keyid) ??
+        openEnrolledSigner(ctx, args, enrolled, keyRefOverride));
+      try {
+        for (const need of keyNeeds) {
+          const draft = staging.drafts.get(need.role);
+          if (!draft) continue;
+          const signature = await signAndCheck(signer, draft.canonical);
+          storeSignature(file, need.role, signature, draft, formatExpiry(ctx.now()));
+          pending.push({
+            type: 'signature.added',
+            data: {
+              holder,
+              role: need.role,
+              keyid: signature.keyid,
+              signed_sha256: draft.sha256,
+              counts_for: need.labels,
+            },
+          });
+          // Persist each signature the moment it exists; signing thousands of bins persists
+          // them in batches (a crash loses at most one batch, which a rerun signs again).
+          if (!many || pending.length >= FLUSH_SIGNATURES || Date.now() - flushed > 1000)
+            await flush();
+          count++;
+          made.push({
+            role: need.role,
+            version: draft.metadata.signed.version,
+            keyid: signature.keyid,
+            signed_sha256: draft.sha256,
+          });
+          progress.tick();
+          if (!many && !json)
+            ctx.out(
+              `signed ${need.role} v${draft.metadata.signed.version} with ${enrolled.keyid.slice(0, 8)} (${need.labels.join(', ')}); verified`,
+            );
+          crashPoint('sign:after-signature');
+        }
+      } finally {
+        await signer.close();
+      }
+    }
+  } finally {
+    await flush();
+  }
+  const ms = progress.finish();
+  if (json) {
+    ctx.out(JSON.stringify({ holder, ceremony: staging.ceremony.id, signatures: made }, null, 2));
+    return 0;
+  }
+  if (many) ctx.out(`signed ${count} roles in ${seconds(ms)}; each signature verified`);
+  ctx.out(`${holder} made ${count} signature(s); see tuf-ceremony status`);
+  return 0;
+}

@@ -1,4 +1,5 @@
 import type { Plan } from '../../ceremony/plan.js';
+import { planRecordsDir } from '../../repo/plan-record.js';
 import { succinctRolesOf } from '../../ceremony/target-routing.js';
 import { allBinNames } from '../../metadata/delegation.js';
 import { CeremonyError } from '../../metadata/errors.js';
@@ -74,6 +75,7 @@ export const stageCommand: Command = {
     const outcome = await stageCeremony(loaded, ctx.now(), {
       force: checkForcedRoles(loaded.plan, stringList(args, 'role')),
       restage: boolFlag(args, 'restage'),
+      recordsDir: planRecordsDir(ctx.env),
       onDraft: (total) => {
         progress ??= startProgress(ctx, 'stage', total, 'drafts', json);
         progress.tick();

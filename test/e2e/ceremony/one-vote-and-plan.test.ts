@@ -180,6 +180,42 @@ describe('signing only what the plan says', () => {
     expect((await ceremony.run(['status'])).stdout).toContain(counted);
   });
 
+  it('refuses to sign after a listing is edited by hand, though this machine recorded the staging', async () => {
+    const ceremony = await enrolled(['alice', 'bob', 'carol']);
+    const hash = (c: string): string => c.repeat(64);
+    const line = (c: string): string =>
+      JSON.stringify({ path: 'dist/a.tgz', length: 5, hashes: { sha256: hash(c) } });
+    const manifest = join(ceremony.dir, '..', 'listing.jsonl');
+    await writeFile(manifest, `${line('a')}\n`);
+    await ceremony.ok(['targets', 'import', manifest]);
+    await ceremony.ok(['stage']);
+    // Staging recorded what its planning gave, outside the ceremony repository.
+    const records = join(process.env.TUF_CEREMONY_CACHE as string, 'plans');
+    expect((await readdir(records)).length).toBeGreaterThan(0);
+    expect(await ceremony.status()).toMatchObject({ json: { plan_changed: [] } });
+
+    const listing = join(ceremony.dir, 'targets-listed', 'targets.jsonl');
+    const text = await readFile(listing, 'utf8');
+    await writeFile(listing, text.replace(hash('a'), hash('b')));
+    const before = await treeDigest(ceremony.dir);
+    const refused = await ceremony.sign('alice');
+    expect(refused.code).toBe(1);
+    oneLineError(refused.stderr);
+    expect(refused.stderr).toMatch(
+      /^error: the plan changed after staging: targets: targets\["dist\/a\.tgz"\]\.hashes\.sha256 .*; nothing was signed\n$/,
+    );
+    expect(await treeDigest(ceremony.dir)).toEqual(before);
+    // The key file is unlocked while the ceremony is checked; a wrong passphrase does not
+    // hide the refusal, and the key opened for nothing is closed without a trace.
+    const wrongPassphrase = await ceremony.run(
+      ['sign', '--holder', 'alice', '--passphrase-env', 'WRONG', '--yes'],
+      { WRONG: 'not the passphrase of alice' },
+    );
+    expect(wrongPassphrase.code).toBe(1);
+    expect(wrongPassphrase.stderr).toBe(refused.stderr);
+    expect(await treeDigest(ceremony.dir)).toEqual(before);
+  });
+
   it('treats an unknown --role as a usage error', async () => {
     const ceremony = await CeremonyFixture.create(['alice', 'bob'], 1);
     const nosuch = await ceremony.run(['stage', '--role', 'nosuch']);

@@ -1,6 +1,7 @@
-import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseManifestLine } from '../../../src/ceremony/manifest.js';
 import { appendEvents, readTranscript } from '../../../src/repo/transcript-store.js';
@@ -11,7 +12,7 @@ import {
   MAX_MANIFEST_LINE,
   readManifest,
 } from '../../../src/repo/manifest-reader.js';
-import { readListing, writeListing } from '../../../src/repo/target-listings.js';
+import { readListedHashes, readListing, writeListing } from '../../../src/repo/target-listings.js';
 
 const SHA = 'c'.repeat(64);
 
@@ -74,6 +75,45 @@ describe('manifest files', () => {
     expect(await readListing(root, 'other')).toBeUndefined();
     await writeFile(join(root, 'targets-listed', 'bad.jsonl'), `{"path":"a","length":1}\n`);
     await expect(readListing(root, 'bad')).rejects.toThrow(/bad\.jsonl: line 1: missing "hashes"/);
+  });
+
+  it('reads the sha256 of every listed path, in the written layout or any other', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uniqueArray(
+          fc.record({
+            path: fc.string({ minLength: 1, maxLength: 12 }),
+            length: fc.nat(),
+            sha256: fc.stringMatching(/^[0-9a-f]{64}$/),
+            custom: fc.option(fc.dictionary(fc.string({ maxLength: 4 }), fc.string()), {
+              nil: undefined,
+            }),
+            spaced: fc.boolean(),
+          }),
+          { selector: (t) => t.path, maxLength: 8 },
+        ),
+        async (entries) => {
+          const root = await temp();
+          const lines = entries.map((e) => {
+            const value = {
+              path: e.path,
+              length: e.length,
+              hashes: { sha256: e.sha256 },
+              ...(e.custom === undefined ? {} : { custom: e.custom }),
+            };
+            return e.spaced
+              ? JSON.stringify(value, null, 1).replace(/\n/g, '')
+              : JSON.stringify(value);
+          });
+          await mkdir(join(root, 'targets-listed'), { recursive: true });
+          await writeFile(join(root, 'targets-listed', 'bins.jsonl'), `${lines.join('\n')}\n`);
+          expect(await readListedHashes(root, 'bins')).toEqual(
+            new Map(entries.map((e) => [e.path, e.sha256])),
+          );
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 
   it('writes a batch through renames, leaving no temp files', async () => {

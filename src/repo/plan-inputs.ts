@@ -1,0 +1,80 @@
+import { createHash, type Hash } from 'node:crypto';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { EnrolledKey } from '../ceremony/enrolled-key.js';
+import type { PublishedRepo } from '../ceremony/published.js';
+import { digestFileNoFollow } from './read-no-follow.js';
+import { LISTED_TARGETS_DIR } from './target-listings.js';
+import { DELEGATED_TARGETS_DIR } from './target-inputs.js';
+import { targetsCustomFile } from './targets-custom.js';
+
+// One digest of everything staging's planning reads: the plan file, the enrolled keys, the
+// published repository as loaded, and every file of the target inputs (targets/,
+// delegated-targets/, targets-listed/, targets-custom.json), each by its full sha256. Two
+// plannings over inputs with the same digest give the same drafts, so a record of what planning
+// gave (plan-record.ts) stands in for planning again.
+
+/** The ceremony's files planning reads, beside what loadCeremony already parsed. */
+export interface PlanInputs {
+  root: string;
+  planFile: string;
+  keys: readonly EnrolledKey[];
+  published: PublishedRepo;
+  /** Anything else the planning depends on (tool version, planning time, forced roles). */
+  context: readonly string[];
+}
+
+/** Bytes hashed per file: any size (targets of several GiB are hashed as a stream). */
+const ANY_SIZE = Number.MAX_SAFE_INTEGER;
+
+async function addFile(hash: Hash, label: string, file: string): Promise<void> {
+  const measured = await digestFileNoFollow(file, ANY_SIZE, ['sha256']);
+  hash.update(`${label}\0${measured ? `${measured.length}:${measured.digests.sha256}` : '-'}\n`);
+}
+
+/** Every entry below `dir` in name order: folders, files by content, anything else by kind. */
+async function addTree(hash: Hash, dir: string, label: string): Promise<void> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      hash.update(`${label}\0absent\n`);
+      return;
+    }
+    throw err;
+  }
+  hash.update(`${label}\0dir\n`);
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    const name = `${label}/${entry.name}`;
+    if (entry.isDirectory()) await addTree(hash, path, name);
+    else if (entry.isFile()) await addFile(hash, name, path);
+    else hash.update(`${name}\0other\n`);
+  }
+}
+
+/** The sha256 of the planning inputs (hex). */
+export async function planInputsDigest(inputs: PlanInputs): Promise<string> {
+  const hash = createHash('sha256');
+  for (const line of inputs.context) hash.update(`context\0${line}\n`);
+  await addFile(hash, 'plan', inputs.planFile);
+  hash.update(`keys\0${JSON.stringify(inputs.keys)}\n`);
+  const { published } = inputs;
+  for (const [version, role] of published.roots)
+    hash.update(`root\0${version}\0${role.file.sha256}\n`);
+  for (const [name, role] of [
+    ['timestamp', published.timestamp],
+    ['snapshot', published.snapshot],
+    ['targets', published.targets],
+  ] as const)
+    hash.update(`${name}\0${role?.file.sha256 ?? '-'}\n`);
+  for (const name of [...published.delegated.keys()].sort())
+    hash.update(`delegated\0${name}\0${published.delegated.get(name)?.file.sha256 ?? '-'}\n`);
+  await addFile(hash, 'targets-custom', targetsCustomFile(inputs.root));
+  for (const folder of ['targets', DELEGATED_TARGETS_DIR, LISTED_TARGETS_DIR])
+    await addTree(hash, join(inputs.root, folder), folder);
+  return hash.digest('hex');
+}

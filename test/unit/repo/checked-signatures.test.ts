@@ -1,0 +1,67 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { publicKeyHandle } from '../../../src/metadata/keys.js';
+import { checkSignature, validChecks } from '../../../src/metadata/signature-check.js';
+import {
+  loadCheckedSignatures,
+  saveCheckedSignatures,
+} from '../../../src/repo/checked-signatures.js';
+import { SoftwareSigner, generatePrivateKey } from '../../../src/signing/software-signer.js';
+
+// Signature checks one command found valid are handed to the next on the same machine: only
+// valid ones, each standing for exactly one key, signature and content.
+
+describe('checked signatures handed between commands', () => {
+  it('records valid checks only, and each stands for its key, signature and bytes alone', async () => {
+    const cache = await mkdtemp(join(tmpdir(), 'tuf-ceremony-checked-'));
+    try {
+      const env = { TUF_CEREMONY_CACHE: cache };
+      const signer = new SoftwareSigner(generatePrivateKey('ed25519'));
+      const handle = publicKeyHandle(signer.key);
+      const bytes = new TextEncoder().encode(`{"_type":"targets","version":${Date.now()}}`);
+      const { sig } = await signer.sign(bytes);
+      const before = new Set(validChecks());
+      expect(checkSignature(handle, bytes, sig)).toBe(true);
+      const forged = sig.replace(/^../, sig.startsWith('00') ? '01' : '00');
+      expect(checkSignature(handle, bytes, forged)).toBe(false);
+      const added = validChecks().filter((k) => !before.has(k));
+      expect(added).toHaveLength(1);
+
+      await saveCheckedSignatures(env);
+      const file = join(cache, 'checked-signatures.txt');
+      const lines = (await readFile(file, 'utf8')).trim().split('\n');
+      expect(lines).toContain(added[0]);
+      expect(lines.every((l) => /^[0-9a-f]{64}$/.test(l))).toBe(true);
+
+      // Garbage in the file is ignored; a recorded check never makes other bytes valid.
+      await writeFile(file, `not a check\n${'z'.repeat(64)}\n${lines.join('\n')}\n`);
+      await loadCheckedSignatures(env);
+      expect(checkSignature(handle, bytes, sig)).toBe(true);
+      const other = new TextEncoder().encode('{"_type":"targets","version":0}');
+      expect(checkSignature(handle, other, sig)).toBe(false);
+      expect(checkSignature(handle, bytes, forged)).toBe(false);
+      // The next save keeps earlier valid checks, adds new ones and drops what is not a check.
+      expect(checkSignature(handle, other, (await signer.sign(other)).sig)).toBe(true);
+      await saveCheckedSignatures(env);
+      const kept = (await readFile(file, 'utf8')).trim().split('\n');
+      expect(kept).not.toContain('not a check');
+      expect(kept).toContain(added[0]);
+    } finally {
+      await rm(cache, { recursive: true, force: true });
+    }
+  });
+
+  it('saves nothing where the cache folder cannot be written, and loads nothing from none', async () => {
+    const base = await mkdtemp(join(tmpdir(), 'tuf-ceremony-checked-'));
+    try {
+      await writeFile(join(base, 'file'), '');
+      const env = { TUF_CEREMONY_CACHE: join(base, 'file', 'cache') };
+      await expect(loadCheckedSignatures(env)).resolves.toBeUndefined();
+      await expect(saveCheckedSignatures(env)).resolves.toBeUndefined();
+    } finally {
+      await rm(base, { recursive: true, force: true });
+    }
+  });
+});
