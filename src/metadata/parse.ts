@@ -225,7 +225,7 @@ function checkTargets(c: Checker, s: Obj): TargetsSigned {
   };
   // Whether the map is sorted plain JSON (isSortedPlainJson), found on this walk so that
   // canonicalization right after need not walk it again.
-  let sorted = c.proven !== undefined;
+  let sorted = c.proven !== undefined && Object.getPrototypeOf(targets) === Object.prototype;
   let previous: string | undefined;
   for (const path in targets) {
     const t = targets[path];
