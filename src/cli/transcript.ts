@@ -33,12 +33,18 @@ async function listLogDirs(paths: CeremonyPaths): Promise<string[]> {
   }
 }
 
-/** The id of the ceremony in progress, or a new one named after today's date. */
+/**
+ * The id of the ceremony in progress (the newest, unless it was finalized), or a new one named
+ * after today's date. Only the newest transcript is read: ceremonies follow one another, so one
+ * older than a finalized ceremony is never in progress (and a repository's history of
+ * ceremonies costs nothing here).
+ */
 export async function openCeremonyId(paths: CeremonyPaths, now: number): Promise<string> {
   const names = await listLogDirs(paths);
-  for (const name of [...names].reverse()) {
-    const log = await readTranscript(join(paths.logs, name));
-    if (!log.events.some((e) => e.type === 'ceremony.finalized')) return name;
+  const newest = names.at(-1);
+  if (newest !== undefined) {
+    const log = await readTranscript(join(paths.logs, newest));
+    if (!log.events.some((e) => e.type === 'ceremony.finalized')) return newest;
   }
   const date = formatExpiry(now).slice(0, 10);
   let id = date;
