@@ -1,12 +1,11 @@
 import { copyMap, hasOwn, setOwn } from './build-own.js';
 import { CeremonyError } from './errors.js';
 import type { MetaFile, Metadata, SnapshotSigned, TimestampSigned } from './model.js';
-import { encodeUtf8 } from './json.js';
 import {
   metaFileFor,
   serializedFromBytes,
   serializeMetadata,
-  signedEnvelopeJson,
+  signedEnvelopeBytes,
   type SerializedFile,
 } from './serialize.js';
 
@@ -35,9 +34,7 @@ export function serializeRole(
   const file =
     signedView === undefined
       ? serializeMetadata(metadata)
-      : serializedFromBytes(
-          encodeUtf8(signedEnvelopeJson(metadata.signatures, metadata.signed, signedView)),
-        );
+      : serializedFromBytes(signedEnvelopeBytes(metadata.signatures, metadata.signed, signedView));
   return { name, version: metadata.signed.version, file, metadata };
 }
 

@@ -7,11 +7,18 @@
 import { setOwn } from './build-own.js';
 
 /**
+ * Objects a caller found sorted plain JSON (isSortedPlainJson) moments before, in the same
+ * synchronous step (parse checks a targets map while it walks it anyway): not walked again. Never
+ * kept: an object can change after it was checked.
+ */
+export type ProvenSorted = ReadonlySet<object>;
+
+/**
  * True when `value` is plain JSON (plain objects, arrays, strings, booleans, null, safe integers)
  * whose object keys are in ascending UTF-16 order and never start with a digit (V8 enumerates
  * integer-like keys first).
  */
-export function isSortedPlainJson(value: unknown): boolean {
+export function isSortedPlainJson(value: unknown, proven?: ProvenSorted): boolean {
   switch (typeof value) {
     case 'string':
     case 'boolean':
@@ -19,10 +26,10 @@ export function isSortedPlainJson(value: unknown): boolean {
     case 'number':
       return Number.isSafeInteger(value);
     case 'object': {
-      if (value === null) return true;
+      if (value === null || proven?.has(value)) return true;
       if (Array.isArray(value)) {
         for (let i = 0; i < value.length; i++) {
-          if (!isSortedPlainJson(value[i])) return false;
+          if (!isSortedPlainJson(value[i], proven)) return false;
         }
         return true;
       }
@@ -34,7 +41,7 @@ export function isSortedPlainJson(value: unknown): boolean {
         if (previous !== undefined && !(previous < key)) return false;
         const first = key.charCodeAt(0);
         if (first >= 48 && first <= 57) return false;
-        if (!isSortedPlainJson(record[key])) return false;
+        if (!isSortedPlainJson(record[key], proven)) return false;
         previous = key;
       }
       return true;
@@ -52,13 +59,13 @@ export const NOT_PLAIN: unique symbol = Symbol('not plain JSON');
  * (undefined members dropped, as the writers drop them), or NOT_PLAIN when the value holds
  * anything JSON.stringify would write differently. Subtrees already sorted are shared, not copied.
  */
-export function sortedView(value: unknown): unknown {
-  if (isSortedPlainJson(value)) return value;
+export function sortedView(value: unknown, proven?: ProvenSorted): unknown {
+  if (isSortedPlainJson(value, proven)) return value;
   if (typeof value !== 'object' || value === null) return NOT_PLAIN;
   if (Array.isArray(value)) {
     const out: unknown[] = new Array<unknown>(value.length);
     for (let i = 0; i < value.length; i++) {
-      const item = sortedView(value[i]);
+      const item = sortedView(value[i], proven);
       if (item === NOT_PLAIN) return NOT_PLAIN;
       out[i] = item;
     }
@@ -73,7 +80,7 @@ export function sortedView(value: unknown): unknown {
     if (member === undefined) continue;
     const first = key.charCodeAt(0);
     if (first >= 48 && first <= 57) return NOT_PLAIN;
-    const item = sortedView(member);
+    const item = sortedView(member, proven);
     if (item === NOT_PLAIN) return NOT_PLAIN;
     setOwn(out, key, item);
   }

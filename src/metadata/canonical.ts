@@ -1,4 +1,4 @@
-import { NOT_PLAIN, sortedView } from './build-sorted.js';
+import { NOT_PLAIN, sortedView, type ProvenSorted } from './build-sorted.js';
 import { CeremonyError } from './errors.js';
 import { encodeUtf8 } from './json.js';
 import { StringSink } from './string-sink.js';
@@ -47,8 +47,8 @@ function canonicalOfSortedView(view: unknown): string | undefined {
 }
 
 /** The canonical text by the native fast path, or undefined when the writer must run. */
-function stringifiedCanonical(value: unknown): string | undefined {
-  const view = sortedView(value);
+function stringifiedCanonical(value: unknown, proven?: ProvenSorted): string | undefined {
+  const view = sortedView(value, proven);
   return view === NOT_PLAIN ? undefined : canonicalOfSortedView(view);
 }
 
@@ -57,6 +57,8 @@ function stringifiedCanonical(value: unknown): string | undefined {
 class CanonicalWriter {
   readonly out = new StringSink();
   private readonly path: (string | number)[] = [];
+
+  constructor(private readonly proven?: ProvenSorted) {}
 
   private where(): string {
     let text = '';
@@ -89,54 +91,68 @@ class CanonicalWriter {
         this.out.add(Object.is(value, -0) ? '0' : String(value));
         return;
       case 'object': {
-        const text = stringifiedCanonical(value);
-        if (text !== undefined) {
-          this.out.add(text);
-          return;
-        }
-        const path = this.path;
-        if (Array.isArray(value)) {
-          this.out.add('[');
-          for (let i = 0; i < value.length; i++) {
-            if (i > 0) this.out.add(',');
-            path.push(i);
-            this.write(value[i]);
-            path.pop();
-          }
-          this.out.add(']');
-          return;
-        }
-        this.out.add('{');
-        let first = true;
-        const record = value as Record<string, unknown>;
-        for (const key of sortedKeys(value)) {
-          const item = record[key];
-          if (item === undefined) continue;
-          this.out.add(first ? `${quote(key)}:` : `,${quote(key)}:`);
-          first = false;
-          path.push(key);
-          this.write(item);
-          path.pop();
-        }
-        this.out.add('}');
+        const text = stringifiedCanonical(value, this.proven);
+        if (text !== undefined) this.out.add(text);
+        else this.writeComposite(value);
         return;
       }
       default:
         throw new CeremonyError('CANONICAL_JSON', `${this.where()}: ${typeof value} is not JSON`);
     }
   }
+
+  /** An object or array member by member (JSON.stringify's text would not be canonical). */
+  writeComposite(value: object): void {
+    const path = this.path;
+    if (Array.isArray(value)) {
+      this.out.add('[');
+      for (let i = 0; i < value.length; i++) {
+        if (i > 0) this.out.add(',');
+        path.push(i);
+        this.write(value[i]);
+        path.pop();
+      }
+      this.out.add(']');
+      return;
+    }
+    this.out.add('{');
+    let first = true;
+    const record = value as Record<string, unknown>;
+    for (const key of sortedKeys(value)) {
+      const item = record[key];
+      if (item === undefined) continue;
+      this.out.add(first ? `${quote(key)}:` : `,${quote(key)}:`);
+      first = false;
+      path.push(key);
+      this.write(item);
+      path.pop();
+    }
+    this.out.add('}');
+  }
 }
 
-/** OLPC canonical JSON text of a JSON value (throws on floats and unsafe integers). */
-export function canonicalString(value: unknown): string {
-  const writer = new CanonicalWriter();
-  writer.write(value);
+/**
+ * OLPC canonical JSON text of a JSON value (throws on floats and unsafe integers); `proven`: parts
+ * the caller has just found sorted plain JSON (ProvenSorted).
+ */
+export function canonicalString(value: unknown, proven?: ProvenSorted): string {
+  // The native fast path first: through the writer's sink a 30 MB text would be copied once more.
+  const text =
+    typeof value === 'object' && value !== null ? stringifiedCanonical(value, proven) : undefined;
+  return text ?? writtenCanonical(value, proven);
+}
+
+/** The canonical text by the hand-written writer (the native fast path already failed at the top). */
+function writtenCanonical(value: unknown, proven?: ProvenSorted): string {
+  const writer = new CanonicalWriter(proven);
+  if (typeof value === 'object' && value !== null) writer.writeComposite(value);
+  else writer.write(value);
   return writer.out.text();
 }
 
-/** The bytes TUF signs: UTF-8 of the OLPC canonical JSON of `value`. */
-export function canonicalBytes(value: unknown): Uint8Array {
-  return encodeUtf8(canonicalString(value));
+/** The bytes TUF signs: UTF-8 of the OLPC canonical JSON of `value` (`proven`: canonicalString). */
+export function canonicalBytes(value: unknown, proven?: ProvenSorted): Uint8Array {
+  return encodeUtf8(canonicalString(value, proven));
 }
 
 /** Canonical bytes of a value with its sorted plain view (NOT_PLAIN when it has none). */
@@ -153,5 +169,5 @@ export interface CanonicalForm {
 export function canonicalForm(value: unknown): CanonicalForm {
   const view = sortedView(value);
   const text = view === NOT_PLAIN ? undefined : canonicalOfSortedView(view);
-  return { bytes: encodeUtf8(text ?? canonicalString(value)), view };
+  return { bytes: encodeUtf8(text ?? writtenCanonical(value)), view };
 }

@@ -35,11 +35,14 @@ export function scanJson(text: string, limit = MAX_JSON_DEPTH, countKey?: string
   let counting = false;
   let entries = 0;
   const length = text.length;
+  // Without any backslash in the text (one native search), no quote is escaped: a string ends at
+  // the next quote.
+  const escapes = text.includes('\\');
   for (let i = 0; i < length; i++) {
     const c = text.charCodeAt(i);
     if (c <= SPACE) continue;
     if (c === QUOTE) {
-      const end = closingQuote(text, i);
+      const end = escapes ? closingQuote(text, i) : text.indexOf('"', i + 1);
       if (end < 0) break;
       if (counting && depth === 2 && entries === 0) entries = 1;
       if (depth === 1 && countKey !== undefined) lastKey = text.slice(i + 1, end);

@@ -1,5 +1,7 @@
 import { CeremonyError } from './errors.js';
 import { decodeUtf8, isJsonObject } from './json.js';
+import { isSortedPlainJson } from './build-sorted.js';
+import { HexBatch } from './hex-batch.js';
 import { parseJsonBounded, type EntryLimit } from './json-depth.js';
 import type {
   AnySigned,
@@ -22,7 +24,11 @@ import { parseTime } from './time.js';
 type Obj = Record<string, unknown>;
 
 class Checker {
-  constructor(readonly file: string) {}
+  /** `proven`: receives the parts found sorted plain JSON on the way (ProvenSorted). */
+  constructor(
+    readonly file: string,
+    readonly proven?: Set<object>,
+  ) {}
 
   fail(path: string, rule: string): never {
     throw new CeremonyError('METADATA_INVALID', `${this.file}: ${path}: ${rule}`);
@@ -87,20 +93,6 @@ class Checker {
     if (o.hashes !== undefined) this.hashes(o.hashes, `${path}.hashes`);
     return o as unknown as MetaFile;
   }
-}
-
-const HEX = /^[0-9a-fA-F]+$/;
-
-/** Fast path of Checker.hashes: true when `value` is a non-empty map of hex strings. */
-function validHashes(value: unknown): boolean {
-  if (!isJsonObject(value)) return false;
-  let count = 0;
-  for (const name in value) {
-    const hash = value[name];
-    if (typeof hash !== 'string' || !HEX.test(hash)) return false;
-    count++;
-  }
-  return count > 0;
 }
 
 function common(c: Checker, signed: Obj, type: string): void {
@@ -177,19 +169,91 @@ function checkDelegations(c: Checker, value: unknown): Delegations {
   return d as unknown as Delegations;
 }
 
+/** A key isSortedPlainJson accepts in order after `previous` (none starts with a digit). */
+function keyInOrder(previous: string | undefined, key: string): boolean {
+  const first = key.charCodeAt(0);
+  return (previous === undefined || previous < key) && !(first >= 48 && first <= 57);
+}
+
+/**
+ * isSortedPlainJson of one target entry under `path`, without a separate walk for the usual
+ * members: `hashes` (a map of strings) and `length` (a safe integer) are checked here directly.
+ */
+function sortedPlainTarget(path: string, entry: unknown): boolean {
+  if (!keyInOrder(undefined, path) || !isJsonObject(entry)) return false;
+  if (Object.getPrototypeOf(entry) !== Object.prototype) return false;
+  let previous: string | undefined;
+  for (const key in entry) {
+    if (!keyInOrder(previous, key)) return false;
+    previous = key;
+    const value = entry[key];
+    if (key === 'length') {
+      if (!Number.isSafeInteger(value)) return false;
+    } else if (key === 'hashes') {
+      if (!sortedStringMap(value)) return false;
+    } else if (!isSortedPlainJson(value)) return false;
+  }
+  return true;
+}
+
+/** isSortedPlainJson of a map whose values are all strings. */
+function sortedStringMap(value: unknown): boolean {
+  if (!isJsonObject(value) || Object.getPrototypeOf(value) !== Object.prototype) return false;
+  let previous: string | undefined;
+  for (const key in value) {
+    if (!keyInOrder(previous, key) || typeof value[key] !== 'string') return false;
+    previous = key;
+  }
+  return true;
+}
+
 function checkTargets(c: Checker, s: Obj): TargetsSigned {
   common(c, s, 'targets');
   const targets = c.obj(s.targets, 'signed.targets');
-  // Hot loop (100,000 targets and more): check first, build the JSON path only to report.
+  // Hot loop (100,000 targets and more): check first, build the JSON path only to report. The
+  // digests are tested for hex in batches (HexBatch); a batch not proved hex, or any other
+  // failure, first checks the targets of the open batch one by one, so the error names the first
+  // bad target in file order.
+  const batch = new HexBatch();
+  const open: string[] = [];
+  const at = (path: string): string => `signed.targets${pathStep(path)}`;
+  const checkOpen = (): void => {
+    for (const path of open) c.hashes((targets[path] as Obj).hashes, `${at(path)}.hashes`);
+  };
+  const checkBatch = (): void => {
+    if (!batch.provedHex()) checkOpen();
+  };
+  // Whether the map is sorted plain JSON (isSortedPlainJson), found on this walk so that
+  // canonicalization right after need not walk it again.
+  let sorted = c.proven !== undefined && Object.getPrototypeOf(targets) === Object.prototype;
+  let previous: string | undefined;
   for (const path in targets) {
     const t = targets[path];
-    if (!isJsonObject(t)) c.fail(`signed.targets${pathStep(path)}`, 'must be an object');
+    if (sorted) {
+      sorted = (previous === undefined || previous < path) && sortedPlainTarget(path, t);
+      previous = path;
+    }
+    if (!isJsonObject(t)) {
+      checkOpen();
+      c.fail(at(path), 'must be an object');
+    }
     const length = t.length;
     if (typeof length !== 'number' || !Number.isSafeInteger(length) || length < 0) {
-      c.int(length, `signed.targets${pathStep(path)}.length`);
+      checkOpen();
+      c.int(length, `${at(path)}.length`);
     }
-    if (!validHashes(t.hashes)) c.hashes(t.hashes, `signed.targets${pathStep(path)}.hashes`);
+    if (!batch.addDigests(t.hashes)) {
+      checkOpen();
+      c.hashes(t.hashes, `${at(path)}.hashes`);
+    }
+    open.push(path);
+    if (batch.full()) {
+      checkBatch();
+      open.length = 0;
+    }
   }
+  checkBatch();
+  if (sorted) c.proven?.add(targets);
   if (s.delegations !== undefined) checkDelegations(c, s.delegations);
   return s as unknown as TargetsSigned;
 }
@@ -245,8 +309,9 @@ export function checkMetadata<K extends RoleType>(
   value: unknown,
   type: K,
   file: string,
+  proven?: Set<object>,
 ): Metadata<Extract<AnySigned, { _type: K }>> {
-  const c: Checker = new Checker(file);
+  const c: Checker = new Checker(file, proven);
   const env = c.obj(value, '(top level)');
   const signatures = env.signatures;
   if (!Array.isArray(signatures)) c.fail('signatures', 'must be an array');
@@ -268,11 +333,15 @@ export function checkMetadata<K extends RoleType>(
   return env as unknown as Metadata<Extract<AnySigned, { _type: K }>>;
 }
 
-/** Parses metadata bytes of the expected role type. */
+/**
+ * Parses metadata bytes of the expected role type. `proven` receives the parts found sorted plain
+ * JSON while checking, for canonicalBytes right after (ProvenSorted: never kept).
+ */
 export function parseMetadata<K extends RoleType>(
   bytes: Uint8Array,
   type: K,
   file: string,
+  proven?: Set<object>,
 ): Metadata<Extract<AnySigned, { _type: K }>> {
-  return checkMetadata(parseJson(bytes, file, SIGNATURE_LIMIT), type, file);
+  return checkMetadata(parseJson(bytes, file, SIGNATURE_LIMIT), type, file, proven);
 }

@@ -1,8 +1,7 @@
 import type { SerializedRole } from './build-meta.js';
 import { canonicalForm } from './canonical.js';
-import { encodeUtf8 } from './json.js';
 import type { AnySigned, Metadata, Signature } from './model.js';
-import { serializedFromBytes, signedEnvelopeJson, type SerializedFile } from './serialize.js';
+import { serializedFromBytes, signedEnvelopeBytes, type SerializedFile } from './serialize.js';
 import { signaturesOver } from './sign.js';
 import type { Signer } from './signer.js';
 
@@ -28,7 +27,7 @@ export async function signAndSerialize<T extends AnySigned>(
 ): Promise<SignedFile<T>> {
   const form = canonicalForm(signed);
   const signatures = await signaturesOver(form.bytes, signers, existing);
-  const file = serializedFromBytes(encodeUtf8(signedEnvelopeJson(signatures, signed, form.view)));
+  const file = serializedFromBytes(signedEnvelopeBytes(signatures, signed, form.view));
   return { metadata: { signed, signatures }, file };
 }
 

@@ -19,8 +19,10 @@ export function parseRole<K extends RoleType>(
   file: string,
 ): ParsedRole<K> {
   let metadata: Metadata<Extract<AnySigned, { _type: K }>>;
+  // Parts the shape checks found sorted plain JSON, so canonicalization does not walk them again.
+  const proven = new Set<object>();
   try {
-    metadata = parseMetadata(bytes, type, `${role} (${file})`);
+    metadata = parseMetadata(bytes, type, `${role} (${file})`, proven);
   } catch (err) {
     // Messages quote untrusted values escaped and capped; keep them on one line all the same.
     if (err instanceof CeremonyError) {
@@ -32,7 +34,7 @@ export function parseRole<K extends RoleType>(
   }
   let canonical: Uint8Array;
   try {
-    canonical = canonicalBytes(metadata.signed);
+    canonical = canonicalBytes(metadata.signed, proven);
   } catch (err) {
     const detail = err instanceof Error ? err.message : String(err);
     throw new CeremonyError(

@@ -5,7 +5,7 @@ import { canonicalBytes, canonicalForm, canonicalString } from '../../../src/met
 import { scanJson } from '../../../src/metadata/json-depth.js';
 import { sameJson } from '../../../src/metadata/same-json.js';
 import type { TargetFile, TargetsSigned } from '../../../src/metadata/model.js';
-import { prettyJson, serializeMetadata } from '../../../src/metadata/serialize.js';
+import { encodeFileText, prettyJson, serializeMetadata } from '../../../src/metadata/serialize.js';
 import { signMetadata } from '../../../src/metadata/sign.js';
 import { signAndSerialize } from '../../../src/metadata/signed-file.js';
 import { SoftwareSigner, ed25519FromSeed } from '../../../src/signing/software-signer.js';
@@ -294,6 +294,16 @@ describe('canonical and pretty fast paths match reference writers', () => {
         expect(file.length).toBe(file.bytes.length);
       }),
       { numRuns: 100 },
+    );
+  });
+
+  it('encodeFileText writes the UTF-8 of the text and a newline, for every kind of string', () => {
+    fc.assert(
+      fc.property(text, (value) => {
+        const expected = new TextEncoder().encode(`${value}\n`);
+        expect(Buffer.from(encodeFileText(value)).equals(Buffer.from(expected))).toBe(true);
+      }),
+      RUNS,
     );
   });
 
