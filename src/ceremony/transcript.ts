@@ -187,6 +187,8 @@ export function checkChain(text: string, file: string, actor?: string): ChainChe
   const lines = text.split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
   let last: TranscriptEvent | undefined;
+  // The hash of `last` from its canonical text, canonicalized once per line (for the form check).
+  let lastHash: string | undefined;
   let lastLine = 0;
   lines.forEach((line, index) => {
     const n = index + 1;
@@ -198,6 +200,7 @@ export function checkChain(text: string, file: string, actor?: string): ChainChe
     } catch {
       problems.push(`${at}: not valid JSON`);
       last = undefined;
+      lastHash = undefined;
       lastLine = n;
       return;
     }
@@ -205,6 +208,7 @@ export function checkChain(text: string, file: string, actor?: string): ChainChe
     if (shape) {
       problems.push(`${at}: ${shape}`);
       last = undefined;
+      lastHash = undefined;
       lastLine = n;
       return;
     }
@@ -217,12 +221,14 @@ export function checkChain(text: string, file: string, actor?: string): ChainChe
     }
     if (n === 1 && event.prev !== GENESIS_PREV) {
       problems.push(`${at}: the first event's prev is not 64 zeros (earlier lines were removed)`);
-    } else if (n > 1 && last && event.prev !== eventHash(last)) {
+    } else if (n > 1 && last && event.prev !== (lastHash ?? eventHash(last))) {
       problems.push(`${at}: prev hash does not match line ${lastLine}`);
     }
-    if (canonicalize(parsed) !== line) problems.push(`${at}: not in canonical JSON form`);
+    const canonical = canonicalize(parsed);
+    if (canonical !== line) problems.push(`${at}: not in canonical JSON form`);
     events.push(event);
     last = event;
+    lastHash = canonical === undefined ? undefined : sha256Hex(canonical);
     lastLine = n;
   });
   return { events, problems };
