@@ -9,7 +9,6 @@ import { CeremonyError } from '../../metadata/errors.js';
 import type { RootSigned, TargetFile } from '../../metadata/model.js';
 import { hasOwn } from '../../metadata/build-own.js';
 import { canonicalBytes } from '../../metadata/canonical.js';
-import { loadPublishedRepo } from '../../repo/published-loader.js';
 import { writeFileAtomic } from '../../repo/atomic-write.js';
 import { OverlaySource } from '../../repo/overlay-source.js';
 import { plannedWrites, targetFileNameFor } from '../../repo/repository-writer.js';
@@ -50,9 +49,10 @@ import { repairSignatureEvents } from '../transcript-repair.js';
  * True when every staged role is already in the published repository at its staged version with
  * exactly the staged content (a finalize published it, then stopped before clearing staged/).
  */
-async function alreadyPublished(loaded: LoadedCeremony): Promise<boolean> {
+function alreadyPublished(loaded: LoadedCeremony): boolean {
   const staging = requireStaging(loaded);
-  const current = await loadPublishedRepo(loaded.paths.repository);
+  // The repository as this command loaded it (a second load would read 16,384 bins again).
+  const current = loaded.published;
   return staging.ceremony.roles.every((role) => {
     const draft = staging.drafts.get(role);
     if (!draft) return false;
@@ -258,7 +258,7 @@ async function finalizeStaged(
   await repairSignatureEvents(ctx, loaded);
   const repoDir = loaded.paths.repository;
   const now = ctx.now();
-  if (await alreadyPublished(loaded)) {
+  if (alreadyPublished(loaded)) {
     // An earlier finalize published everything and stopped before clearing staged/: finish it.
     const report = await verifyRepository({
       trustedRoot: firstRootBytes(loaded, undefined),
