@@ -134,30 +134,30 @@ const PATH_AND_SHA256 =
   /^\{"path":"([^"\\\u0000-\u001f]*)","length":\d+,"hashes":\{"sha256":"([0-9a-f]{64})"/;
 
 /**
- * The sha256 of each listed target of a role: for deciding which staged targets need no bytes,
- * where the signed draft is the authority and the listing is only compared with it. A listing
- * this process already parsed is reused; otherwise a light parse (JSON only, no field checks).
- * Undefined without a listing file.
+ * Calls `onTarget(path, sha256)` for each listed target of a role, streamed: for deciding which
+ * staged targets need no bytes, where the signed draft is the authority and the listing is only
+ * compared with it. A listing this process already parsed is reused; otherwise a light parse
+ * (one anchored regex per line in the layout targets import writes, JSON.parse for others, no
+ * field checks). Nothing is kept: the caller keeps what it needs (a map of a million paths
+ * sliced from the file's text would keep all of that text alive). False without a listing file.
  */
-export async function readListedHashes(
+export async function forEachListedHash(
   root: string,
   role: string,
-): Promise<Map<string, string> | undefined> {
+  onTarget: (path: string, sha256: string) => void,
+): Promise<boolean> {
   const file = listingFile(root, role);
   const known = await stillParsed(file);
   if (known !== undefined) {
-    const out = new Map<string, string>();
-    for (const [path, target] of known.targets) out.set(path, target.hashes.sha256 ?? '');
-    return out;
+    for (const [path, target] of known.targets) onTarget(path, target.hashes.sha256 ?? '');
+    return true;
   }
-  const out = new Map<string, string>();
   try {
     await forEachLine(file, (text) => {
       if (text === '') return;
-      // The layout targets import writes: path and sha256 read by one anchored regex.
       const fast = PATH_AND_SHA256.exec(text);
       if (fast !== null) {
-        out.set(fast[1] as string, fast[2] as string);
+        onTarget(fast[1] as string, fast[2] as string);
         return;
       }
       let value: unknown;
@@ -168,13 +168,13 @@ export async function readListedHashes(
       }
       const entry = value as { path?: unknown; hashes?: { sha256?: unknown } } | null;
       if (typeof entry?.path === 'string' && typeof entry.hashes?.sha256 === 'string')
-        out.set(entry.path, entry.hashes.sha256);
+        onTarget(entry.path, entry.hashes.sha256);
     });
   } catch (err) {
-    if ((err as { code?: string }).code === 'ENOENT') return undefined;
+    if ((err as { code?: string }).code === 'ENOENT') return false;
     throw err;
   }
-  return out;
+  return true;
 }
 
 function* listingChunks(targets: ReadonlyMap<string, TargetFile>): Generator<string> {

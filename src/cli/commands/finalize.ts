@@ -13,7 +13,7 @@ import { writeFileAtomic } from '../../repo/atomic-write.js';
 import { OverlaySource } from '../../repo/overlay-source.js';
 import { plannedWrites, targetFileNameFor } from '../../repo/repository-writer.js';
 import { checkTargetInput, publishTargetInput } from '../../repo/target-inputs.js';
-import { readListedHashes } from '../../repo/target-listings.js';
+import { forEachListedHash } from '../../repo/target-listings.js';
 import { writeFilesDurably } from '../../repo/durable-batch.js';
 import { count, seconds, startProgress } from '../progress.js';
 import { DirectorySource } from '../../repo/source-directory.js';
@@ -85,20 +85,17 @@ interface NewTarget {
 async function newTargetFiles(
   loaded: LoadedCeremony,
 ): Promise<{ files: NewTarget[]; listedOnly: number }> {
-  const out: NewTarget[] = [];
-  const seen = new Set<string>();
-  const listings = new Map<string, Map<string, string> | undefined>();
-  let listedOnly = 0;
+  // Changed targets by input role and path: the paths are the drafts' own strings, so a million
+  // of them cost map entries only.
+  const changed = new Map<string, Map<string, NewTarget[]>>();
   for (const [role, draft] of requireStaging(loaded).drafts) {
     if (draft.metadata.signed._type !== 'targets') continue;
     const published =
       role === 'targets' ? loaded.published.targets : loaded.published.delegated.get(role);
     const before = published?.metadata.signed.targets ?? {};
     const inputRole = inputRoleOf(loaded.plan, role);
-    if (inputRole !== undefined && !listings.has(inputRole))
-      listings.set(inputRole, await readListedHashes(loaded.paths.root, inputRole));
-    const listing = inputRole === undefined ? undefined : listings.get(inputRole);
     const targets = draft.metadata.signed.targets;
+    let byPath = inputRole === undefined ? undefined : changed.get(inputRole);
     // One pass over the keys (no entry pairs, no await per target: 100,000 targets and more).
     for (const path of Object.keys(targets)) {
       const info = targets[path] as TargetFile;
@@ -108,17 +105,37 @@ async function newTargetFiles(
           'STATE_INVALID',
           `staged/${role}.json: lists new target ${path} but ${loaded.plan.file} has no role ${role} to read it from`,
         );
-      // A target known only by listing is published in metadata only: no bytes to copy.
-      if (listing?.get(path) === info.hashes.sha256) {
-        listedOnly++;
-        continue;
+      if (byPath === undefined) {
+        byPath = new Map();
+        changed.set(inputRole, byPath);
       }
-      const key = `${path}\0${info.hashes.sha256 ?? ''}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      out.push({ path, info, inputRole });
+      const same = byPath.get(path);
+      if (same === undefined) byPath.set(path, [{ path, info, inputRole }]);
+      else same.push({ path, info, inputRole });
     }
   }
+  // A target known only by listing is published in metadata only: no bytes to copy.
+  let listedOnly = 0;
+  for (const [inputRole, byPath] of changed) {
+    await forEachListedHash(loaded.paths.root, inputRole, (path, sha256) => {
+      const same = byPath.get(path);
+      if (same === undefined) return;
+      const rest = same.filter((t) => t.info.hashes.sha256 !== sha256);
+      listedOnly += same.length - rest.length;
+      if (rest.length === 0) byPath.delete(path);
+      else byPath.set(path, rest);
+    });
+  }
+  const out: NewTarget[] = [];
+  const seen = new Set<string>();
+  for (const byPath of changed.values())
+    for (const same of byPath.values())
+      for (const t of same) {
+        const key = `${t.path}\0${t.info.hashes.sha256 ?? ''}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        out.push(t);
+      }
   return { files: out, listedOnly };
 }
 

@@ -12,7 +12,7 @@ import {
   MAX_MANIFEST_LINE,
   readManifest,
 } from '../../../src/repo/manifest-reader.js';
-import { readListedHashes, readListing, writeListing } from '../../../src/repo/target-listings.js';
+import { forEachListedHash, readListing, writeListing } from '../../../src/repo/target-listings.js';
 
 const SHA = 'c'.repeat(64);
 
@@ -107,9 +107,9 @@ describe('manifest files', () => {
           });
           await mkdir(join(root, 'targets-listed'), { recursive: true });
           await writeFile(join(root, 'targets-listed', 'bins.jsonl'), `${lines.join('\n')}\n`);
-          expect(await readListedHashes(root, 'bins')).toEqual(
-            new Map(entries.map((e) => [e.path, e.sha256])),
-          );
+          const read = new Map<string, string>();
+          await forEachListedHash(root, 'bins', (path, sha256) => read.set(path, sha256));
+          expect(read).toEqual(new Map(entries.map((e) => [e.path, e.sha256])));
         },
       ),
       { numRuns: 60 },
