@@ -11,18 +11,24 @@ import { parseMetadata, type RoleType } from '../metadata/parse.js';
 import { serializedFromBytes } from '../metadata/serialize.js';
 import { readFileNoFollow } from './read-no-follow.js';
 
-async function loadRole<K extends RoleType>(
-  dir: string,
-  name: string,
-  type: K,
-): Promise<PublishedRole<Extract<AnySigned, { _type: K }>>> {
-  const path = join(dir, name);
+/** The bytes of a file the published metadata lists (refused when missing or a link). */
+async function readListedFile(path: string): Promise<Uint8Array> {
   const bytes = await readFileNoFollow(path);
   if (!bytes)
     throw new CeremonyError(
       'FILE_MISSING',
       `${path}: missing, but the published metadata lists it`,
     );
+  return bytes;
+}
+
+async function loadRole<K extends RoleType>(
+  dir: string,
+  name: string,
+  type: K,
+): Promise<PublishedRole<Extract<AnySigned, { _type: K }>>> {
+  const path = join(dir, name);
+  const bytes = await readListedFile(path);
   return { metadata: parseMetadata(bytes, type, path), file: serializedFromBytes(bytes) };
 }
 
@@ -35,12 +41,7 @@ async function loadDelegatedRole(
   name: string,
 ): Promise<PublishedRole<Extract<AnySigned, { _type: 'targets' }>>> {
   const path = join(dir, name);
-  const bytes = await readFileNoFollow(path);
-  if (!bytes)
-    throw new CeremonyError(
-      'FILE_MISSING',
-      `${path}: missing, but the published metadata lists it`,
-    );
+  const bytes = await readListedFile(path);
   let parsed: Metadata<TargetsSigned> | undefined;
   return {
     get metadata(): Metadata<TargetsSigned> {
