@@ -42,9 +42,10 @@ export function scanJson(text: string, limit = MAX_JSON_DEPTH, countKey?: string
     const c = text.charCodeAt(i);
     if (c <= SPACE) continue;
     if (c === QUOTE) {
+      // A string opens an entry, even one the text cuts short.
+      if (counting && depth === 2 && entries === 0) entries = 1;
       const end = escapes ? closingQuote(text, i) : text.indexOf('"', i + 1);
       if (end < 0) break;
-      if (counting && depth === 2 && entries === 0) entries = 1;
       if (depth === 1 && countKey !== undefined) lastKey = text.slice(i + 1, end);
       i = end;
     } else if (c === OPEN_ARRAY || c === OPEN_OBJECT) {

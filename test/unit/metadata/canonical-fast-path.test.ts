@@ -326,6 +326,13 @@ describe('canonical and pretty fast paths match reference writers', () => {
     );
   });
 
+  it('the pre-scan counts an entry whose string the text cuts short', () => {
+    // Found by the property above (seed 1157604149): the string opens the first entry.
+    const cut = '{"signatures":["';
+    expect(scanJson(cut, 1000, 'signatures')).toEqual(referenceScan(cut, 'signatures'));
+    expect(scanJson(cut, 1000, 'signatures')).toEqual({ depth: 2, entries: 1 });
+  });
+
   it('addTargets keeps paths sorted, the last entry of a path winning, old entries kept', () => {
     fc.assert(
       fc.property(
