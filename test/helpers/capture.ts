@@ -18,7 +18,8 @@ export async function runCaptured(
   const ctx: CommandContext = {
     out: (text) => out.push(text),
     err: (text) => err.push(text),
-    env: options.env ?? {},
+    // The run's own cache folder (test/global-setup.ts), never the user's.
+    env: { TUF_CEREMONY_CACHE: process.env.TUF_CEREMONY_CACHE, ...options.env },
     cwd: options.cwd ?? process.cwd(),
     now: () => Date.parse('2026-01-01T00:00:00Z'),
     interactive: false,
