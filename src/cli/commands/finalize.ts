@@ -14,6 +14,8 @@ import { OverlaySource } from '../../repo/overlay-source.js';
 import { plannedWrites, targetFileNameFor } from '../../repo/repository-writer.js';
 import { checkTargetInput, publishTargetInput } from '../../repo/target-inputs.js';
 import { forEachListedHash } from '../../repo/target-listings.js';
+import { binRecordsDir, readBinRecord, writeBinRecord } from '../../repo/bin-record.js';
+import { publishedBinFacts } from '../bin-inputs.js';
 import { writeFilesDurably } from '../../repo/durable-batch.js';
 import { count, seconds, startProgress } from '../progress.js';
 import { DirectorySource } from '../../repo/source-directory.js';
@@ -88,8 +90,11 @@ async function newTargetFiles(
   // Changed targets by input role and path: the paths are the drafts' own strings, so a million
   // of them cost map entries only.
   const changed = new Map<string, Map<string, NewTarget[]>>();
+  const stagedRoles = new Map<string, string[]>();
   for (const [role, draft] of requireStaging(loaded).drafts) {
     if (draft.metadata.signed._type !== 'targets') continue;
+    const input = inputRoleOf(loaded.plan, role);
+    if (input !== undefined) stagedRoles.set(input, [...(stagedRoles.get(input) ?? []), role]);
     const published =
       role === 'targets' ? loaded.published.targets : loaded.published.delegated.get(role);
     const before = published?.metadata.signed.targets ?? {};
@@ -117,14 +122,22 @@ async function newTargetFiles(
   // A target known only by listing is published in metadata only: no bytes to copy.
   let listedOnly = 0;
   for (const [inputRole, byPath] of changed) {
-    await forEachListedHash(loaded.paths.root, inputRole, (path, sha256) => {
-      const same = byPath.get(path);
-      if (same === undefined) return;
-      const rest = same.filter((t) => t.info.hashes.sha256 !== sha256);
-      listedOnly += same.length - rest.length;
-      if (rest.length === 0) byPath.delete(path);
-      else byPath.set(path, rest);
-    });
+    // A bins delegation's listing kept per bin: only the staged bins' files are read.
+    const bins = stagedRoles.get(inputRole);
+    const onlyBins = bins?.every((r) => r !== inputRole) === true ? bins : undefined;
+    await forEachListedHash(
+      loaded.paths.root,
+      inputRole,
+      (path, sha256) => {
+        const same = byPath.get(path);
+        if (same === undefined) return;
+        const rest = same.filter((t) => t.info.hashes.sha256 !== sha256);
+        listedOnly += same.length - rest.length;
+        if (rest.length === 0) byPath.delete(path);
+        else byPath.set(path, rest);
+      },
+      onlyBins,
+    );
   }
   const out: NewTarget[] = [];
   const seen = new Set<string>();
@@ -192,6 +205,20 @@ async function writeRelease(
     progress.tick();
   }
   return progress.finish();
+}
+
+/** This machine's bin facts (bin-record.ts): each staged bin draft is now this published file. */
+async function recordPublishedBins(
+  ctx: CommandContext,
+  loaded: LoadedCeremony,
+  release: Release,
+): Promise<void> {
+  const dir = binRecordsDir(ctx.env);
+  const record = await readBinRecord(dir, loaded.paths.root);
+  if (record.bins.size === 0) return;
+  const written = new Map(release.delegated.map((r) => [r.name, r.file.sha256]));
+  const facts = publishedBinFacts(record, requireStaging(loaded).drafts, written);
+  await writeBinRecord(dir, loaded.paths.root, facts);
 }
 
 function firstRootBytes(loaded: LoadedCeremony, release: Release | undefined): Uint8Array {
@@ -348,6 +375,7 @@ async function finalizeStaged(
   }
   const ms = await writeRelease(ctx, repoDir, writes);
   crashPoint('finalize:after-write');
+  await recordPublishedBins(ctx, loaded, release);
   for (const [name, bytes] of writes) files[name] = sha256Hex(bytes);
   await recordEvent(loaded.paths, 'coordinator', now, 'ceremony.finalized', staging.ceremony.id, {
     files,
