@@ -303,8 +303,9 @@ export function planNextVersions(input: PlanningInput): PlannedRole[] {
           ...(force.has(d.name) || force.has(bin) ? ['requested'] : []),
           ...(authorityChanged(bin) ? ['its signing keys or threshold changed'] : []),
         ];
+        if (reasons.length === 0) continue;
         const previous = published.delegated.get(bin)?.metadata.signed;
-        if (reasons.length > 0 && previous)
+        if (previous)
           targetsPlanned.push({
             role: bin,
             signed: finish(previous, previous, expiry(d)),

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseManifestLine, quoteManifestText } from '../ceremony/manifest.js';
 import { binForPath, isBinName } from '../metadata/delegation.js';
 import { CeremonyError } from '../metadata/errors.js';
 import type { SuccinctRoles, TargetFile } from '../metadata/model.js';
 import { writeFilesDurably } from './durable-batch.js';
+import { readFileNoFollow } from './read-no-follow.js';
 import { LISTED_TARGETS_DIR, listingText } from './listing-text.js';
 
 // The listing of a bins delegation (TAP 15), kept one file per bin:
@@ -104,14 +105,10 @@ export async function readBinListingBytes(
   bin: string,
 ): Promise<Buffer | undefined> {
   const file = binListingFile(root, role, bin);
-  try {
-    const bytes = await readFile(file);
-    if (bytes.length > MAX_BIN_LISTING) throw tooLarge(file);
-    return bytes;
-  } catch (err) {
-    if ((err as { code?: string }).code === 'ENOENT') return undefined;
-    throw err;
-  }
+  const bytes = await readFileNoFollow(file, MAX_BIN_LISTING);
+  return bytes === undefined
+    ? undefined
+    : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
 }
 
 /**
