@@ -167,3 +167,18 @@ export function publishedBinFacts(
   }
   return { plan: record.plan, bins };
 }
+
+/** The sha256 of the published bins planning read and found free of delegations. */
+export function delegationFreeRead(
+  loaded: LoadedCeremony,
+  given: ReadonlyMap<string, DelegationBins>,
+): string[] {
+  const out: string[] = [];
+  for (const { inputs } of given.values())
+    for (const bin of inputs.read.keys()) {
+      const published = loaded.published.delegated.get(bin);
+      if (published !== undefined && published.metadata.signed.delegations === undefined)
+        out.push(published.file.sha256);
+    }
+  return out;
+}

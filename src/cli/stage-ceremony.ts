@@ -13,9 +13,11 @@ import {
   planFileSha256,
   readBinInputs,
   stagedBinFacts,
+  delegationFreeRead,
   type DelegationBins,
 } from './bin-inputs.js';
 import { readBinRecord, writeBinRecord } from '../repo/bin-record.js';
+import { recordDelegationFree } from '../repo/delegation-free.js';
 import type { LoadedCeremony } from './ceremony-context.js';
 import { openCeremonyId, recordEvent, recordEvents } from './transcript.js';
 import { ceremonyInputs, inputsBeforePlanning, recordPlanning } from './planning-record.js';
@@ -114,6 +116,8 @@ export async function stageCeremony(
     recordsDir: string;
     /** This machine's records of bins (bin-record.ts). */
     binRecordsDir: string;
+    /** The tool's cache folder (delegation-free.ts). */
+    cacheDir: string;
     onDraft?: (total: number) => void;
   },
 ): Promise<StageOutcome> {
@@ -135,6 +139,7 @@ export async function stageCeremony(
     if (bins.size === 0) return;
     const facts = stagedBinFacts(loaded, bins, planned, drafts, known, planSha);
     await writeBinRecord(options.binRecordsDir, loaded.paths.root, facts);
+    await recordDelegationFree(options.cacheDir, delegationFreeRead(loaded, bins));
   };
   if (planned.length === 0) {
     await recordBins();

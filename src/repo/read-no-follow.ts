@@ -30,6 +30,14 @@ export function readFileNoFollow(
   return readBounded(file, maxLength, constants.O_RDONLY | constants.O_NOFOLLOW);
 }
 
+/** readFileNoFollow with synchronous system calls (a file read on first use, behind a getter). */
+export function readFileNoFollowSync(
+  file: string,
+  maxLength: number = DEFAULT_LIMITS.maxMetadata,
+): Uint8Array | undefined {
+  return readBoundedSync(file, maxLength, constants.O_RDONLY | constants.O_NOFOLLOW);
+}
+
 /**
  * Opens a regular file of at most `maxLength` bytes (synchronous system calls); undefined when it
  * does not exist. The caller closes the descriptor.

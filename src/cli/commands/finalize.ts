@@ -16,6 +16,8 @@ import { checkTargetInput, publishTargetInput } from '../../repo/target-inputs.j
 import { forEachListedHash } from '../../repo/target-listings.js';
 import { binRecordsDir, readBinRecord, writeBinRecord } from '../../repo/bin-record.js';
 import { publishedBinFacts } from '../bin-inputs.js';
+import { recordDelegationFree } from '../../repo/delegation-free.js';
+import { toolCacheDir } from '../../repo/tool-cache.js';
 import { writeFilesDurably } from '../../repo/durable-batch.js';
 import { count, seconds, startProgress } from '../progress.js';
 import { DirectorySource } from '../../repo/source-directory.js';
@@ -213,6 +215,13 @@ async function recordPublishedBins(
   loaded: LoadedCeremony,
   release: Release,
 ): Promise<void> {
+  const free = release.delegated.filter(
+    (r) => r.metadata !== undefined && !('delegations' in r.metadata.signed),
+  );
+  await recordDelegationFree(
+    toolCacheDir(ctx.env),
+    free.map((r) => r.file.sha256),
+  );
   const dir = binRecordsDir(ctx.env);
   const record = await readBinRecord(dir, loaded.paths.root);
   if (record.bins.size === 0) return;
