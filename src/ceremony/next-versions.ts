@@ -132,11 +132,27 @@ function withDelegations(
   return next;
 }
 
+// Every bin of a succinct delegation shares one keys object and one succinct_roles object:
+// their canonical form is made once, not once per bin (metadata is never changed in place).
+const authorityKeys = new WeakMap<object, WeakMap<object, string>>();
+
 /** Canonical form of the keys and threshold that authorize a role (empty when none). */
 function authorityKey(keys: Readonly<Record<string, Key>>, roleKeys: RoleKeys | undefined): string {
   if (!roleKeys) return '';
+  let byKeys = authorityKeys.get(roleKeys);
+  const known = byKeys?.get(keys);
+  if (known !== undefined) return known;
   const ids = [...roleKeys.keyids].sort();
-  return canonicalString({ threshold: roleKeys.threshold, keys: ids.map((k) => keys[k] ?? k) });
+  const key = canonicalString({
+    threshold: roleKeys.threshold,
+    keys: ids.map((k) => keys[k] ?? k),
+  });
+  if (byKeys === undefined) {
+    byKeys = new WeakMap();
+    authorityKeys.set(roleKeys, byKeys);
+  }
+  byKeys.set(keys, key);
+  return key;
 }
 
 /** The authority a targets-type role gives a delegated role or hash bin. */

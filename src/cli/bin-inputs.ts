@@ -30,6 +30,10 @@ export interface DelegationBins {
   listings: Map<string, string>;
 }
 
+function sha256Of(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
 /** The sha256 of the plan file: bin facts hold only under the plan they were found with. */
 export async function planFileSha256(loaded: LoadedCeremony): Promise<string> {
   return createHash('sha256')
@@ -70,6 +74,7 @@ export async function readBinInputs(
   chosen: ReadonlyMap<string, { succinct: SuccinctRoles; listed: ReadonlySet<string> }>,
   record: BinRecord | undefined,
   otherPaths: readonly string[],
+  hashed: ReadonlyMap<string, string> = new Map(),
 ): Promise<Map<string, DelegationBins>> {
   const root = loaded.paths.root;
   const out = new Map<string, DelegationBins>();
@@ -79,8 +84,15 @@ export async function readBinInputs(
     const samePublished = new Map<string, KnownBin>();
     const listings = new Map<string, string>();
     for (const bin of allBinNames(succinct)) {
-      const bytes = listed.has(bin) ? await readBinListingBytes(root, name, bin) : undefined;
-      const listing = bytes ? createHash('sha256').update(bytes).digest('hex') : '';
+      const file = binListingFile(root, name, bin);
+      // The digest of the planning inputs hashed every listing file just before: a bin whose
+      // fact matches that hash is not read again.
+      let bytes: Buffer | undefined;
+      let listing = listed.has(bin) ? hashed.get(file) : '';
+      if (listing === undefined) {
+        bytes = await readBinListingBytes(root, name, bin);
+        listing = bytes ? sha256Of(bytes) : '';
+      }
       listings.set(bin, listing);
       const fact = record?.bins.get(bin);
       const published = loaded.published.delegated.get(bin)?.file.sha256;
@@ -93,13 +105,12 @@ export async function readBinInputs(
         samePublished.set(bin, { version: fact.version, expires: fact.expires });
         continue;
       }
+      if (!listed.has(bin)) continue;
+      bytes ??= await readBinListingBytes(root, name, bin);
       if (bytes === undefined) continue;
-      const targets = parseBinListing(
-        bytes.toString('utf8'),
-        binListingFile(root, name, bin),
-        succinct,
-        bin,
-      );
+      // The fact staging records is of the bytes parsed here.
+      listings.set(bin, sha256Of(bytes));
+      const targets = parseBinListing(bytes.toString('utf8'), file, succinct, bin);
       const asRecord = Object.create(null) as Record<string, TargetFile>;
       for (const [path, target] of targets) asRecord[path] = target;
       read.set(bin, asRecord);

@@ -8,14 +8,21 @@ import type { LoadedCeremony } from './ceremony-context.js';
 // unchanged staged drafts skip planning again (a million listed targets: the listing parsed and
 // every path routed). Anything different, or no record, and the check plans in full.
 
-/** The digest of the ceremony's planning inputs before staging decides the ceremony's roles. */
-export function inputsBeforePlanning(loaded: LoadedCeremony): Promise<string> {
+/**
+ * The digest of the ceremony's planning inputs before staging decides the ceremony's roles
+ * (`onFile` is told the sha256 of each input file as it is hashed).
+ */
+export function inputsBeforePlanning(
+  loaded: LoadedCeremony,
+  onFile?: (path: string, sha256: string) => void,
+): Promise<string> {
   return planInputsDigest({
     root: loaded.paths.root,
     planFile: loaded.paths.plan,
     keys: loaded.keys,
     published: loaded.published,
     context: [`tuf-ceremony ${TOOL_VERSION}`],
+    ...(onFile ? { onFile } : {}),
   });
 }
 

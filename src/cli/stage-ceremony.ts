@@ -52,6 +52,7 @@ export async function planWithBins(
   at: number,
   force: readonly string[],
   record: BinRecord | undefined,
+  hashed?: ReadonlyMap<string, string>,
 ): Promise<{ planned: PlannedRole[]; bins: Map<string, DelegationBins> }> {
   const root = loaded.paths.root;
   const topLevelTargets = await readTargetInputs(root);
@@ -74,7 +75,7 @@ export async function planWithBins(
           ...Object.keys(topLevelTargets ?? {}),
           ...[...delegatedTargets.values()].flatMap((inputs) => Object.keys(inputs)),
         ];
-  const checked = await readBinInputs(loaded, chosen, record, others);
+  const checked = await readBinInputs(loaded, chosen, record, others, hashed);
   const planned = planNextVersions({
     plan: loaded.plan,
     keys: loaded.keys,
@@ -123,7 +124,8 @@ export async function stageCeremony(
 ): Promise<StageOutcome> {
   const at = planningTime(loaded, now);
   // Digested before planning reads the inputs (see plan-drift.ts).
-  const inputs = await inputsBeforePlanning(loaded);
+  const hashed = new Map<string, string>();
+  const inputs = await inputsBeforePlanning(loaded, (file, sha256) => hashed.set(file, sha256));
   const planSha = await planFileSha256(loaded);
   const known = await readBinRecord(options.binRecordsDir, loaded.paths.root);
   const { planned, bins } = await planWithBins(
@@ -131,6 +133,7 @@ export async function stageCeremony(
     at,
     options.force,
     known.plan === planSha ? known : undefined,
+    hashed,
   );
   const drafts = planned.map((p) => toDraft(p.role, { signed: p.signed, signatures: [] }));
   // Written only with what is staged (or nothing to stage): finalize turns a staged draft's fact

@@ -22,18 +22,24 @@ export interface PlanInputs {
   published: PublishedRepo;
   /** Anything else the planning depends on (tool version, planning time, forced roles). */
   context: readonly string[];
+  /** Told the sha256 of each input file hashed (by path), for planning to reuse. */
+  onFile?: (path: string, sha256: string) => void;
 }
 
 /** Bytes hashed per file: any size (targets of several GiB are hashed as a stream). */
 const ANY_SIZE = Number.MAX_SAFE_INTEGER;
 
-async function addFile(hash: Hash, label: string, file: string): Promise<void> {
+type OnFile = PlanInputs['onFile'];
+
+async function addFile(hash: Hash, label: string, file: string, onFile?: OnFile): Promise<void> {
   const measured = await digestFileNoFollow(file, ANY_SIZE, ['sha256']);
-  hash.update(`${label}\0${measured ? `${measured.length}:${measured.digests.sha256}` : '-'}\n`);
+  const sha256 = measured?.digests.sha256;
+  if (sha256 !== undefined) onFile?.(file, sha256);
+  hash.update(`${label}\0${measured ? `${measured.length}:${sha256 ?? ''}` : '-'}\n`);
 }
 
 /** Every entry below `dir` in name order: folders, files by content, anything else by kind. */
-async function addTree(hash: Hash, dir: string, label: string): Promise<void> {
+async function addTree(hash: Hash, dir: string, label: string, onFile?: OnFile): Promise<void> {
   let entries;
   try {
     entries = await readdir(dir, { withFileTypes: true });
@@ -50,8 +56,8 @@ async function addTree(hash: Hash, dir: string, label: string): Promise<void> {
   for (const entry of entries) {
     const path = join(dir, entry.name);
     const name = `${label}/${entry.name}`;
-    if (entry.isDirectory()) await addTree(hash, path, name);
-    else if (entry.isFile()) await addFile(hash, name, path);
+    if (entry.isDirectory()) await addTree(hash, path, name, onFile);
+    else if (entry.isFile()) await addFile(hash, name, path, onFile);
     else hash.update(`${name}\0other\n`);
   }
 }
@@ -75,6 +81,6 @@ export async function planInputsDigest(inputs: PlanInputs): Promise<string> {
     hash.update(`delegated\0${name}\0${published.delegated.get(name)?.file.sha256 ?? '-'}\n`);
   await addFile(hash, 'targets-custom', targetsCustomFile(inputs.root));
   for (const folder of ['targets', DELEGATED_TARGETS_DIR, LISTED_TARGETS_DIR])
-    await addTree(hash, join(inputs.root, folder), folder);
+    await addTree(hash, join(inputs.root, folder), folder, inputs.onFile);
   return hash.digest('hex');
 }
