@@ -125,7 +125,9 @@ export async function stageCeremony(
   const at = planningTime(loaded, now);
   // Digested before planning reads the inputs (see plan-drift.ts).
   const hashed = new Map<string, string>();
-  const inputs = await inputsBeforePlanning(loaded, (file, sha256) => hashed.set(file, sha256));
+  const inputs = await inputsBeforePlanning(loaded, options.recordsDir, (file, sha256) =>
+    hashed.set(file, sha256),
+  );
   const planSha = await planFileSha256(loaded);
   const known = await readBinRecord(options.binRecordsDir, loaded.paths.root);
   const { planned, bins } = await planWithBins(
