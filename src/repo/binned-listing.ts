@@ -59,9 +59,8 @@ export class BinnedListing implements ListingLookup {
     return this.bin(binForPath(this.succinct, path)).get(path);
   }
 
-  /** Adds or replaces a target. */
-  set(path: string, target: TargetFile): void {
-    const bin = binForPath(this.succinct, path);
+  /** Adds or replaces a target (`bin`: the bin its path hashes into, when known already). */
+  set(path: string, target: TargetFile, bin = binForPath(this.succinct, path)): void {
     this.bin(bin).set(path, target);
     this.changed.add(bin);
   }

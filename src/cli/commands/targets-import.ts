@@ -60,7 +60,7 @@ function routeOrProblem(plan: Plan, role: string | undefined, path: string): Tar
 
 /** A listing being changed: set and delete by path. */
 interface ChangingListing {
-  set(path: string, target: TargetFile): unknown;
+  set(path: string, target: TargetFile, bin?: string): unknown;
   delete(path: string): unknown;
 }
 
@@ -93,6 +93,8 @@ async function writeChanged(
 /** What one import changes in one role. */
 interface RoleImport {
   targets: Map<string, TargetFile>;
+  /** The bin of each path routed into a bins delegation. */
+  binOf: Map<string, string>;
   added: number;
   replaced: number;
   bins: Set<string>;
@@ -159,13 +161,16 @@ export const targetsImportCommand: Command = {
         if (problem !== undefined) return problem;
         let change = changes.get(route.role);
         if (!change) {
-          change = { targets: new Map(), added: 0, replaced: 0, bins: new Set() };
+          change = { targets: new Map(), binOf: new Map(), added: 0, replaced: 0, bins: new Set() };
           changes.set(route.role, change);
         }
         change.targets.set(entry.path, entry.file);
         if (owners.listings.get(route.role)?.has(entry.path)) change.replaced++;
         else change.added++;
-        if (route.bin !== undefined) change.bins.add(route.bin);
+        if (route.bin !== undefined) {
+          change.bins.add(route.bin);
+          change.binOf.set(entry.path, route.bin);
+        }
         return undefined;
       },
       (bytes) => {
@@ -177,7 +182,8 @@ export const targetsImportCommand: Command = {
     let total = 0;
     for (const [role, change] of changes) {
       await writeChanged(root, plan, role, owners.listings.get(role), (listing) => {
-        for (const [path, target] of change.targets) listing.set(path, target);
+        for (const [path, target] of change.targets)
+          listing.set(path, target, change.binOf.get(path));
       });
       total += change.targets.size;
     }
