@@ -9,6 +9,7 @@ import { CeremonyError } from '../metadata/errors.js';
 import type { AnySigned, Metadata, TargetsSigned } from '../metadata/model.js';
 import { parseMetadata, type RoleType } from '../metadata/parse.js';
 import { serializedFromBytes } from '../metadata/serialize.js';
+import { withoutDelegations } from '../metadata/without-delegations.js';
 import { readFileNoFollow } from './read-no-follow.js';
 
 /** The bytes of a file the published metadata lists (refused when missing or a link). */
@@ -51,15 +52,6 @@ async function loadDelegatedRole(
     file: serializedFromBytes(bytes),
     withoutDelegations: withoutDelegations(bytes),
   };
-}
-
-/**
- * True when JSON bytes cannot hold a `delegations` key: the key's quoted name does not occur,
- * nor any `\u` escape (the only escape that could spell its letters).
- */
-export function withoutDelegations(bytes: Uint8Array): boolean {
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
-  return !buffer.includes('"delegations"') && !buffer.includes('\\u');
 }
 
 /**

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { assembleRelease, assertReady, type Release } from '../../ceremony/release.js';
 import { inputRoleOf } from '../../ceremony/target-routing.js';
-import { verifyRepository, type VerifyReport } from '../../metadata/client/index.js';
+import type { VerifyReport } from '../../metadata/client/index.js';
 import type { KnownMetadata } from '../../metadata/client/source.js';
 import type { StagedDraft } from '../../ceremony/staging.js';
 import { sha256Hex } from '../../metadata/bytes.js';
@@ -35,6 +35,7 @@ import {
   type LoadedCeremony,
 } from '../ceremony-context.js';
 import { crashPoint } from '../crash-points.js';
+import { verifyRelease } from '../finalize-check.js';
 import { SECRET_OPTIONS } from '../secrets.js';
 import { onlineSigners } from '../online-signers.js';
 import { KeysOpenedAhead } from '../keys-ahead.js';
@@ -277,7 +278,7 @@ async function finalizeStaged(
   const now = ctx.now();
   if (alreadyPublished(loaded)) {
     // An earlier finalize published everything and stopped before clearing staged/: finish it.
-    const report = await verifyRepository({
+    const report = await verifyRelease(ctx, {
       trustedRoot: firstRootBytes(loaded, undefined),
       source: new DirectorySource(repoDir),
       now,
@@ -328,7 +329,7 @@ async function finalizeStaged(
     await checkTargetInput(loaded.paths.root, t.path, t.info, t.inputRole);
   const writes = plannedWrites(release);
   // Check the release with the client workflow before a byte of it is published.
-  const report = await verifyRepository({
+  const report = await verifyRelease(ctx, {
     trustedRoot: firstRootBytes(loaded, release),
     trustedRootName: '1.root.json',
     source: new OverlaySource(
