@@ -1,8 +1,12 @@
+import type { PublishedRepo } from '../ceremony/published.js';
 import {
   verifyRepository,
   type VerifyOptions,
   type VerifyReport,
 } from '../metadata/client/index.js';
+import type { KnownMetadata, MetadataSource } from '../metadata/client/source.js';
+import { OverlaySource } from '../repo/overlay-source.js';
+import { DirectorySource } from '../repo/source-directory.js';
 import { VerifiedRolesRecord } from '../repo/verified-roles-store.js';
 import type { CommandContext } from './command.js';
 
@@ -20,4 +24,30 @@ export async function verifyRelease(
   const report = await verifyRepository({ ...options, verifiedRoles });
   await verifiedRoles.save();
   return report;
+}
+
+/** A role name that is one plain file name in the repository directory (no path, no escape). */
+const PLAIN_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
+
+/**
+ * The repository as it will be once `writes` land: the new files over the delegated roles' files
+ * this command already read from `repoDir` (with the same no-link reads the directory source
+ * makes; a 16,384-bin repository is not read twice), over the directory itself for the rest.
+ */
+export function releaseSource(
+  repoDir: string,
+  published: PublishedRepo,
+  writes: readonly (readonly [string, Uint8Array])[],
+  known?: ReadonlyMap<Uint8Array, KnownMetadata>,
+): MetadataSource {
+  const files = new Map<string, Uint8Array>();
+  const meta = published.snapshot?.metadata.signed.meta ?? {};
+  const consistent = published.root?.metadata.signed.consistent_snapshot === true;
+  for (const [role, loaded] of published.delegated) {
+    const version = Object.hasOwn(meta, `${role}.json`) ? meta[`${role}.json`]?.version : undefined;
+    if (version === undefined || !PLAIN_NAME.test(role)) continue;
+    files.set(consistent ? `${version}.${role}.json` : `${role}.json`, loaded.file.bytes);
+  }
+  for (const [name, bytes] of writes) files.set(name, bytes);
+  return new OverlaySource(files, new DirectorySource(repoDir), known);
 }

@@ -10,13 +10,11 @@ import type { RootSigned, TargetFile } from '../../metadata/model.js';
 import { hasOwn } from '../../metadata/build-own.js';
 import { canonicalBytes } from '../../metadata/canonical.js';
 import { writeFileAtomic } from '../../repo/atomic-write.js';
-import { OverlaySource } from '../../repo/overlay-source.js';
 import { plannedWrites, targetFileNameFor } from '../../repo/repository-writer.js';
 import { checkTargetInput, publishTargetInput } from '../../repo/target-inputs.js';
 import { forEachListedHash } from '../../repo/target-listings.js';
 import { writeFilesDurably } from '../../repo/durable-batch.js';
 import { count, seconds, startProgress } from '../progress.js';
-import { DirectorySource } from '../../repo/source-directory.js';
 import { clearStaging } from '../../repo/staging-store.js';
 import {
   boolFlag,
@@ -35,7 +33,7 @@ import {
   type LoadedCeremony,
 } from '../ceremony-context.js';
 import { crashPoint } from '../crash-points.js';
-import { verifyRelease } from '../finalize-check.js';
+import { releaseSource, verifyRelease } from '../finalize-check.js';
 import { SECRET_OPTIONS } from '../secrets.js';
 import { onlineSigners } from '../online-signers.js';
 import { KeysOpenedAhead } from '../keys-ahead.js';
@@ -280,7 +278,7 @@ async function finalizeStaged(
     // An earlier finalize published everything and stopped before clearing staged/: finish it.
     const report = await verifyRelease(ctx, {
       trustedRoot: firstRootBytes(loaded, undefined),
-      source: new DirectorySource(repoDir),
+      source: releaseSource(repoDir, loaded.published, []),
       now,
     });
     summarize(ctx, report);
@@ -332,11 +330,7 @@ async function finalizeStaged(
   const report = await verifyRelease(ctx, {
     trustedRoot: firstRootBytes(loaded, release),
     trustedRootName: '1.root.json',
-    source: new OverlaySource(
-      new Map(writes),
-      new DirectorySource(repoDir),
-      knownForms(release, staging.drafts),
-    ),
+    source: releaseSource(repoDir, loaded.published, writes, knownForms(release, staging.drafts)),
     now,
   });
   // Targets first (metadata that lists a target never lands before it), copied as streams.
