@@ -51,14 +51,16 @@ export class VerifiedRolesRecord implements VerifiedRoles {
   private constructor(
     private readonly file: string,
     private readonly entries: ReadonlyMap<string, RecordedRole>,
+    private readonly maxKept: number,
   ) {}
 
-  /** Reads the record of this machine (empty when missing or unreadable). */
+  /** Reads the record of this machine (empty when missing or unreadable); `maxKept` for tests. */
   static async load(
     env: Readonly<Record<string, string | undefined>>,
+    maxKept = MAX_KEPT,
   ): Promise<VerifiedRolesRecord> {
     const file = verifiedRolesFile(env);
-    return new VerifiedRolesRecord(file, await readRecord(file));
+    return new VerifiedRolesRecord(file, await readRecord(file), Math.min(maxKept, MAX_KEPT));
   }
 
   get(key: string): RecordedRole | undefined {
@@ -73,7 +75,7 @@ export class VerifiedRolesRecord implements VerifiedRoles {
 
   /**
    * Writes the entries added, after those of the file as it is now (another command may have
-   * extended it meanwhile) and moves the entries used to the end; the oldest beyond MAX_KEPT are
+   * extended it meanwhile) and moves the entries used to the end; the oldest beyond maxKept are
    * dropped. Atomic; skipped when nothing was added or the cache cannot be written.
    */
   async save(): Promise<void> {
@@ -90,7 +92,7 @@ export class VerifiedRolesRecord implements VerifiedRoles {
       kept.set(key, role);
     }
     const lines: string[] = [];
-    let skip = kept.size - MAX_KEPT;
+    let skip = kept.size - this.maxKept;
     for (const [key, role] of kept) {
       if (skip-- > 0) continue;
       lines.push(`${key} ${role.version} ${role.expires}\n`);
