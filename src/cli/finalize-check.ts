@@ -4,7 +4,7 @@ import {
   type VerifyOptions,
   type VerifyReport,
 } from '../metadata/client/index.js';
-import type { KnownMetadata, MetadataSource } from '../metadata/client/source.js';
+import type { KnownFacts, KnownMetadata, MetadataSource } from '../metadata/client/source.js';
 import { OverlaySource } from '../repo/overlay-source.js';
 import { DirectorySource } from '../repo/source-directory.js';
 import { VerifiedRolesRecord } from '../repo/verified-roles-store.js';
@@ -32,7 +32,8 @@ const PLAIN_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
 /**
  * The repository as it will be once `writes` land: the new files over the delegated roles' files
  * this command already read from `repoDir` (with the same no-link reads the directory source
- * makes; a 16,384-bin repository is not read twice), over the directory itself for the rest.
+ * makes; a 16,384-bin repository is not read, hashed nor scanned twice), over the directory
+ * itself for the rest.
  */
 export function releaseSource(
   repoDir: string,
@@ -41,13 +42,18 @@ export function releaseSource(
   known?: ReadonlyMap<Uint8Array, KnownMetadata>,
 ): MetadataSource {
   const files = new Map<string, Uint8Array>();
+  const facts = new Map<Uint8Array, KnownFacts>();
   const meta = published.snapshot?.metadata.signed.meta ?? {};
   const consistent = published.root?.metadata.signed.consistent_snapshot === true;
   for (const [role, loaded] of published.delegated) {
     const version = Object.hasOwn(meta, `${role}.json`) ? meta[`${role}.json`]?.version : undefined;
     if (version === undefined || !PLAIN_NAME.test(role)) continue;
-    files.set(consistent ? `${version}.${role}.json` : `${role}.json`, loaded.file.bytes);
+    const { bytes, sha256 } = loaded.file;
+    files.set(consistent ? `${version}.${role}.json` : `${role}.json`, bytes);
+    // Hashed and scanned as the loader read them (see loadPublishedRepo).
+    if (loaded.withoutDelegations !== undefined)
+      facts.set(bytes, { sha256, withoutDelegations: loaded.withoutDelegations });
   }
   for (const [name, bytes] of writes) files.set(name, bytes);
-  return new OverlaySource(files, new DirectorySource(repoDir), known);
+  return new OverlaySource(files, new DirectorySource(repoDir), known, facts);
 }

@@ -86,7 +86,11 @@ export async function loadListedRole(
   const file = roleFileName(name, meta.version, req.consistentSnapshot);
   const maxLength = metadataLimit(meta.length, req.sizeLimit, name, file);
   const bytes = await fetchMetadataFile(source, name, file, maxLength);
-  const sha256 = req.verified === undefined ? undefined : digestHex('sha256', bytes);
+  // Facts the source established as it read these bytes, used with the record only (finalize).
+  const facts = req.verified === undefined ? undefined : source.knownFacts?.(bytes);
+  const sha256 =
+    req.verified === undefined ? undefined : (facts?.sha256 ?? digestHex('sha256', bytes));
+  const noDelegations = (): boolean => facts?.withoutDelegations ?? withoutDelegations(bytes);
   // spec 5.6.2: length and hashes as snapshot lists them, checked before parsing.
   const rule = '5.6.2: match the snapshot listing';
   checkLengthAndHashes(bytes, meta, name, file, rule, listedBy, sha256);
@@ -98,7 +102,7 @@ export async function loadListedRole(
   const recorded =
     known === undefined && key !== undefined ? req.verified?.roles.get(key) : undefined;
   // Only a role without delegations is taken on the record: the walk needs a delegator parsed.
-  if (recorded !== undefined && sha256 !== undefined && withoutDelegations(bytes)) {
+  if (recorded !== undefined && sha256 !== undefined && noDelegations()) {
     const report = checkRecorded(recorded, meta, req, { file, listedBy });
     return { loaded: { recorded: { bytes, file, sha256 } }, report };
   }
@@ -117,7 +121,7 @@ export async function loadListedRole(
   checkVersion(signed.version, meta, name, file, '5.6.4: version listed in snapshot', listedBy);
   // spec 5.6.5: the role must not be expired.
   checkExpiry(signed.expires, req.now, name, file, '5.6.5: targets roles must not be expired');
-  if (key !== undefined && signed.delegations === undefined && withoutDelegations(bytes))
+  if (key !== undefined && signed.delegations === undefined && noDelegations())
     req.verified?.roles.add(key, { version: signed.version, expires: signed.expires });
   return {
     loaded: { parsed },

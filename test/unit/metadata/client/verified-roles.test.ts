@@ -229,4 +229,26 @@ describe('verifyRepository with a record of roles verified before', () => {
     const report = await verify(repo, same, record);
     expect(recordedNames(report)).toContain('docs');
   });
+
+  it('takes the sha256 and the delegations scan from the source when it has them', async () => {
+    const { repo, source } = await fresh();
+    const record = new MapRecord();
+    await verify(repo, source, record);
+    const scans: boolean[] = [];
+    const withFacts = (withoutDelegations: boolean): MemorySource =>
+      Object.assign(Object.create(source) as MemorySource, {
+        knownFacts(bytes: Uint8Array) {
+          scans.push(withoutDelegations);
+          return { sha256: createHash('sha256').update(bytes).digest('hex'), withoutDelegations };
+        },
+      });
+    expect(recordedNames(await verify(repo, withFacts(true), record))).toEqual(LEAVES);
+    // A source that found possible delegations in the bytes: every role is parsed.
+    expect(recordedNames(await verify(repo, withFacts(false), record))).toEqual([]);
+    expect(scans.length).toBeGreaterThan(0);
+    // Facts are not asked for without the record (verify, publish --check).
+    const asked = scans.length;
+    await verify(repo, withFacts(true));
+    expect(scans).toHaveLength(asked);
+  });
 });
