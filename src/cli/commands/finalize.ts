@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { assembleRelease, assertReady, type Release } from '../../ceremony/release.js';
 import { inputRoleOf } from '../../ceremony/target-routing.js';
-import { verifyRepository, type VerifyReport } from '../../metadata/client/index.js';
+import type { VerifyReport } from '../../metadata/client/index.js';
 import type { KnownMetadata } from '../../metadata/client/source.js';
 import type { StagedDraft } from '../../ceremony/staging.js';
 import { sha256Hex } from '../../metadata/bytes.js';
@@ -10,7 +10,6 @@ import type { RootSigned, TargetFile } from '../../metadata/model.js';
 import { hasOwn } from '../../metadata/build-own.js';
 import { canonicalBytes } from '../../metadata/canonical.js';
 import { writeFileAtomic } from '../../repo/atomic-write.js';
-import { OverlaySource } from '../../repo/overlay-source.js';
 import { plannedWrites, targetFileNameFor } from '../../repo/repository-writer.js';
 import { checkTargetInput, publishTargetInput } from '../../repo/target-inputs.js';
 import { forEachListedHash } from '../../repo/target-listings.js';
@@ -20,7 +19,6 @@ import { recordDelegationFree } from '../../repo/delegation-free.js';
 import { toolCacheDir } from '../../repo/tool-cache.js';
 import { writeFilesDurably } from '../../repo/durable-batch.js';
 import { count, seconds, startProgress } from '../progress.js';
-import { DirectorySource } from '../../repo/source-directory.js';
 import { clearStaging } from '../../repo/staging-store.js';
 import {
   boolFlag,
@@ -39,6 +37,7 @@ import {
   type LoadedCeremony,
 } from '../ceremony-context.js';
 import { crashPoint } from '../crash-points.js';
+import { releaseSource, verifyRelease } from '../finalize-check.js';
 import { SECRET_OPTIONS } from '../secrets.js';
 import { onlineSigners } from '../online-signers.js';
 import { KeysOpenedAhead } from '../keys-ahead.js';
@@ -313,9 +312,9 @@ async function finalizeStaged(
   const now = ctx.now();
   if (alreadyPublished(loaded)) {
     // An earlier finalize published everything and stopped before clearing staged/: finish it.
-    const report = await verifyRepository({
+    const report = await verifyRelease(ctx, {
       trustedRoot: firstRootBytes(loaded, undefined),
-      source: new DirectorySource(repoDir),
+      source: releaseSource(repoDir, loaded.published, []),
       now,
     });
     summarize(ctx, report);
@@ -364,14 +363,10 @@ async function finalizeStaged(
     await checkTargetInput(loaded.paths.root, t.path, t.info, t.inputRole);
   const writes = plannedWrites(release);
   // Check the release with the client workflow before a byte of it is published.
-  const report = await verifyRepository({
+  const report = await verifyRelease(ctx, {
     trustedRoot: firstRootBytes(loaded, release),
     trustedRootName: '1.root.json',
-    source: new OverlaySource(
-      new Map(writes),
-      new DirectorySource(repoDir),
-      knownForms(release, staging.drafts),
-    ),
+    source: releaseSource(repoDir, loaded.published, writes, knownForms(release, staging.drafts)),
     now,
   });
   // Targets first (metadata that lists a target never lands before it), copied as streams.
