@@ -23,6 +23,25 @@ export interface VerificationResult {
   verified: boolean;
 }
 
+/** A result before any signature is counted (`verified` as given: see RoleReport.recorded). */
+export function noSignaturesChecked(
+  role: string,
+  threshold: number,
+  verified: boolean,
+): VerificationResult {
+  return {
+    role,
+    threshold,
+    signed: [],
+    missing: [],
+    invalid: [],
+    duplicates: [],
+    unknown: [],
+    unusable: {},
+    verified,
+  };
+}
+
 /**
  * Checks signatures over already-canonicalized `bytes` (canonicalize once, however many
  * signatures). Spec 5.3.4 / 5.4.2 / 5.5.3 / 5.6.3: a threshold of the role's keys must have signed;
@@ -37,17 +56,7 @@ export function verifyRoleSignatures(
   roleKeys: RoleKeys,
 ): VerificationResult {
   const authorized = new Set(roleKeys.keyids);
-  const result: VerificationResult = {
-    role,
-    threshold: roleKeys.threshold,
-    signed: [],
-    missing: [],
-    invalid: [],
-    duplicates: [],
-    unknown: [],
-    unusable: {},
-    verified: false,
-  };
+  const result = noSignaturesChecked(role, roleKeys.threshold, false);
   const countedIdentities = new Set<string>();
   const validKeyids = new Set<string>();
   const invalidKeyids = new Set<string>();

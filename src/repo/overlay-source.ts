@@ -1,4 +1,9 @@
-import type { KnownMetadata, MeasuredFile, MetadataSource } from '../metadata/client/source.js';
+import type {
+  KnownFacts,
+  KnownMetadata,
+  MeasuredFile,
+  MetadataSource,
+} from '../metadata/client/source.js';
 import { CeremonyError } from '../metadata/errors.js';
 import { StreamDigest } from './stream-digest.js';
 
@@ -12,11 +17,17 @@ export class OverlaySource implements MetadataSource {
     private readonly pending: ReadonlyMap<string, Uint8Array>,
     private readonly base: MetadataSource,
     private readonly known: ReadonlyMap<Uint8Array, KnownMetadata> = new Map(),
+    private readonly facts: ReadonlyMap<Uint8Array, KnownFacts> = new Map(),
   ) {}
 
   /** The metadata a pending file was serialized from (identity of the bytes object). */
   parsedForm(bytes: Uint8Array): KnownMetadata | undefined {
     return this.known.get(bytes);
+  }
+
+  /** The sha256 and delegations scan of a pending file, when its maker gave them. */
+  knownFacts(bytes: Uint8Array): KnownFacts | undefined {
+    return this.facts.get(bytes);
   }
 
   private pendingFile(name: string, maxLength: number): Uint8Array | undefined {

@@ -9,17 +9,23 @@ import { CeremonyError } from '../metadata/errors.js';
 import type { AnySigned, Metadata, TargetsSigned } from '../metadata/model.js';
 import { parseMetadata, type RoleType } from '../metadata/parse.js';
 import { serializedFromBytes } from '../metadata/serialize.js';
-import { readFileNoFollow } from './read-no-follow.js';
+import { withoutDelegations } from '../metadata/without-delegations.js';
+import { readFileNoFollow, readFileNoFollowSync } from './read-no-follow.js';
+import { knownDelegationFree } from './delegation-free.js';
+import { checkLengthAndHashes } from '../metadata/client/checks.js';
+
+/** The rule a bin file must meet before it is used (as the client workflow states it). */
+const SNAPSHOT_LISTING = '5.6.2: match the snapshot listing';
 
 /** The bytes of a file the published metadata lists (refused when missing or a link). */
 async function readListedFile(path: string): Promise<Uint8Array> {
   const bytes = await readFileNoFollow(path);
-  if (!bytes)
-    throw new CeremonyError(
-      'FILE_MISSING',
-      `${path}: missing, but the published metadata lists it`,
-    );
+  if (!bytes) throw missing(path);
   return bytes;
+}
+
+function missing(path: string): CeremonyError {
+  return new CeremonyError('FILE_MISSING', `${path}: missing, but the published metadata lists it`);
 }
 
 async function loadRole<K extends RoleType>(
@@ -54,12 +60,44 @@ async function loadDelegatedRole(
 }
 
 /**
- * True when JSON bytes cannot hold a `delegations` key: the key's quoted name does not occur,
- * nor any `\u` escape (the only escape that could spell its letters).
+ * A delegated role whose length and sha256 snapshot lists: read only when its bytes are first
+ * needed, and then refused unless they are exactly what snapshot lists (spec 5.6.2), as a client
+ * would. Its file's length and sha256 are snapshot's until then: staging one more target of a
+ * million reads the one bin it changes.
  */
-export function withoutDelegations(bytes: Uint8Array): boolean {
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
-  return !buffer.includes('"delegations"') && !buffer.includes('\\u');
+function lazyDelegatedRole(
+  dir: string,
+  name: string,
+  listed: { role: string; length: number; sha256: string; listedBy: string },
+): PublishedRole<Extract<AnySigned, { _type: 'targets' }>> {
+  const path = join(dir, name);
+  let bytes: Uint8Array | undefined;
+  let parsed: Metadata<TargetsSigned> | undefined;
+  const read = (): Uint8Array => {
+    if (bytes !== undefined) return bytes;
+    const found = readFileNoFollowSync(path);
+    if (!found) throw missing(path);
+    const expected = { length: listed.length, hashes: { sha256: listed.sha256 } };
+    checkLengthAndHashes(found, expected, listed.role, name, SNAPSHOT_LISTING, listed.listedBy);
+    bytes = found;
+    return found;
+  };
+  return {
+    get metadata(): Metadata<TargetsSigned> {
+      parsed ??= parseMetadata(read(), 'targets', path);
+      return parsed;
+    },
+    file: {
+      get bytes(): Uint8Array {
+        return read();
+      },
+      length: listed.length,
+      sha256: listed.sha256,
+    },
+    get withoutDelegations(): boolean {
+      return knownDelegationFree(listed.sha256) || withoutDelegations(read());
+    },
+  };
 }
 
 /**
@@ -111,7 +149,19 @@ export async function loadPublishedRepo(
     if (role === 'targets') {
       repo.targets = await loadRole(dir, fileName('targets', meta.version), 'targets');
     } else if (role !== 'root' && present.has(fileName(role, meta.version))) {
-      repo.delegated.set(role, await loadDelegatedRole(dir, fileName(role, meta.version)));
+      const name = fileName(role, meta.version);
+      const sha256 = meta.hashes?.sha256;
+      repo.delegated.set(
+        role,
+        meta.length !== undefined && sha256 !== undefined
+          ? lazyDelegatedRole(dir, name, {
+              role,
+              length: meta.length,
+              sha256,
+              listedBy: `snapshot v${repo.snapshot.metadata.signed.version}`,
+            })
+          : await loadDelegatedRole(dir, name),
+      );
     }
   }
   return repo;

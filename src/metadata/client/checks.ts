@@ -101,7 +101,8 @@ export interface ListedFile {
 
 /**
  * Spec 5.5.2 / 5.6.2 / 5.7.3: the bytes must match the length and every listed hash (hashes this
- * client cannot compute are skipped, but at least one listed hash must be checked).
+ * client cannot compute are skipped, but at least one listed hash must be checked). `sha256`:
+ * the bytes' sha256 when the caller computed it already.
  */
 export function checkLengthAndHashes(
   bytes: Uint8Array,
@@ -110,8 +111,11 @@ export function checkLengthAndHashes(
   file: string,
   rule: string,
   listedBy: string,
+  sha256?: string,
 ): void {
-  const measured = { length: bytes.length, digest: (alg: string) => digestHex(alg, bytes) };
+  const digest = (alg: string): string =>
+    alg === 'sha256' && sha256 !== undefined ? sha256 : digestHex(alg, bytes);
+  const measured = { length: bytes.length, digest };
   checkMeasured(measured, expected, { role, file, rule, listedBy });
 }
 

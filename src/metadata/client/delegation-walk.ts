@@ -1,16 +1,20 @@
 import { allBinNames } from '../delegation.js';
-import type { Delegations, RoleKeys, TargetsSigned } from '../model.js';
+import type { Delegations, Key, RoleKeys } from '../model.js';
 import { verifyRoleSignatures } from '../verify.js';
 import { checkThreshold, fail } from './checks.js';
 import { sharedHolderWarnings } from './holder-warnings.js';
 import { keyidWarnings } from './keyids.js';
-import { loadListedRole, type ListedRoleRequest } from './listed-role.js';
-import type { ParsedRole } from './parse-role.js';
+import {
+  loadListedRole,
+  type ListedRoleRequest,
+  type LoadedTargets,
+  type VerifiedRolesUse,
+} from './listed-role.js';
+import { parseRole } from './parse-role.js';
 import type { RoleReport } from './report.js';
 import type { MetadataSource } from './source.js';
-
-/** Every targets role reachable from targets, verified, by name. */
-export type TargetsTree = ReadonlyMap<string, TargetsSigned>;
+import { VerifiedTargetsTree, type TargetsTree } from './targets-tree.js';
+import { verifiedRoleKey } from './verified-roles.js';
 
 type Base = Omit<ListedRoleRequest, 'name' | 'keys' | 'roleKeys' | 'delegatedBy'>;
 
@@ -50,19 +54,21 @@ function children(
  */
 export async function walkDelegations(
   source: MetadataSource,
-  top: ParsedRole<'targets'>,
+  top: LoadedTargets,
   base: Base,
   warnings: Set<string>,
   onRole?: (done: number, total: number) => void,
 ): Promise<{ tree: TargetsTree; reports: RoleReport[] }> {
-  const loaded = new Map<string, ParsedRole<'targets'>>([['targets', top]]);
-  const tree = new Map<string, TargetsSigned>([['targets', top.metadata.signed]]);
+  const loaded = new Map<string, LoadedTargets>([['targets', top]]);
+  const tree = new VerifiedTargetsTree();
+  addToTree(tree, 'targets', top);
   const reports: RoleReport[] = [];
   const stack: string[] = ['targets'];
   const entries = Object.keys(base.snapshot.meta).length;
   while (stack.length > 0) {
     const parentName = stack.pop() as string;
-    const parent = loaded.get(parentName);
+    // A role taken on the record has no delegations (only such roles are recorded).
+    const parent = loaded.get(parentName)?.parsed;
     const delegations = parent?.metadata.signed.delegations;
     if (delegations === undefined) continue;
     for (const w of keyidWarnings(delegations.keys, `${parentName} delegations`)) warnings.add(w);
@@ -76,26 +82,23 @@ export async function walkDelegations(
     for (const child of children(delegations, parentName, file, entries)) {
       const known = loaded.get(child.name);
       if (known !== undefined) {
-        // spec 5.6.7.2: verified again against this delegator's keys (canonical bytes reused).
-        const result = verifyRoleSignatures(
-          child.name,
-          known.canonical,
-          known.metadata.signatures,
-          delegations.keys,
-          child.roleKeys,
-        );
-        checkThreshold(result, child.name, known.file, `5.6.3: ${parentName}'s keys must sign`);
+        const by = { name: parentName, keys: delegations.keys, roleKeys: child.roleKeys };
+        const again = checkAgain(known, child.name, by, base.verified);
+        if (again !== known) {
+          loaded.set(child.name, again);
+          addToTree(tree, child.name, again);
+        }
         continue;
       }
-      const { parsed, report } = await loadListedRole(source, {
+      const { loaded: role, report } = await loadListedRole(source, {
         ...base,
         name: child.name,
         keys: delegations.keys,
         roleKeys: child.roleKeys,
         delegatedBy: parentName,
       });
-      loaded.set(child.name, parsed);
-      tree.set(child.name, parsed.metadata.signed);
+      loaded.set(child.name, role);
+      addToTree(tree, child.name, role);
       reports.push(report);
       onRole?.(reports.length, entries);
       next.push(child.name);
@@ -103,4 +106,41 @@ export async function walkDelegations(
     for (let i = next.length - 1; i >= 0; i--) stack.push(next[i] as string);
   }
   return { tree, reports };
+}
+
+function addToTree(tree: VerifiedTargetsTree, name: string, role: LoadedTargets): void {
+  if (role.parsed) tree.set(name, role.parsed.metadata.signed);
+  else tree.setRecorded(name, role.recorded.bytes, role.recorded.file);
+}
+
+/**
+ * Spec 5.6.7.2: a role another delegator already delegated must carry a threshold of this
+ * delegator's keys too (canonical bytes reused). A role taken on the record stands when the
+ * record holds it under this authority as well; otherwise it is parsed and checked in full.
+ */
+function checkAgain(
+  known: LoadedTargets,
+  name: string,
+  by: { name: string; keys: Readonly<Record<string, Key>>; roleKeys: RoleKeys },
+  verified: VerifiedRolesUse | undefined,
+): LoadedTargets {
+  const rule = `5.6.3: ${by.name}'s keys must sign`;
+  let parsed = known.parsed;
+  if (known.recorded) {
+    const { bytes, file, sha256 } = known.recorded;
+    const authority = verified?.authority(by.keys, by.roleKeys);
+    if (authority !== undefined && verified?.roles.get(verifiedRoleKey(name, sha256, authority)))
+      return known;
+    parsed = parseRole(bytes, 'targets', name, file);
+  }
+  if (parsed === undefined) return known;
+  const result = verifyRoleSignatures(
+    name,
+    parsed.canonical,
+    parsed.metadata.signatures,
+    by.keys,
+    by.roleKeys,
+  );
+  checkThreshold(result, name, parsed.file, rule);
+  return parsed === known.parsed ? known : { parsed };
 }

@@ -11,3 +11,9 @@ export {
 export type { PreviousMetadata } from './timestamp-snapshot.js';
 export { findTarget, isSafeTargetPath, targetFileNames } from './target-file.js';
 export { roleFileName } from './listed-role.js';
+export {
+  authorityDigest,
+  verifiedRoleKey,
+  type RecordedRole,
+  type VerifiedRoles,
+} from './verified-roles.js';

@@ -1,5 +1,7 @@
-import type { Key, RoleKeys, SnapshotSigned } from '../model.js';
-import { verifyRoleSignatures } from '../verify.js';
+import { digestHex } from '../bytes.js';
+import type { Key, MetaFile, RoleKeys, SnapshotSigned } from '../model.js';
+import { noSignaturesChecked, verifyRoleSignatures } from '../verify.js';
+import { withoutDelegations } from '../without-delegations.js';
 import {
   checkExpiry,
   checkLengthAndHashes,
@@ -12,6 +14,7 @@ import {
 import { parseRole, type ParsedRole } from './parse-role.js';
 import type { RoleReport } from './report.js';
 import type { MetadataSource } from './source.js';
+import { verifiedRoleKey, type RecordedRole, type VerifiedRoles } from './verified-roles.js';
 
 /** The parsed form the source made these very bytes from, if it is a targets role. */
 function knownTargets(
@@ -41,7 +44,21 @@ export interface ListedRoleRequest {
   now: number;
   /** Download limit when snapshot lists no length, and the cap on any metadata file. */
   sizeLimit: { fallback: number; cap: number };
+  /** Roles this machine verified before (finalize only; see verified-roles.ts). */
+  verified?: VerifiedRolesUse;
 }
+
+/** The record of verified roles as one verification uses it. */
+export interface VerifiedRolesUse {
+  roles: VerifiedRoles;
+  /** authorityDigest, remembered for this verification. */
+  authority: (keys: Readonly<Record<string, Key>>, roleKeys: RoleKeys) => string;
+}
+
+/** A targets role as the workflow loaded it: parsed, or taken on the record of verified roles. */
+export type LoadedTargets =
+  | { parsed: ParsedRole<'targets'>; recorded?: undefined }
+  | { parsed?: undefined; recorded: { bytes: Uint8Array; file: string; sha256: string } };
 
 /** File name of a targets role: `N.<role>.json` with consistent snapshots (spec 5.6.1). */
 export function roleFileName(name: string, version: number, consistent: boolean): string {
@@ -53,7 +70,7 @@ export function roleFileName(name: string, version: number, consistent: boolean)
 export async function loadListedRole(
   source: MetadataSource,
   req: ListedRoleRequest,
-): Promise<{ parsed: ParsedRole<'targets'>; report: RoleReport }> {
+): Promise<{ loaded: LoadedTargets; report: RoleReport }> {
   const { name, snapshot, snapshotFile } = req;
   const listedBy = `snapshot v${snapshot.version}`;
   const meta = snapshot.meta[`${name}.json`];
@@ -69,9 +86,27 @@ export async function loadListedRole(
   const file = roleFileName(name, meta.version, req.consistentSnapshot);
   const maxLength = metadataLimit(meta.length, req.sizeLimit, name, file);
   const bytes = await fetchMetadataFile(source, name, file, maxLength);
+  // Facts the source established as it read these bytes, used with the record only (finalize).
+  const facts = req.verified === undefined ? undefined : source.knownFacts?.(bytes);
+  const sha256 =
+    req.verified === undefined ? undefined : (facts?.sha256 ?? digestHex('sha256', bytes));
+  const noDelegations = (): boolean => facts?.withoutDelegations ?? withoutDelegations(bytes);
   // spec 5.6.2: length and hashes as snapshot lists them, checked before parsing.
-  checkLengthAndHashes(bytes, meta, name, file, '5.6.2: match the snapshot listing', listedBy);
-  const parsed = knownTargets(source, bytes, file) ?? parseRole(bytes, 'targets', name, file);
+  const rule = '5.6.2: match the snapshot listing';
+  checkLengthAndHashes(bytes, meta, name, file, rule, listedBy, sha256);
+  const known = knownTargets(source, bytes, file);
+  const key =
+    req.verified && sha256 !== undefined
+      ? verifiedRoleKey(name, sha256, req.verified.authority(req.keys, req.roleKeys))
+      : undefined;
+  const recorded =
+    known === undefined && key !== undefined ? req.verified?.roles.get(key) : undefined;
+  // Only a role without delegations is taken on the record: the walk needs a delegator parsed.
+  if (recorded !== undefined && sha256 !== undefined && noDelegations()) {
+    const report = checkRecorded(recorded, meta, req, { file, listedBy });
+    return { loaded: { recorded: { bytes, file, sha256 } }, report };
+  }
+  const parsed = known ?? parseRole(bytes, 'targets', name, file);
   const signed = parsed.metadata.signed;
   // spec 5.6.3: a threshold of the delegating role's keys for this role must sign.
   const result = verifyRoleSignatures(
@@ -86,8 +121,10 @@ export async function loadListedRole(
   checkVersion(signed.version, meta, name, file, '5.6.4: version listed in snapshot', listedBy);
   // spec 5.6.5: the role must not be expired.
   checkExpiry(signed.expires, req.now, name, file, '5.6.5: targets roles must not be expired');
+  if (key !== undefined && signed.delegations === undefined && noDelegations())
+    req.verified?.roles.add(key, { version: signed.version, expires: signed.expires });
   return {
-    parsed,
+    loaded: { parsed },
     report: {
       name,
       file,
@@ -96,5 +133,30 @@ export async function loadListedRole(
       result,
       delegatedBy: req.delegatedBy,
     },
+  };
+}
+
+/**
+ * Spec 5.6.4 / 5.6.5 on the facts recorded when this machine verified the same bytes under the
+ * same authority: the version snapshot lists now, and no expiry at `now`.
+ */
+function checkRecorded(
+  recorded: RecordedRole,
+  meta: MetaFile,
+  req: ListedRoleRequest,
+  { file, listedBy }: { file: string; listedBy: string },
+): RoleReport {
+  const { name } = req;
+  checkVersion(recorded.version, meta, name, file, '5.6.4: version listed in snapshot', listedBy);
+  checkExpiry(recorded.expires, req.now, name, file, '5.6.5: targets roles must not be expired');
+  return {
+    name,
+    file,
+    version: recorded.version,
+    expires: recorded.expires,
+    // Its signatures were checked when it was recorded, not again.
+    result: noSignaturesChecked(name, req.roleKeys.threshold, true),
+    delegatedBy: req.delegatedBy,
+    recorded: true,
   };
 }

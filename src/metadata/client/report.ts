@@ -20,6 +20,12 @@ export interface RoleReport {
   result: VerificationResult;
   /** The role whose keys authorized this one (root for top-level roles). */
   delegatedBy: string;
+  /**
+   * True when this machine verified these exact bytes under the same authority before (finalize
+   * only, see verified-roles.ts): version and expiry were checked, the signatures not again, and
+   * `result.signed` is empty.
+   */
+  recorded?: true;
 }
 
 /** A target file whose length and hashes matched the metadata that lists it (spec 5.7). */

@@ -25,6 +25,19 @@ export interface MetadataSource {
    * second parse and canonicalization of the same bytes, and checks everything else as usual.
    */
   parsedForm?(bytes: Uint8Array): KnownMetadata | undefined;
+  /**
+   * What this source established about bytes it returned as it read them (finalize's loader
+   * hashes every published file and scans it for delegations): with the record of verified
+   * roles, the workflow does not hash or scan the same bytes again.
+   */
+  knownFacts?(bytes: Uint8Array): KnownFacts | undefined;
+}
+
+/** The sha256 of a file's bytes and whether they provably hold no delegations. */
+export interface KnownFacts {
+  sha256: string;
+  /** See withoutDelegations (src/metadata/without-delegations.ts). */
+  withoutDelegations: boolean;
 }
 
 /** A file measured as a stream: its length and hex digest per algorithm. */

@@ -2,7 +2,7 @@ import { delegationsFor } from '../delegation.js';
 import type { TargetFile } from '../model.js';
 import { digestHex } from '../bytes.js';
 import { checkableHashes, checkMeasured, fail, guarded, tooLarge } from './checks.js';
-import type { TargetsTree } from './delegation-walk.js';
+import type { TargetsTree } from './targets-tree.js';
 import type { TargetReport } from './report.js';
 import type { MetadataSource } from './source.js';
 

@@ -12,6 +12,7 @@ import { updateRoot } from './root-chain.js';
 import { DEFAULT_LIMITS, type MetadataSource, type SizeLimits } from './source.js';
 import { listedTargetOfFile, verifyTarget, verifyTargetFile } from './target-file.js';
 import { loadSnapshot, loadTimestamp, type PreviousMetadata } from './timestamp-snapshot.js';
+import { authorityDigests, type VerifiedRoles } from './verified-roles.js';
 
 /** Inputs of one verification. */
 export interface VerifyOptions {
@@ -36,6 +37,12 @@ export interface VerifyOptions {
   limits?: Partial<SizeLimits>;
   /** Told after each delegated role is verified: how many, of how many snapshot lists. */
   onRole?: (done: number, total: number) => void;
+  /**
+   * Targets roles this machine verified before (see verified-roles.ts): unchanged bytes under the
+   * same authority skip the parse and the signature check, and roles verified in full are added.
+   * Only finalize passes it; `verify`, `publish --check` and interop checks never do.
+   */
+  verifiedRoles?: VerifiedRoles;
 }
 
 /**
@@ -77,6 +84,9 @@ export async function verifyRepository(options: VerifyOptions): Promise<VerifyRe
     consistentSnapshot,
     now,
     sizeLimit: { fallback: limits.metadata, cap: limits.maxMetadata },
+    ...(options.verifiedRoles
+      ? { verified: { roles: options.verifiedRoles, authority: authorityDigests() } }
+      : {}),
   };
   const targets = await loadListedRole(source, {
     ...base,
@@ -85,7 +95,7 @@ export async function verifyRepository(options: VerifyOptions): Promise<VerifyRe
     roleKeys: root.roles.targets ?? { keyids: [], threshold: 1 },
     delegatedBy: 'root',
   });
-  const walk = await walkDelegations(source, targets.parsed, base, warnings, options.onRole);
+  const walk = await walkDelegations(source, targets.loaded, base, warnings, options.onRole);
   // Entries of snapshot that no targets role delegates are not part of the repository.
   const orphans = Object.keys(base.snapshot.meta).filter(
     (file) => !walk.tree.has(file.replace(/\.json$/, '')),

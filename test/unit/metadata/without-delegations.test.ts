@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { withoutDelegations } from '../../../src/repo/published-loader.js';
+import { withoutDelegations } from '../../../src/metadata/without-delegations.js';
 
 // A published bin is parsed to find delegators only when its bytes may hold delegations: the
 // byte test must never say "none" for a file whose parsed value has a `delegations` key.
