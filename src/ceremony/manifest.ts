@@ -110,6 +110,10 @@ const LISTING_LAYOUT =
   // eslint-disable-next-line no-control-regex -- a JSON string without escapes: no control characters
   /^\{"path":"([^"\\\u0000-\u001f]*)","length":(0|[1-9][0-9]{0,19}),"hashes":\{"sha256":"([0-9a-f]{64})"(?:,"sha512":"([0-9a-f]{128})")?\}\}$/;
 
+// Lines read in the listing layout, by the TargetFile parsed from each: writing a listing of a
+// million targets back copies them instead of serializing every entry again.
+const layoutLines = new WeakMap<TargetFile, { path: string; line: string }>();
+
 /** The fields of a line in the listing layout, unchecked; undefined for any other layout. */
 interface LayoutFields {
   path: string;
@@ -138,10 +142,13 @@ function parseListingLayout(line: string): ManifestEntry | undefined {
   if (fields === undefined) return undefined;
   const { path, length, sha256, sha512 } = fields;
   const hashes: Record<string, string> = sha512 === undefined ? { sha256 } : { sha256, sha512 };
-  return {
+  const entry = {
     path: checkPath(path),
     file: targetFile(checkLength(Number(length)), hashes, undefined),
   };
+  // Checked, the line is exactly what manifestLineOf writes for its entry: kept to write again.
+  layoutLines.set(entry.file, { path: entry.path, line });
+  return entry;
 }
 
 function parseJsonLine(line: string): ManifestEntry {
@@ -281,6 +288,8 @@ export function manifestFormatOf(file: string, given: string | undefined): Manif
 /** One manifest line in the listing layout (JSON Lines, keys in a fixed order). */
 export function manifestLineOf(entry: ManifestEntry): string {
   const { path, file } = entry;
+  const read = layoutLines.get(file);
+  if (read?.path === path) return read.line;
   const custom = file.custom === undefined ? '' : `,"custom":${JSON.stringify(file.custom)}`;
   return `{"path":${JSON.stringify(path)},"length":${file.length},"hashes":${JSON.stringify(file.hashes)}${custom}}`;
 }

@@ -53,6 +53,27 @@ export interface PlanningInput {
    * spreads them into its bins; delegations absent here carry their published targets over.
    */
   delegatedTargets?: ReadonlyMap<string, Readonly<Record<string, TargetFile>>>;
+  /**
+   * Bins delegations whose inputs are given bin by bin (a listing kept per bin, no input
+   * folder), instead of in delegatedTargets: see BinInputs.
+   */
+  binInputs?: ReadonlyMap<string, BinInputs>;
+}
+
+/** A published bin's version and expiry, known without parsing it. */
+export interface KnownBin {
+  version: number;
+  expires: string;
+}
+
+/**
+ * A bins delegation's inputs bin by bin: the targets of each bin read from its listing, and the
+ * bins whose listing is known to give exactly the published bin's targets (not read). A bin in
+ * neither has no inputs: it lists no targets.
+ */
+export interface BinInputs {
+  read: ReadonlyMap<string, Readonly<Record<string, TargetFile>>>;
+  samePublished: ReadonlyMap<string, KnownBin>;
 }
 
 function keysFor(role: PlanRole, byHolder: ReadonlyMap<string, Key[]>, errors: string[]): Key[] {
@@ -111,11 +132,27 @@ function withDelegations(
   return next;
 }
 
+// Every bin of a succinct delegation shares one keys object and one succinct_roles object:
+// their canonical form is made once, not once per bin (metadata is never changed in place).
+const authorityKeys = new WeakMap<object, WeakMap<object, string>>();
+
 /** Canonical form of the keys and threshold that authorize a role (empty when none). */
 function authorityKey(keys: Readonly<Record<string, Key>>, roleKeys: RoleKeys | undefined): string {
   if (!roleKeys) return '';
+  let byKeys = authorityKeys.get(roleKeys);
+  const known = byKeys?.get(keys);
+  if (known !== undefined) return known;
   const ids = [...roleKeys.keyids].sort();
-  return canonicalString({ threshold: roleKeys.threshold, keys: ids.map((k) => keys[k] ?? k) });
+  const key = canonicalString({
+    threshold: roleKeys.threshold,
+    keys: ids.map((k) => keys[k] ?? k),
+  });
+  if (byKeys === undefined) {
+    byKeys = new WeakMap();
+    authorityKeys.set(roleKeys, byKeys);
+  }
+  byKeys.set(keys, key);
+  return key;
 }
 
 /** The authority a targets-type role gives a delegated role or hash bin. */
@@ -129,7 +166,7 @@ function delegationAuthority(parent: TargetsSigned | undefined, role: string): s
   return '';
 }
 
-function inWindow(signed: AnySigned | undefined, role: PlanRole, now: number): boolean {
+function inWindow(signed: { expires: string } | undefined, role: PlanRole, now: number): boolean {
   if (!signed) return false;
   return parseTime(signed.expires, `${role.name} expires`) - role.signingWindowMs <= now;
 }
@@ -143,7 +180,11 @@ function inWindow(signed: AnySigned | undefined, role: PlanRole, now: number): b
 export function planNextVersions(input: PlanningInput): PlannedRole[] {
   const { plan, published, now } = input;
   const delegatedTargets = input.delegatedTargets ?? new Map<string, never>();
-  checkTargetPlacement(plan, input.topLevelTargets, delegatedTargets);
+  const binInputs = input.binInputs ?? new Map<string, never>();
+  const readBins = [...binInputs].flatMap(([role, given]) =>
+    [...given.read.values()].map((targets) => [role, targets] as const),
+  );
+  checkTargetPlacement(plan, input.topLevelTargets, [...delegatedTargets, ...readBins]);
   const force = new Set(input.force ?? []);
   // One holder, one vote: a holder with two keys of a role (or two holders sharing a key) would
   // meet a threshold of holders with fewer people; refuse before any draft exists.
@@ -261,9 +302,33 @@ export function planNextVersions(input: PlanningInput): PlannedRole[] {
   for (const d of plan.delegations) {
     const succinct = succinctRolesOf(d);
     if (!succinct) continue;
+    const given = binInputs.get(d.name);
     const inputsOf = delegatedTargets.get(d.name);
-    const byBin = inputsOf ? targetsByBin(succinct, inputsOf) : undefined;
+    const byBin = given ? given.read : inputsOf ? targetsByBin(succinct, inputsOf) : undefined;
+    const authorityChanged = (bin: string): boolean =>
+      authorityBefore(bin, d.delegatedBy) !== authorityNow(bin, d.delegatedBy);
     for (const bin of allBinNames(succinct)) {
+      const known = given?.samePublished.get(bin);
+      if (known !== undefined) {
+        // Its listing gives exactly the published targets: only time, a request or new keys
+        // call for a new version, and only then is the published bin parsed.
+        const reasons = [
+          ...(inWindow(known, d, now)
+            ? [`expires ${known.expires}, inside its signing window`]
+            : []),
+          ...(force.has(d.name) || force.has(bin) ? ['requested'] : []),
+          ...(authorityChanged(bin) ? ['its signing keys or threshold changed'] : []),
+        ];
+        if (reasons.length === 0) continue;
+        const previous = published.delegated.get(bin)?.metadata.signed;
+        if (previous)
+          targetsPlanned.push({
+            role: bin,
+            signed: finish(previous, previous, expiry(d)),
+            reasons,
+          });
+        continue;
+      }
       const previous = published.delegated.get(bin)?.metadata.signed;
       const base = previous ?? newTargets({ expires: expiry(d) });
       const next = byBin ? { ...base, targets: byBin.get(bin) ?? {} } : base;
@@ -277,9 +342,7 @@ export function planNextVersions(input: PlanningInput): PlannedRole[] {
               ? [`expires ${previous.expires}, inside its signing window`]
               : []),
             ...(force.has(d.name) || force.has(bin) ? ['requested'] : []),
-            ...(authorityBefore(bin, d.delegatedBy) !== authorityNow(bin, d.delegatedBy)
-              ? ['its signing keys or threshold changed']
-              : []),
+            ...(authorityChanged(bin) ? ['its signing keys or threshold changed'] : []),
           ];
       if (reasons.length > 0)
         targetsPlanned.push({ role: bin, signed: finish(next, previous, expiry(d)), reasons });

@@ -48,7 +48,14 @@ export function publishedVersion(repo: PublishedRepo, role: string): number {
       return repo.snapshot?.metadata.signed.version ?? 0;
     case 'timestamp':
       return repo.timestamp?.metadata.signed.version ?? 0;
-    default:
-      return repo.delegated.get(role)?.metadata.signed.version ?? 0;
+    default: {
+      // The version snapshot lists, which the loader read the file at: no parse of the role.
+      const published = repo.delegated.get(role);
+      if (published === undefined) return 0;
+      return (
+        repo.snapshot?.metadata.signed.meta[`${role}.json`]?.version ??
+        published.metadata.signed.version
+      );
+    }
   }
 }

@@ -203,19 +203,21 @@ export function targetsByBin(
 }
 
 /**
- * Checks the inputs of every targets role before they are staged: each delegated input lies where
+ * Checks the inputs of every targets role before they are staged (a bins delegation's may come
+ * bin by bin: one entry per bin): each delegated input lies where
  * clients find it (checkRoleForPath), and no path is an input of two roles (spec 5.6.7: a client
  * takes the first role in its search that lists a path, so a second entry would never be used).
  */
 export function checkTargetPlacement(
   plan: Plan,
   topLevel: Readonly<Record<string, TargetFile>> | undefined,
-  delegated: ReadonlyMap<string, Readonly<Record<string, TargetFile>>>,
+  delegated: Iterable<readonly [string, Readonly<Record<string, TargetFile>>]>,
 ): void {
-  if (delegated.size === 0) return;
+  const roles = [...delegated];
+  if (roles.length === 0) return;
   const owner = new Map<string, string>();
   for (const path of Object.keys(topLevel ?? {})) owner.set(path, TOP_LEVEL_TARGETS);
-  for (const [role, inputs] of delegated) {
+  for (const [role, inputs] of roles) {
     for (const path of Object.keys(inputs)) {
       checkRoleReaches(plan, role, path);
       const other = owner.get(path);

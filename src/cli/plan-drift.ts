@@ -36,7 +36,7 @@ export async function planDrift(loaded: LoadedCeremony, recordsDir: string): Pro
   const stagedDrafts = new Map(roles.map((r) => [r, staging.drafts.get(r)?.sha256 ?? '']));
   // Digested before planning reads anything: a file changed meanwhile never gets recorded as
   // giving drafts planned from its older bytes.
-  const inputs = ceremonyInputs(await inputsBeforePlanning(loaded), created, roles);
+  const inputs = ceremonyInputs(await inputsBeforePlanning(loaded, recordsDir), created, roles);
   if (await recordedToFollow(recordsDir, loaded, inputs, stagedDrafts)) return [];
   let planned;
   try {

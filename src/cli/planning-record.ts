@@ -1,3 +1,4 @@
+import { FileDigests } from '../repo/file-digests.js';
 import { planInputsDigest } from '../repo/plan-inputs.js';
 import { readPlanRecord, recordMatches, writePlanRecord } from '../repo/plan-record.js';
 import { TOOL_VERSION } from '../publish/tool-version.js';
@@ -8,15 +9,28 @@ import type { LoadedCeremony } from './ceremony-context.js';
 // unchanged staged drafts skip planning again (a million listed targets: the listing parsed and
 // every path routed). Anything different, or no record, and the check plans in full.
 
-/** The digest of the ceremony's planning inputs before staging decides the ceremony's roles. */
-export function inputsBeforePlanning(loaded: LoadedCeremony): Promise<string> {
-  return planInputsDigest({
+/**
+ * The digest of the ceremony's planning inputs before staging decides the ceremony's roles
+ * (`onFile` is told the sha256 of each input file as it is hashed). Files whose status is
+ * unchanged since this machine last hashed them (records in `recordsDir`) are not read again.
+ */
+export async function inputsBeforePlanning(
+  loaded: LoadedCeremony,
+  recordsDir: string,
+  onFile?: (path: string, sha256: string) => void,
+): Promise<string> {
+  const digests = await FileDigests.open(recordsDir, loaded.paths.root);
+  const digest = await planInputsDigest({
     root: loaded.paths.root,
     planFile: loaded.paths.plan,
     keys: loaded.keys,
     published: loaded.published,
     context: [`tuf-ceremony ${TOOL_VERSION}`],
+    digests,
+    ...(onFile ? { onFile } : {}),
   });
+  await digests.save();
+  return digest;
 }
 
 /** The inputs of planning at a ceremony's start with its roles forced (what the check re-runs). */

@@ -5,6 +5,19 @@ import { CeremonyError } from '../metadata/errors.js';
 import { formatExpiry, parseTime } from '../metadata/time.js';
 import { toDraft, writeStaging } from '../repo/staging-store.js';
 import { readDelegatedTargetInputs, readTargetInputs } from '../repo/target-inputs.js';
+import { succinctRolesOf } from '../ceremony/target-routing.js';
+import type { SuccinctRoles } from '../metadata/model.js';
+import type { BinRecord } from '../repo/bin-record.js';
+import {
+  binByBinDelegations,
+  planFileSha256,
+  readBinInputs,
+  stagedBinFacts,
+  delegationFreeRead,
+  type DelegationBins,
+} from './bin-inputs.js';
+import { readBinRecord, writeBinRecord } from '../repo/bin-record.js';
+import { recordDelegationFree } from '../repo/delegation-free.js';
 import type { LoadedCeremony } from './ceremony-context.js';
 import { openCeremonyId, recordEvent, recordEvents } from './transcript.js';
 import { ceremonyInputs, inputsBeforePlanning, recordPlanning } from './planning-record.js';
@@ -27,12 +40,43 @@ export async function planFromCeremony(
   at: number,
   force: readonly string[],
 ): Promise<PlannedRole[]> {
-  const topLevelTargets = await readTargetInputs(loaded.paths.root);
+  return (await planWithBins(loaded, at, force, undefined)).planned;
+}
+
+/**
+ * Planning, with the bins delegations whose listing is kept per bin read bin by bin (bins that
+ * `record`, this machine's facts, knows unchanged are not read at all).
+ */
+export async function planWithBins(
+  loaded: LoadedCeremony,
+  at: number,
+  force: readonly string[],
+  record: BinRecord | undefined,
+  hashed?: ReadonlyMap<string, string>,
+): Promise<{ planned: PlannedRole[]; bins: Map<string, DelegationBins> }> {
+  const root = loaded.paths.root;
+  const topLevelTargets = await readTargetInputs(root);
+  const succinct = new Map<string, SuccinctRoles>();
+  for (const d of loaded.plan.delegations) {
+    const s = succinctRolesOf(d);
+    if (s) succinct.set(d.name, s);
+  }
+  // Bins delegations read bin by bin are skipped by the whole-listing reader.
+  const chosen = await binByBinDelegations(loaded);
   const delegatedTargets = await readDelegatedTargetInputs(
-    loaded.paths.root,
+    root,
     loaded.plan.delegations.map((d) => d.name),
+    { succinct, binByBin: new Set(chosen.keys()) },
   );
-  return planNextVersions({
+  const others =
+    chosen.size === 0
+      ? []
+      : [
+          ...Object.keys(topLevelTargets ?? {}),
+          ...[...delegatedTargets.values()].flatMap((inputs) => Object.keys(inputs)),
+        ];
+  const checked = await readBinInputs(loaded, chosen, record, others, hashed);
+  const planned = planNextVersions({
     plan: loaded.plan,
     keys: loaded.keys,
     published: loaded.published,
@@ -40,7 +84,11 @@ export async function planFromCeremony(
     force,
     ...(topLevelTargets ? { topLevelTargets } : {}),
     ...(delegatedTargets.size > 0 ? { delegatedTargets } : {}),
+    ...(checked.size > 0
+      ? { binInputs: new Map([...checked].map(([name, b]) => [name, b.inputs])) }
+      : {}),
   });
+  return { planned, bins: checked };
 }
 
 /** What staging did. */
@@ -67,15 +115,41 @@ export async function stageCeremony(
     restage: boolean;
     /** This machine's planning records (see planning-record.ts). */
     recordsDir: string;
+    /** This machine's records of bins (bin-record.ts). */
+    binRecordsDir: string;
+    /** The tool's cache folder (delegation-free.ts). */
+    cacheDir: string;
     onDraft?: (total: number) => void;
   },
 ): Promise<StageOutcome> {
   const at = planningTime(loaded, now);
   // Digested before planning reads the inputs (see plan-drift.ts).
-  const inputs = await inputsBeforePlanning(loaded);
-  const planned = await planFromCeremony(loaded, at, options.force);
-  if (planned.length === 0) return { kind: 'nothing' };
+  const hashed = new Map<string, string>();
+  const inputs = await inputsBeforePlanning(loaded, options.recordsDir, (file, sha256) =>
+    hashed.set(file, sha256),
+  );
+  const planSha = await planFileSha256(loaded);
+  const known = await readBinRecord(options.binRecordsDir, loaded.paths.root);
+  const { planned, bins } = await planWithBins(
+    loaded,
+    at,
+    options.force,
+    known.plan === planSha ? known : undefined,
+    hashed,
+  );
   const drafts = planned.map((p) => toDraft(p.role, { signed: p.signed, signatures: [] }));
+  // Written only with what is staged (or nothing to stage): finalize turns a staged draft's fact
+  // into its published file's.
+  const recordBins = async (): Promise<void> => {
+    if (bins.size === 0) return;
+    const facts = stagedBinFacts(loaded, bins, planned, drafts, known, planSha);
+    await writeBinRecord(options.binRecordsDir, loaded.paths.root, facts);
+    await recordDelegationFree(options.cacheDir, delegationFreeRead(loaded, bins));
+  };
+  if (planned.length === 0) {
+    await recordBins();
+    return { kind: 'nothing' };
+  }
   const record = (created: string): Promise<void> =>
     recordPlanning(
       options.recordsDir,
@@ -94,6 +168,7 @@ export async function stageCeremony(
       drafts.every((d) => previous.drafts.get(d.role)?.sha256 === d.sha256);
     if (same) {
       await record(previous.ceremony.created);
+      await recordBins();
       return { kind: 'unchanged', id: previous.ceremony.id };
     }
     if (!options.restage) {
@@ -116,6 +191,7 @@ export async function stageCeremony(
   };
   await writeStaging(loaded.paths, ceremony, drafts, options.onDraft);
   await record(ceremony.created);
+  await recordBins();
   if (!previous) {
     await recordEvent(loaded.paths, 'coordinator', now, 'ceremony.started', id, {
       ceremony_id: id,

@@ -8,9 +8,17 @@ export interface DelegationMatch extends RoleKeys {
   terminating: boolean;
 }
 
+// The last path hashed: routing a path and then looking it up in its bin hash it once.
+let lastPath: string | undefined;
+let lastHash = '';
+
 /** Hex sha256 of a target path, as hash-prefix and succinct-bin delegations use. */
 export function targetPathHash(targetPath: string): string {
-  return hash('sha256', targetPath, 'hex');
+  if (targetPath !== lastPath) {
+    lastHash = hash('sha256', targetPath, 'hex');
+    lastPath = targetPath;
+  }
+  return lastHash;
 }
 
 /** True when a delegated role is trusted for the target path (spec 5.6.7.2). */

@@ -3,6 +3,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EnrolledKey } from '../ceremony/enrolled-key.js';
 import type { PublishedRepo } from '../ceremony/published.js';
+import type { FileDigests } from './file-digests.js';
 import { digestFileNoFollow } from './read-no-follow.js';
 import { LISTED_TARGETS_DIR } from './target-listings.js';
 import { DELEGATED_TARGETS_DIR } from './target-inputs.js';
@@ -22,18 +23,37 @@ export interface PlanInputs {
   published: PublishedRepo;
   /** Anything else the planning depends on (tool version, planning time, forced roles). */
   context: readonly string[];
+  /** Told the sha256 of each input file hashed (by path), for planning to reuse. */
+  onFile?: (path: string, sha256: string) => void;
+  /** This machine's digests of unchanged files (file-digests.ts), to skip reading them. */
+  digests?: FileDigests;
 }
 
 /** Bytes hashed per file: any size (targets of several GiB are hashed as a stream). */
 const ANY_SIZE = Number.MAX_SAFE_INTEGER;
 
-async function addFile(hash: Hash, label: string, file: string): Promise<void> {
+type Seen = Pick<PlanInputs, 'onFile' | 'digests'>;
+
+async function addFile(hash: Hash, label: string, file: string, seen: Seen = {}): Promise<void> {
+  const known = seen.digests?.lookup(file);
+  if (known !== undefined) {
+    seen.onFile?.(file, known);
+    hash.update(`${label}\0${known}\n`);
+    return;
+  }
+  const at = BigInt(Date.now()) * 1_000_000n;
   const measured = await digestFileNoFollow(file, ANY_SIZE, ['sha256']);
-  hash.update(`${label}\0${measured ? `${measured.length}:${measured.digests.sha256}` : '-'}\n`);
+  const sha256 = measured?.digests.sha256;
+  if (sha256 !== undefined) {
+    seen.onFile?.(file, sha256);
+    seen.digests?.remember(file, sha256, at);
+  }
+  // A file is named by its content alone (its length is part of what sha256 commits to).
+  hash.update(`${label}\0${sha256 ?? '-'}\n`);
 }
 
 /** Every entry below `dir` in name order: folders, files by content, anything else by kind. */
-async function addTree(hash: Hash, dir: string, label: string): Promise<void> {
+async function addTree(hash: Hash, dir: string, label: string, seen: Seen = {}): Promise<void> {
   let entries;
   try {
     entries = await readdir(dir, { withFileTypes: true });
@@ -50,8 +70,8 @@ async function addTree(hash: Hash, dir: string, label: string): Promise<void> {
   for (const entry of entries) {
     const path = join(dir, entry.name);
     const name = `${label}/${entry.name}`;
-    if (entry.isDirectory()) await addTree(hash, path, name);
-    else if (entry.isFile()) await addFile(hash, name, path);
+    if (entry.isDirectory()) await addTree(hash, path, name, seen);
+    else if (entry.isFile()) await addFile(hash, name, path, seen);
     else hash.update(`${name}\0other\n`);
   }
 }
@@ -75,6 +95,6 @@ export async function planInputsDigest(inputs: PlanInputs): Promise<string> {
     hash.update(`delegated\0${name}\0${published.delegated.get(name)?.file.sha256 ?? '-'}\n`);
   await addFile(hash, 'targets-custom', targetsCustomFile(inputs.root));
   for (const folder of ['targets', DELEGATED_TARGETS_DIR, LISTED_TARGETS_DIR])
-    await addTree(hash, join(inputs.root, folder), folder);
+    await addTree(hash, join(inputs.root, folder), folder, inputs);
   return hash.digest('hex');
 }

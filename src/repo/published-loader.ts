@@ -9,18 +9,20 @@ import { CeremonyError } from '../metadata/errors.js';
 import type { AnySigned, Metadata, TargetsSigned } from '../metadata/model.js';
 import { parseMetadata, type RoleType } from '../metadata/parse.js';
 import { serializedFromBytes } from '../metadata/serialize.js';
+import { readFileNoFollow, readFileNoFollowSync } from './read-no-follow.js';
+import { knownDelegationFree } from './delegation-free.js';
+import { sha256Hex } from '../metadata/bytes.js';
 import { withoutDelegations } from '../metadata/without-delegations.js';
-import { readFileNoFollow } from './read-no-follow.js';
 
 /** The bytes of a file the published metadata lists (refused when missing or a link). */
 async function readListedFile(path: string): Promise<Uint8Array> {
   const bytes = await readFileNoFollow(path);
-  if (!bytes)
-    throw new CeremonyError(
-      'FILE_MISSING',
-      `${path}: missing, but the published metadata lists it`,
-    );
+  if (!bytes) throw missing(path);
   return bytes;
+}
+
+function missing(path: string): CeremonyError {
+  return new CeremonyError('FILE_MISSING', `${path}: missing, but the published metadata lists it`);
 }
 
 async function loadRole<K extends RoleType>(
@@ -51,6 +53,50 @@ async function loadDelegatedRole(
     },
     file: serializedFromBytes(bytes),
     withoutDelegations: withoutDelegations(bytes),
+  };
+}
+
+/**
+ * A delegated role whose length and sha256 snapshot lists: read only when its bytes are first
+ * needed, and then refused unless they are exactly what snapshot lists (spec 5.6.2), as a client
+ * would. Its file's length and sha256 are snapshot's until then: staging one more target of a
+ * million reads the one bin it changes.
+ */
+function lazyDelegatedRole(
+  dir: string,
+  name: string,
+  listed: { length: number; sha256: string },
+): PublishedRole<Extract<AnySigned, { _type: 'targets' }>> {
+  const path = join(dir, name);
+  let bytes: Uint8Array | undefined;
+  let parsed: Metadata<TargetsSigned> | undefined;
+  const read = (): Uint8Array => {
+    if (bytes !== undefined) return bytes;
+    const found = readFileNoFollowSync(path);
+    if (!found) throw missing(path);
+    if (found.length !== listed.length || sha256Hex(found) !== listed.sha256)
+      throw new CeremonyError(
+        'HASH_MISMATCH',
+        `${path}: not the length and sha256 the published snapshot lists for it (spec 5.6.2)`,
+      );
+    bytes = found;
+    return found;
+  };
+  return {
+    get metadata(): Metadata<TargetsSigned> {
+      parsed ??= parseMetadata(read(), 'targets', path);
+      return parsed;
+    },
+    file: {
+      get bytes(): Uint8Array {
+        return read();
+      },
+      length: listed.length,
+      sha256: listed.sha256,
+    },
+    get withoutDelegations(): boolean {
+      return knownDelegationFree(listed.sha256) || withoutDelegations(read());
+    },
   };
 }
 
@@ -103,7 +149,14 @@ export async function loadPublishedRepo(
     if (role === 'targets') {
       repo.targets = await loadRole(dir, fileName('targets', meta.version), 'targets');
     } else if (role !== 'root' && present.has(fileName(role, meta.version))) {
-      repo.delegated.set(role, await loadDelegatedRole(dir, fileName(role, meta.version)));
+      const name = fileName(role, meta.version);
+      const sha256 = meta.hashes?.sha256;
+      repo.delegated.set(
+        role,
+        meta.length !== undefined && sha256 !== undefined
+          ? lazyDelegatedRole(dir, name, { length: meta.length, sha256 })
+          : await loadDelegatedRole(dir, name),
+      );
     }
   }
   return repo;

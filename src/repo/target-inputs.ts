@@ -4,7 +4,7 @@ import { dirname, join, relative, sep } from 'node:path';
 import { hasOwn, setOwn } from '../metadata/build-own.js';
 import { targetFileFor, checkTargetPath } from '../metadata/build-targets.js';
 import { CeremonyError } from '../metadata/errors.js';
-import type { TargetFile } from '../metadata/model.js';
+import type { SuccinctRoles, TargetFile } from '../metadata/model.js';
 import { copyFileAtomic, writeFileAtomic } from './atomic-write.js';
 import { targetFileOf } from './target-file-hash.js';
 import { isTemporaryName } from './temporary-files.js';
@@ -78,8 +78,9 @@ async function withListing(
   root: string,
   role: string,
   fromFolder: Record<string, TargetFile> | undefined,
+  succinct?: SuccinctRoles,
 ): Promise<Record<string, TargetFile> | undefined> {
-  const listing = await listedTargets(root, role);
+  const listing = await listedTargets(root, role, succinct);
   if (listing === undefined) return fromFolder;
   const out = fromFolder ?? {};
   const folder = fromFolder !== undefined;
@@ -109,6 +110,12 @@ export async function readTargetInputs(
 export async function readDelegatedTargetInputs(
   root: string,
   delegations: readonly string[],
+  options: {
+    /** The bins delegations (their listing may be kept per bin). */
+    succinct?: ReadonlyMap<string, SuccinctRoles>;
+    /** Delegations whose inputs are read bin by bin instead (bin-inputs.ts): skipped here. */
+    binByBin?: ReadonlySet<string>;
+  } = {},
 ): Promise<Map<string, Record<string, TargetFile>>> {
   const base = join(root, DELEGATED_TARGETS_DIR);
   const out = new Map<string, Record<string, TargetFile>>();
@@ -140,7 +147,8 @@ export async function readDelegatedTargetInputs(
     if (inputs !== undefined) out.set(entry.name, inputs);
   }
   for (const role of listed) {
-    const inputs = await withListing(root, role, out.get(role));
+    if (options.binByBin?.has(role)) continue;
+    const inputs = await withListing(root, role, out.get(role), options.succinct?.get(role));
     if (inputs !== undefined) out.set(role, inputs);
   }
   return out;

@@ -13,6 +13,10 @@ import { writeFileAtomic } from '../../repo/atomic-write.js';
 import { plannedWrites, targetFileNameFor } from '../../repo/repository-writer.js';
 import { checkTargetInput, publishTargetInput } from '../../repo/target-inputs.js';
 import { forEachListedHash } from '../../repo/target-listings.js';
+import { binRecordsDir, readBinRecord, writeBinRecord } from '../../repo/bin-record.js';
+import { publishedBinFacts } from '../bin-inputs.js';
+import { recordDelegationFree } from '../../repo/delegation-free.js';
+import { toolCacheDir } from '../../repo/tool-cache.js';
 import { writeFilesDurably } from '../../repo/durable-batch.js';
 import { count, seconds, startProgress } from '../progress.js';
 import { clearStaging } from '../../repo/staging-store.js';
@@ -87,8 +91,11 @@ async function newTargetFiles(
   // Changed targets by input role and path: the paths are the drafts' own strings, so a million
   // of them cost map entries only.
   const changed = new Map<string, Map<string, NewTarget[]>>();
+  const stagedRoles = new Map<string, string[]>();
   for (const [role, draft] of requireStaging(loaded).drafts) {
     if (draft.metadata.signed._type !== 'targets') continue;
+    const input = inputRoleOf(loaded.plan, role);
+    if (input !== undefined) stagedRoles.set(input, [...(stagedRoles.get(input) ?? []), role]);
     const published =
       role === 'targets' ? loaded.published.targets : loaded.published.delegated.get(role);
     const before = published?.metadata.signed.targets ?? {};
@@ -116,14 +123,22 @@ async function newTargetFiles(
   // A target known only by listing is published in metadata only: no bytes to copy.
   let listedOnly = 0;
   for (const [inputRole, byPath] of changed) {
-    await forEachListedHash(loaded.paths.root, inputRole, (path, sha256) => {
-      const same = byPath.get(path);
-      if (same === undefined) return;
-      const rest = same.filter((t) => t.info.hashes.sha256 !== sha256);
-      listedOnly += same.length - rest.length;
-      if (rest.length === 0) byPath.delete(path);
-      else byPath.set(path, rest);
-    });
+    // A bins delegation's listing kept per bin: only the staged bins' files are read.
+    const bins = stagedRoles.get(inputRole);
+    const onlyBins = bins?.every((r) => r !== inputRole) === true ? bins : undefined;
+    await forEachListedHash(
+      loaded.paths.root,
+      inputRole,
+      (path, sha256) => {
+        const same = byPath.get(path);
+        if (same === undefined) return;
+        const rest = same.filter((t) => t.info.hashes.sha256 !== sha256);
+        listedOnly += same.length - rest.length;
+        if (rest.length === 0) byPath.delete(path);
+        else byPath.set(path, rest);
+      },
+      onlyBins,
+    );
   }
   const out: NewTarget[] = [];
   const seen = new Set<string>();
@@ -191,6 +206,27 @@ async function writeRelease(
     progress.tick();
   }
   return progress.finish();
+}
+
+/** This machine's bin facts (bin-record.ts): each staged bin draft is now this published file. */
+async function recordPublishedBins(
+  ctx: CommandContext,
+  loaded: LoadedCeremony,
+  release: Release,
+): Promise<void> {
+  const free = release.delegated.filter(
+    (r) => r.metadata !== undefined && !('delegations' in r.metadata.signed),
+  );
+  await recordDelegationFree(
+    toolCacheDir(ctx.env),
+    free.map((r) => r.file.sha256),
+  );
+  const dir = binRecordsDir(ctx.env);
+  const record = await readBinRecord(dir, loaded.paths.root);
+  if (record.bins.size === 0) return;
+  const written = new Map(release.delegated.map((r) => [r.name, r.file.sha256]));
+  const facts = publishedBinFacts(record, requireStaging(loaded).drafts, written);
+  await writeBinRecord(dir, loaded.paths.root, facts);
 }
 
 function firstRootBytes(loaded: LoadedCeremony, release: Release | undefined): Uint8Array {
@@ -343,6 +379,7 @@ async function finalizeStaged(
   }
   const ms = await writeRelease(ctx, repoDir, writes);
   crashPoint('finalize:after-write');
+  await recordPublishedBins(ctx, loaded, release);
   for (const [name, bytes] of writes) files[name] = sha256Hex(bytes);
   await recordEvent(loaded.paths, 'coordinator', now, 'ceremony.finalized', staging.ceremony.id, {
     files,

@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 import { planRecordsDir } from '../../repo/plan-record.js';
+import { binRecordsDir } from '../../repo/bin-record.js';
+import { toolCacheDir } from '../../repo/tool-cache.js';
 import { roleExpiries } from '../../ceremony/expiry.js';
 import { signOnlineRoles } from '../../ceremony/online-roles.js';
 import { verifyRepository } from '../../metadata/client/index.js';
@@ -59,6 +61,8 @@ async function stageOfflineRoles(
     force: named,
     restage: false,
     recordsDir: planRecordsDir(ctx.env),
+    binRecordsDir: binRecordsDir(ctx.env),
+    cacheDir: toolCacheDir(ctx.env),
   });
   if (outcome.kind !== 'staged') return { lines: [] };
   const roles = outcome.planned.map((p) => `${p.role} v${p.signed.version}`);

@@ -1,5 +1,7 @@
 import type { Plan } from '../../ceremony/plan.js';
 import { planRecordsDir } from '../../repo/plan-record.js';
+import { binRecordsDir } from '../../repo/bin-record.js';
+import { toolCacheDir } from '../../repo/tool-cache.js';
 import { succinctRolesOf } from '../../ceremony/target-routing.js';
 import { allBinNames } from '../../metadata/delegation.js';
 import { CeremonyError } from '../../metadata/errors.js';
@@ -76,6 +78,8 @@ export const stageCommand: Command = {
       force: checkForcedRoles(loaded.plan, stringList(args, 'role')),
       restage: boolFlag(args, 'restage'),
       recordsDir: planRecordsDir(ctx.env),
+      binRecordsDir: binRecordsDir(ctx.env),
+      cacheDir: toolCacheDir(ctx.env),
       onDraft: (total) => {
         progress ??= startProgress(ctx, 'stage', total, 'drafts', json);
         progress.tick();

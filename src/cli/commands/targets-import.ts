@@ -8,7 +8,8 @@ import {
   type ManifestFormat,
 } from '../../ceremony/manifest.js';
 import type { Plan } from '../../ceremony/plan.js';
-import { routeTarget, type TargetRoute } from '../../ceremony/target-routing.js';
+import { routeTarget, succinctRolesOf, type TargetRoute } from '../../ceremony/target-routing.js';
+import { BinnedListing, type ListingLookup } from '../../repo/binned-listing.js';
 import { CeremonyError, isCeremonyError } from '../../metadata/errors.js';
 import type { TargetFile } from '../../metadata/model.js';
 import { readManifest } from '../../repo/manifest-reader.js';
@@ -57,9 +58,43 @@ function routeOrProblem(plan: Plan, role: string | undefined, path: string): Tar
   }
 }
 
+/** A listing being changed: set and delete by path. */
+interface ChangingListing {
+  set(path: string, target: TargetFile, bin?: string): unknown;
+  delete(path: string): unknown;
+}
+
+/**
+ * Applies `change` to a role's listing and writes it: a bins delegation's changed bins only
+ * (per-bin files), another role's one file whole. `current` is the listing as read (none yet:
+ * a new one).
+ */
+async function writeChanged(
+  root: string,
+  plan: Plan,
+  role: string,
+  current: ListingLookup | undefined,
+  change: (listing: ChangingListing) => void,
+): Promise<void> {
+  const delegation = plan.delegations.find((d) => d.name === role);
+  const succinct = delegation ? succinctRolesOf(delegation) : undefined;
+  if (succinct !== undefined) {
+    const listing =
+      current instanceof BinnedListing ? current : new BinnedListing(root, role, succinct);
+    change(listing);
+    await listing.write();
+    return;
+  }
+  const listing = current instanceof Map ? (current as Map<string, TargetFile>) : new Map();
+  change(listing);
+  await writeListing(root, role, listing);
+}
+
 /** What one import changes in one role. */
 interface RoleImport {
   targets: Map<string, TargetFile>;
+  /** The bin of each path routed into a bins delegation. */
+  binOf: Map<string, string>;
   added: number;
   replaced: number;
   bins: Set<string>;
@@ -113,7 +148,7 @@ export const targetsImportCommand: Command = {
     );
     const roleFlag = stringFlag(args, 'role');
     if (roleFlag !== undefined) roleOfFlag(plan, roleFlag);
-    const owners = await readTargetOwners(root, inputRoles(plan));
+    const owners = await readTargetOwners(root, plan, inputRoles(plan));
     const changes = new Map<string, RoleImport>();
     const progress = startProgress(ctx, 'import', await sizeOf(file), 'bytes');
     const problems = await readManifest(
@@ -126,13 +161,16 @@ export const targetsImportCommand: Command = {
         if (problem !== undefined) return problem;
         let change = changes.get(route.role);
         if (!change) {
-          change = { targets: new Map(), added: 0, replaced: 0, bins: new Set() };
+          change = { targets: new Map(), binOf: new Map(), added: 0, replaced: 0, bins: new Set() };
           changes.set(route.role, change);
         }
         change.targets.set(entry.path, entry.file);
         if (owners.listings.get(route.role)?.has(entry.path)) change.replaced++;
         else change.added++;
-        if (route.bin !== undefined) change.bins.add(route.bin);
+        if (route.bin !== undefined) {
+          change.bins.add(route.bin);
+          change.binOf.set(entry.path, route.bin);
+        }
         return undefined;
       },
       (bytes) => {
@@ -143,9 +181,10 @@ export const targetsImportCommand: Command = {
     problems.throwIfAny('nothing was imported');
     let total = 0;
     for (const [role, change] of changes) {
-      const listing = owners.listings.get(role) ?? new Map<string, TargetFile>();
-      for (const [path, target] of change.targets) listing.set(path, target);
-      await writeListing(root, role, listing);
+      await writeChanged(root, plan, role, owners.listings.get(role), (listing) => {
+        for (const [path, target] of change.targets)
+          listing.set(path, target, change.binOf.get(path));
+      });
       total += change.targets.size;
     }
     ctx.out(
@@ -192,6 +231,7 @@ export class TargetRemoval {
   constructor(
     private readonly owners: TargetOwners,
     private readonly roles: readonly string[],
+    private readonly plan: Plan,
   ) {}
 
   /** Adds a path to remove; returns the problem when it is not exactly one role's input. */
@@ -217,8 +257,9 @@ export class TargetRemoval {
     for (const [role, paths] of this.listed) {
       const listing = this.owners.listings.get(role);
       if (!listing) throw new CeremonyError('STATE_INVALID', `${listingFile(root, role)}: missing`);
-      for (const path of paths) listing.delete(path);
-      await writeListing(root, role, listing);
+      await writeChanged(root, this.plan, role, listing, (changing) => {
+        for (const path of paths) changing.delete(path);
+      });
       for (const path of paths) removed.push({ path, role, listed: true });
     }
     for (const { role, path } of this.files) {
@@ -241,7 +282,7 @@ export async function removalFor(
   roleFlag: string | undefined,
 ): Promise<TargetRemoval> {
   const roles = roleFlag === undefined ? inputRoles(plan) : [roleOfFlag(plan, roleFlag)];
-  return new TargetRemoval(await readTargetOwners(root, roles), roles);
+  return new TargetRemoval(await readTargetOwners(root, plan, roles), roles, plan);
 }
 
 /** Reads a removal manifest into `removal`: every line checked, nothing removed yet. */

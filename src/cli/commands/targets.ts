@@ -133,7 +133,7 @@ export const targetsAddCommand: Command = {
     const custom = parseCustom(stringFlag(args, 'custom'));
     // Read and check everything first: bad input writes nothing.
     const inputs = [];
-    const { listings } = await readTargetOwners(root, inputRoles(plan));
+    const { listings } = await readTargetOwners(root, plan, inputRoles(plan));
     for (const file of files) {
       const path = checkTargetPath(pathFlag ?? basename(file));
       const route =

@@ -113,8 +113,15 @@ describe('manifest lines', () => {
           if (sha512 !== undefined) hashes.sha512 = sha512;
           const file = custom === undefined ? { hashes, length } : { custom, hashes, length };
           const entry = { path: parts.join('/'), file };
-          const parsed = parseManifestLine('jsonl', manifestLineOf(entry), false);
+          const line = manifestLineOf(entry);
+          const parsed = parseManifestLine('jsonl', line, false);
           expect(parsed).toEqual({ kind: 'entry', entry });
+          // Written back from what was read (the kept line), and as a fresh copy of the entry.
+          if (parsed.kind !== 'entry') return;
+          expect(manifestLineOf(parsed.entry)).toBe(line);
+          expect(manifestLineOf({ path: parsed.entry.path, file: { ...parsed.entry.file } })).toBe(
+            line,
+          );
           const csv = `"${entry.path.replaceAll('"', '""')}",${length},${sha256}${sha512 ? `,${sha512}` : ''}`;
           expect(splitCsv(csv)[0]).toBe(entry.path);
         },

@@ -166,3 +166,68 @@ describe('planNextVersions with delegated target inputs', () => {
     expect(() => plan(v1, wrong)).toThrow(/role bins is not delegated this path/);
   });
 });
+
+describe('planNextVersions with a bins delegation given bin by bin', () => {
+  const v1 = publish(plan(emptyPublishedRepo(), undefined, NOW));
+  const byBin = new Map<string, Record<string, TargetFile>>();
+  for (const p of PACKAGES) {
+    const bin = binForPath(BINS, p);
+    byBin.set(bin, { ...(byBin.get(bin) ?? {}), [p]: file(p) });
+  }
+  const v2 = publish(
+    plan(v1, new Map([['bins', Object.fromEntries(PACKAGES.map((p) => [p, file(p)]))]])),
+    v1,
+  );
+  const known = (bin: string) => {
+    const signed = v2.delegated.get(bin)?.metadata.signed as TargetsSigned;
+    return { version: signed.version, expires: signed.expires };
+  };
+  const planBins = (
+    read: Map<string, Record<string, TargetFile>>,
+    same: string[],
+    now = NOW + DAY,
+    force: string[] = [],
+  ): PlannedRole[] =>
+    planNextVersions({
+      plan: PLAN,
+      keys: KEYS,
+      published: v2,
+      now,
+      force,
+      binInputs: new Map([
+        ['bins', { read, samePublished: new Map(same.map((b) => [b, known(b)])) }],
+      ]),
+    });
+
+  it('plans the same versions as the whole inputs, reading only the bins not known', () => {
+    const bins = ['bins-0', 'bins-1', 'bins-2', 'bins-3'];
+    // Every bin known unchanged: nothing to stage, and no published bin is parsed for it.
+    expect(planBins(new Map(), bins)).toEqual([]);
+    // One bin read with one more target: exactly that bin, as the whole inputs would give.
+    const extra = 'packages/e.tgz';
+    const bin = binForPath(BINS, extra);
+    const read = new Map([[bin, { ...(byBin.get(bin) ?? {}), [extra]: file(extra) }]]);
+    const incremental = planBins(
+      read,
+      bins.filter((b) => b !== bin),
+    );
+    const whole = plan(
+      v2,
+      new Map([['bins', Object.fromEntries([...PACKAGES, extra].map((p) => [p, file(p)]))]]),
+    );
+    expect(incremental).toEqual(whole);
+    expect(names(incremental)).toEqual([`${bin} v3`]);
+  });
+
+  it('still re-signs a known bin inside its signing window, when requested, and refuses misfiled paths', () => {
+    const bins = ['bins-0', 'bins-1', 'bins-2', 'bins-3'];
+    const late = NOW + 70 * DAY;
+    const due = planBins(new Map(), bins, late).filter((p) => p.role.startsWith('bins-'));
+    expect(names(due)).toEqual(bins.map((b) => `${b} v${known(b).version + 1}`));
+    for (const p of due) expect(p.reasons[0]).toMatch(/inside its signing window/);
+    expect(targetsOf(due, 'bins-0')).toEqual(v2.delegated.get('bins-0')?.metadata.signed.targets);
+    expect(names(planBins(new Map(), bins, NOW + DAY, ['bins-1']))).toEqual(['bins-1 v2']);
+    const wrong = new Map([['bins-0', { 'registry.example.org/x': file('x') }]]);
+    expect(() => planBins(wrong, [])).toThrow(/role bins is not delegated this path/);
+  });
+});

@@ -1,0 +1,95 @@
+import { createHash } from 'node:crypto';
+import { lstatSync } from 'node:fs';
+import { join } from 'node:path';
+import { isJsonObject } from '../metadata/json.js';
+import { writeFileAtomic } from './atomic-write.js';
+import { readBounded } from './read-no-follow.js';
+
+// The sha256 of a ceremony's input files as this machine last hashed them, keyed by what the
+// file system says about each file (size, inode, modification and change times in nanoseconds),
+// as git's index does: a file whose status is unchanged is not read again. Any write to a file
+// moves its change time, which no program can set back; a file is remembered only once its
+// change time is over two seconds old, so a write in the same instant as the hash cannot hide
+// behind the record. Kept in the tool's cache folder beside the planning records, never in the
+// ceremony repository; `publish --check` and `verify` never use it.
+
+/** Largest record read. */
+const MAX_RECORD_BYTES = 256 * 1024 * 1024;
+/** A file changed less than this long ago is hashed every time (nanoseconds). */
+const SETTLED_NS = 2_000_000_000n;
+
+type Entry = [size: string, ino: string, mtimeNs: string, ctimeNs: string, sha256: string];
+type Status = [size: string, ino: string, mtimeNs: string, ctimeNs: string];
+
+/** The remembered digests of one ceremony folder's files, and the new ones found meanwhile. */
+export class FileDigests {
+  private readonly found = new Map<string, Entry>();
+  private changed = false;
+
+  private constructor(
+    private readonly file: string,
+    private readonly dir: string,
+    private readonly known: Map<string, Entry>,
+  ) {}
+
+  /** The record of `dir` kept in `recordsDir` (empty when there is none or it is unreadable). */
+  static async open(recordsDir: string, dir: string): Promise<FileDigests> {
+    const file = join(recordsDir, `${createHash('sha256').update(dir).digest('hex')}.files.json`);
+    const known = new Map<string, Entry>();
+    try {
+      const bytes = await readBounded(file, MAX_RECORD_BYTES);
+      const value = bytes && (JSON.parse(Buffer.from(bytes).toString('utf8')) as unknown);
+      if (isJsonObject(value) && value.dir === dir && isJsonObject(value.files))
+        for (const [path, entry] of Object.entries(value.files))
+          if (
+            Array.isArray(entry) &&
+            entry.length === 5 &&
+            entry.every((e) => typeof e === 'string')
+          )
+            known.set(path, entry as Entry);
+    } catch {
+      // A record only saves work: one that cannot be read is as good as none.
+    }
+    return new FileDigests(file, dir, known);
+  }
+
+  private status(path: string): Status | undefined {
+    try {
+      const s = lstatSync(path, { bigint: true });
+      if (!s.isFile()) return undefined;
+      return [String(s.size), String(s.ino), String(s.mtimeNs), String(s.ctimeNs)];
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The remembered sha256 of `path` when its file status is exactly as when it was hashed. */
+  lookup(path: string): string | undefined {
+    const entry = this.known.get(path);
+    if (entry === undefined) return undefined;
+    const now = this.status(path);
+    if (now === undefined || now.some((v, i) => v !== entry[i])) return undefined;
+    this.found.set(path, entry);
+    return entry[4];
+  }
+
+  /** Remembers the sha256 just computed for `path` (once its last change has settled). */
+  remember(path: string, sha256: string, hashedAtNs: bigint): void {
+    const now = this.status(path);
+    if (now === undefined || hashedAtNs - BigInt(now[3]) < SETTLED_NS) return;
+    this.found.set(path, [...now, sha256]);
+    this.changed = true;
+  }
+
+  /** Writes the digests used or found this time (files no longer read are dropped). */
+  async save(): Promise<void> {
+    if (!this.changed && this.found.size === this.known.size) return;
+    const files: Record<string, Entry> = {};
+    for (const [path, entry] of this.found) files[path] = entry;
+    try {
+      await writeFileAtomic(this.file, `${JSON.stringify({ dir: this.dir, files })}\n`, 0o600);
+    } catch {
+      // Read-only or missing cache folder: files are hashed again next time.
+    }
+  }
+}

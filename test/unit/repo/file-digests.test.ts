@@ -1,0 +1,45 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { FileDigests } from '../../../src/repo/file-digests.js';
+
+const made: string[] = [];
+afterAll(async () => {
+  for (const dir of made) await rm(dir, { recursive: true, force: true });
+});
+
+async function temp(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'file-digests-'));
+  made.push(dir);
+  return dir;
+}
+
+const LATER = (): bigint => BigInt(Date.now() + 10_000) * 1_000_000n;
+
+describe('file digests kept by file status', () => {
+  it('answers for an unchanged file only, and never for a file changed moments before', async () => {
+    const records = await temp();
+    const dir = await temp();
+    const file = join(dir, 'listing.jsonl');
+    await writeFile(file, 'one\n');
+    const first = await FileDigests.open(records, dir);
+    // Hashed "now": the file changed less than two seconds before, so it is not remembered.
+    first.remember(file, 'a'.repeat(64), BigInt(Date.now()) * 1_000_000n);
+    await first.save();
+    expect((await FileDigests.open(records, dir)).lookup(file)).toBeUndefined();
+
+    const second = await FileDigests.open(records, dir);
+    second.remember(file, 'b'.repeat(64), LATER());
+    await second.save();
+    const third = await FileDigests.open(records, dir);
+    expect(third.lookup(file)).toBe('b'.repeat(64));
+    // Same length, other bytes: the change time moved, so the record no longer answers (the
+    // pause outlasts the kernel's coarse file clock; real records need two settled seconds).
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await writeFile(file, 'two\n');
+    expect((await FileDigests.open(records, dir)).lookup(file)).toBeUndefined();
+    // Another ceremony folder has its own record.
+    expect((await FileDigests.open(records, await temp())).lookup(file)).toBeUndefined();
+  });
+});
