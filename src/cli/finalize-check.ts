@@ -1,4 +1,6 @@
-import type { PublishedRepo } from '../ceremony/published.js';
+import type { PublishedRepo, PublishedRole } from '../ceremony/published.js';
+import type { TargetsSigned } from '../metadata/model.js';
+import { withoutDelegations } from '../metadata/without-delegations.js';
 import {
   verifyRepository,
   type VerifyOptions,
@@ -30,10 +32,46 @@ export async function verifyRelease(
 const PLAIN_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
 
 /**
- * The repository as it will be once `writes` land: the new files over the delegated roles' files
- * this command already read from `repoDir` (with the same no-link reads the directory source
- * makes; a 16,384-bin repository is not read, hashed nor scanned twice), over the directory
- * itself for the rest.
+ * The repository directory, with each delegated role's file taken from the repository this
+ * command loaded (read once, checked there against snapshot's length and sha256, and with what
+ * the loader knows of its delegations), so a 16,384-bin repository is not read, hashed nor scanned
+ * twice. A file the loader cannot give is read from the directory, where the workflow's own
+ * checks report it as they always did.
+ */
+class LoadedRepositorySource extends DirectorySource {
+  private readonly facts = new Map<Uint8Array, KnownFacts>();
+
+  constructor(
+    directory: string,
+    private readonly roles: ReadonlyMap<string, PublishedRole<TargetsSigned>>,
+  ) {
+    super(directory);
+  }
+
+  override async fetchMetadata(name: string, maxLength: number): Promise<Uint8Array | undefined> {
+    const role = this.roles.get(name);
+    if (role !== undefined && role.file.length <= maxLength) {
+      try {
+        const bytes = role.file.bytes;
+        const free = role.withoutDelegations ?? withoutDelegations(bytes);
+        this.facts.set(bytes, { sha256: role.file.sha256, withoutDelegations: free });
+        return bytes;
+      } catch {
+        // Missing or not what snapshot lists: the directory read below meets the same file.
+      }
+    }
+    return super.fetchMetadata(name, maxLength);
+  }
+
+  /** The loader's sha256 and delegations scan of bytes this source gave. */
+  knownFacts(bytes: Uint8Array): KnownFacts | undefined {
+    return this.facts.get(bytes);
+  }
+}
+
+/**
+ * The repository as it will be once `writes` land: the new files over the repository this
+ * command loaded (see LoadedRepositorySource).
  */
 export function releaseSource(
   repoDir: string,
@@ -41,19 +79,13 @@ export function releaseSource(
   writes: readonly (readonly [string, Uint8Array])[],
   known?: ReadonlyMap<Uint8Array, KnownMetadata>,
 ): MetadataSource {
-  const files = new Map<string, Uint8Array>();
-  const facts = new Map<Uint8Array, KnownFacts>();
+  const roles = new Map<string, PublishedRole<TargetsSigned>>();
   const meta = published.snapshot?.metadata.signed.meta ?? {};
   const consistent = published.root?.metadata.signed.consistent_snapshot === true;
   for (const [role, loaded] of published.delegated) {
     const version = Object.hasOwn(meta, `${role}.json`) ? meta[`${role}.json`]?.version : undefined;
     if (version === undefined || !PLAIN_NAME.test(role)) continue;
-    const { bytes, sha256 } = loaded.file;
-    files.set(consistent ? `${version}.${role}.json` : `${role}.json`, bytes);
-    // Hashed and scanned as the loader read them (see loadPublishedRepo).
-    if (loaded.withoutDelegations !== undefined)
-      facts.set(bytes, { sha256, withoutDelegations: loaded.withoutDelegations });
+    roles.set(consistent ? `${version}.${role}.json` : `${role}.json`, loaded);
   }
-  for (const [name, bytes] of writes) files.set(name, bytes);
-  return new OverlaySource(files, new DirectorySource(repoDir), known, facts);
+  return new OverlaySource(new Map(writes), new LoadedRepositorySource(repoDir, roles), known);
 }

@@ -17,7 +17,6 @@ export class OverlaySource implements MetadataSource {
     private readonly pending: ReadonlyMap<string, Uint8Array>,
     private readonly base: MetadataSource,
     private readonly known: ReadonlyMap<Uint8Array, KnownMetadata> = new Map(),
-    private readonly facts: ReadonlyMap<Uint8Array, KnownFacts> = new Map(),
   ) {}
 
   /** The metadata a pending file was serialized from (identity of the bytes object). */
@@ -25,9 +24,9 @@ export class OverlaySource implements MetadataSource {
     return this.known.get(bytes);
   }
 
-  /** The sha256 and delegations scan of a pending file, when its maker gave them. */
+  /** What the base source established about bytes it gave. */
   knownFacts(bytes: Uint8Array): KnownFacts | undefined {
-    return this.facts.get(bytes);
+    return this.base.knownFacts?.(bytes);
   }
 
   private pendingFile(name: string, maxLength: number): Uint8Array | undefined {

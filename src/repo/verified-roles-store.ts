@@ -8,22 +8,27 @@ import { toolCacheDir } from './tool-cache.js';
 // src/metadata/client/verified-roles.ts), kept in the tool's cache folder, outside every ceremony
 // repository: a pull request cannot supply an entry. One line per role, `<key> <version>
 // <expires>`, the most recently used last. `verify` and `publish --check` never read it.
+// Lines are split at load and checked when used or written (a finalize uses one per bin).
 
-/** Entries kept (the most recently used): a 16,384-bin repository needs 16,384. */
-const MAX_KEPT = 300_000;
-/** Largest file read: MAX_KEPT lines of at most 103 bytes, with room. */
-const MAX_FILE_BYTES = 48 * 1024 * 1024;
-/** One line: key, version (a safe integer), expiry as YYYY-MM-DDTHH:MM:SSZ. */
-const LINE =
-  /^([0-9a-f]{64}) ([1-9][0-9]{0,14}) ([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z)$/;
+/**
+ * Entries kept (the most recently used): a 16,384-bin repository needs 16,384 (and as many stale
+ * ones after a re-sign of every bin). Reading and writing 100,000 lines costs about 0.2 s each.
+ */
+const MAX_KEPT = 100_000;
+/** Largest file read: MAX_KEPT lines of at most 101 bytes, with room. */
+const MAX_FILE_BYTES = 16 * 1024 * 1024;
+const KEY = /^[0-9a-f]{64}$/;
+/** What follows the key: version (a safe integer), expiry as YYYY-MM-DDTHH:MM:SSZ. */
+const FACTS = /^([1-9][0-9]{0,14}) ([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z)$/;
 
 /** The record's file in the tool's cache folder. */
 export function verifiedRolesFile(env: Readonly<Record<string, string | undefined>>): string {
   return join(toolCacheDir(env), 'verified-roles.txt');
 }
 
-async function readRecord(file: string): Promise<Map<string, RecordedRole>> {
-  const out = new Map<string, RecordedRole>();
+/** Each line's key and the text after it, in file order (unchecked). */
+async function readRecord(file: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
   let text: string;
   try {
     const bytes = await readBounded(file, MAX_FILE_BYTES);
@@ -33,14 +38,17 @@ async function readRecord(file: string): Promise<Map<string, RecordedRole>> {
     // A record that cannot be read is as good as none: every role is verified in full.
     return out;
   }
-  for (const line of text.split('\n')) {
-    const m = LINE.exec(line);
-    if (m === null) continue;
-    const [, key, version, expires] = m as unknown as [string, string, string, string];
-    out.delete(key);
-    out.set(key, { version: Number(version), expires });
-  }
+  for (const line of text.split('\n'))
+    if (line.length > 65 && line.charCodeAt(64) === 0x20)
+      out.set(line.slice(0, 64), line.slice(65));
   return out;
+}
+
+function factsOf(text: string): RecordedRole | undefined {
+  const m = FACTS.exec(text);
+  return m?.[1] === undefined || m[2] === undefined
+    ? undefined
+    : { version: Number(m[1]), expires: m[2] };
 }
 
 /** The machine's record of verified targets roles, as one command reads and extends it. */
@@ -50,7 +58,7 @@ export class VerifiedRolesRecord implements VerifiedRoles {
 
   private constructor(
     private readonly file: string,
-    private readonly entries: ReadonlyMap<string, RecordedRole>,
+    private readonly entries: ReadonlyMap<string, string>,
     private readonly maxKept: number,
   ) {}
 
@@ -64,41 +72,39 @@ export class VerifiedRolesRecord implements VerifiedRoles {
   }
 
   get(key: string): RecordedRole | undefined {
-    const found = this.added.get(key) ?? this.entries.get(key);
+    const added = this.added.get(key);
+    if (added !== undefined) return added;
+    const text = KEY.test(key) ? this.entries.get(key) : undefined;
+    const found = text === undefined ? undefined : factsOf(text);
     if (found !== undefined) this.used.add(key);
     return found;
   }
 
   add(key: string, role: RecordedRole): void {
-    this.added.set(key, role);
+    if (KEY.test(key)) this.added.set(key, role);
   }
 
   /**
-   * Writes the entries added, after those of the file as it is now (another command may have
-   * extended it meanwhile) and moves the entries used to the end; the oldest beyond maxKept are
-   * dropped. Atomic; skipped when nothing was added or the cache cannot be written.
+   * Writes the record back with the entries added last and the entries used before them, the
+   * oldest beyond maxKept and every malformed line dropped. Atomic; skipped when nothing was
+   * added or the cache cannot be written (another command's additions meanwhile may be lost:
+   * that costs time only).
    */
   async save(): Promise<void> {
     if (this.added.size === 0) return;
-    const kept = await readRecord(this.file);
-    for (const key of this.used) {
-      const role = kept.get(key) ?? this.entries.get(key);
-      if (role === undefined || this.added.has(key)) continue;
-      kept.delete(key);
-      kept.set(key, role);
-    }
-    for (const [key, role] of this.added) {
-      kept.delete(key);
-      kept.set(key, role);
-    }
     const lines: string[] = [];
-    let skip = kept.size - this.maxKept;
-    for (const [key, role] of kept) {
-      if (skip-- > 0) continue;
-      lines.push(`${key} ${role.version} ${role.expires}\n`);
+    const write = (key: string, text: string): void => {
+      if (KEY.test(key) && FACTS.test(text)) lines.push(`${key} ${text}\n`);
+    };
+    for (const [key, text] of this.entries)
+      if (!this.used.has(key) && !this.added.has(key)) write(key, text);
+    for (const key of this.used) {
+      const text = this.entries.get(key);
+      if (text !== undefined && !this.added.has(key)) write(key, text);
     }
+    for (const [key, role] of this.added) write(key, `${role.version} ${role.expires}`);
     try {
-      await writeFileAtomic(this.file, lines.join(''), 0o600);
+      await writeFileAtomic(this.file, lines.slice(-this.maxKept).join(''), 0o600);
     } catch {
       // Read-only or missing cache folder: the next finalize verifies every role in full.
     }
