@@ -130,8 +130,15 @@ export function assertNoSecrets(type: string, value: unknown, path = 'data'): vo
   }
 }
 
-/** The event that follows `last` (undefined for a new file). */
-export function nextEvent(last: TranscriptEvent | undefined, input: NewEvent): TranscriptEvent {
+/**
+ * The event that follows `last` (undefined for a new file); `lastHash`: eventHash(last) when the
+ * caller has just computed it from the line it wrote (a batch canonicalizes each event once).
+ */
+export function nextEvent(
+  last: TranscriptEvent | undefined,
+  input: NewEvent,
+  lastHash?: string,
+): TranscriptEvent {
   if (!ACTOR_NAME.test(input.actor)) {
     throw new CeremonyError(
       'STATE_INVALID',
@@ -151,7 +158,7 @@ export function nextEvent(last: TranscriptEvent | undefined, input: NewEvent): T
     actor: input.actor,
     type: input.type,
     data: input.data,
-    prev: last ? eventHash(last) : GENESIS_PREV,
+    prev: last ? (lastHash ?? eventHash(last)) : GENESIS_PREV,
   };
 }
 

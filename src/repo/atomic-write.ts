@@ -33,6 +33,19 @@ function writeAll(fd: number, data: FileData): void {
   else for (const chunk of data) writeFileSync(fd, chunk);
 }
 
+/**
+ * Creates a new file in place (exclusive create: never over an existing file or link), for a
+ * folder the caller has just made whose files nothing refers to yet (durable-batch.ts).
+ */
+export function writeNewFile(path: string, data: FileData, mode = 0o644): void {
+  const fd = openSync(path, 'wx', mode);
+  try {
+    writeAll(fd, data);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function writeFileRenamedSync(
   path: string,
   data: FileData,

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { syncPath, writeFileRenamed, type FileData } from './atomic-write.js';
+import { syncPath, writeFileRenamed, writeNewFile, type FileData } from './atomic-write.js';
 
 // Many files made durable together: each is written to a temp file and renamed into place (so
 // a reader, or a command killed at any moment, sees the old file or the new one, never a torn
@@ -35,6 +35,14 @@ export interface BatchOptions {
   onFile?: () => void;
   /** Called after file `index` (crash injection in recovery tests). */
   afterFile?: (index: number) => void;
+  /**
+   * Nothing refers to these files until the caller's next write (a new staging area's drafts,
+   * listed only by the staged/ceremony.json written after them). In a folder this batch creates
+   * they are written in place, without temporary file and rename: there is no earlier file for
+   * a reader to keep, and a crash leaves files no ceremony lists, which the next run replaces
+   * through renames (the folder exists then).
+   */
+  unreferenced?: boolean;
 }
 
 /**
@@ -47,14 +55,19 @@ export async function writeFilesDurably(
   options: BatchOptions = {},
 ): Promise<string[]> {
   const made = new Set<string>();
+  // Folders this batch created, where unreferenced files are written in place.
+  const created = new Set<string>();
   const written: string[] = [];
   for (const [path, data] of files) {
     const dir = dirname(path);
     if (!made.has(dir)) {
-      await mkdir(dir, { recursive: true });
+      // mkdir names the first folder it made: then `dir`, the deepest, is new as well.
+      const first = await mkdir(dir, { recursive: true });
       made.add(dir);
+      if (first !== undefined && options.unreferenced === true) created.add(dir);
     }
-    await writeFileRenamed(path, data, { sync: false });
+    if (created.has(dir)) writeNewFile(path, data);
+    else await writeFileRenamed(path, data, { sync: false });
     written.push(path);
     options.onFile?.();
     options.afterFile?.(written.length - 1);

@@ -9,10 +9,13 @@ import { CeremonyError } from '../metadata/errors.js';
 import type { AnySigned, Metadata, TargetsSigned } from '../metadata/model.js';
 import { parseMetadata, type RoleType } from '../metadata/parse.js';
 import { serializedFromBytes } from '../metadata/serialize.js';
+import { withoutDelegations } from '../metadata/without-delegations.js';
 import { readFileNoFollow, readFileNoFollowSync } from './read-no-follow.js';
 import { knownDelegationFree } from './delegation-free.js';
-import { sha256Hex } from '../metadata/bytes.js';
-import { withoutDelegations } from '../metadata/without-delegations.js';
+import { checkLengthAndHashes } from '../metadata/client/checks.js';
+
+/** The rule a bin file must meet before it is used (as the client workflow states it). */
+const SNAPSHOT_LISTING = '5.6.2: match the snapshot listing';
 
 /** The bytes of a file the published metadata lists (refused when missing or a link). */
 async function readListedFile(path: string): Promise<Uint8Array> {
@@ -65,7 +68,7 @@ async function loadDelegatedRole(
 function lazyDelegatedRole(
   dir: string,
   name: string,
-  listed: { length: number; sha256: string },
+  listed: { role: string; length: number; sha256: string; listedBy: string },
 ): PublishedRole<Extract<AnySigned, { _type: 'targets' }>> {
   const path = join(dir, name);
   let bytes: Uint8Array | undefined;
@@ -74,11 +77,8 @@ function lazyDelegatedRole(
     if (bytes !== undefined) return bytes;
     const found = readFileNoFollowSync(path);
     if (!found) throw missing(path);
-    if (found.length !== listed.length || sha256Hex(found) !== listed.sha256)
-      throw new CeremonyError(
-        'HASH_MISMATCH',
-        `${path}: not the length and sha256 the published snapshot lists for it (spec 5.6.2)`,
-      );
+    const expected = { length: listed.length, hashes: { sha256: listed.sha256 } };
+    checkLengthAndHashes(found, expected, listed.role, name, SNAPSHOT_LISTING, listed.listedBy);
     bytes = found;
     return found;
   };
@@ -154,7 +154,12 @@ export async function loadPublishedRepo(
       repo.delegated.set(
         role,
         meta.length !== undefined && sha256 !== undefined
-          ? lazyDelegatedRole(dir, name, { length: meta.length, sha256 })
+          ? lazyDelegatedRole(dir, name, {
+              role,
+              length: meta.length,
+              sha256,
+              listedBy: `snapshot v${repo.snapshot.metadata.signed.version}`,
+            })
           : await loadDelegatedRole(dir, name),
       );
     }

@@ -15,12 +15,17 @@ const TEMPORARY = /^\..*\.(\d+)-[0-9a-f]{12}\.tuf-ceremony-tmp$/;
 /** What versions before 0.2 left behind: `.<name>.<12 hex>.tmp`. */
 const LEGACY_TEMPORARY = /^\..+\.[0-9a-f]{12}\.tmp$/;
 
+// The 12 hex digits of a name: drawn at random once per process, then counted (a batch of
+// 16,384 files costs one random draw, not one each); unique within the process for 2^48 names,
+// and the process id sets processes apart.
+const SUFFIX_SPACE = 2 ** 48;
+let nextSuffix = randomBytes(6).readUIntBE(0, 6);
+
 /** The temporary name for `path`, in the same folder (so a rename over `path` is atomic). */
 export function temporaryPath(dir: string, path: string): string {
-  return join(
-    dir,
-    `.${basename(path)}.${process.pid}-${randomBytes(6).toString('hex')}${TEMPORARY_SUFFIX}`,
-  );
+  const suffix = nextSuffix.toString(16).padStart(12, '0');
+  nextSuffix = (nextSuffix + 1) % SUFFIX_SPACE;
+  return join(dir, `.${basename(path)}.${process.pid}-${suffix}${TEMPORARY_SUFFIX}`);
 }
 
 /** True for the name of a temporary file or folder (of this tool, any version). */

@@ -14,6 +14,7 @@ import {
   type TranscriptEvent,
 } from '../ceremony/transcript.js';
 import { renderSummary } from '../ceremony/transcript-summary.js';
+import { sha256Hex } from '../metadata/bytes.js';
 import { CeremonyError } from '../metadata/errors.js';
 import type { JsonObject } from '../metadata/json.js';
 import { writeFileAtomic } from './atomic-write.js';
@@ -141,6 +142,8 @@ export async function appendEvents(
     );
   }
   let last = check.events[check.events.length - 1];
+  // The hash of each new event from the line just written: every event canonicalized once.
+  let lastHash: string | undefined;
   const events: TranscriptEvent[] = [];
   const lines: string[] = [text];
   for (const next of inputs) {
@@ -149,9 +152,11 @@ export async function appendEvents(
       const log = await readTranscript(logDir);
       data = { ...data, transcript_heads: heads(log, next.actor) };
     }
-    last = nextEvent(last, { ...next, data });
+    last = nextEvent(last, { ...next, data }, lastHash);
+    const line = eventLine(last);
+    lastHash = sha256Hex(line);
     events.push(last);
-    lines.push(`${eventLine(last)}\n`);
+    lines.push(`${line}\n`);
   }
   await writeFileAtomic(file, lines.join(''));
   return events;
