@@ -21,6 +21,29 @@ import { toolCacheDir } from '../repo/tool-cache.js';
 import { VerifiedRolesRecord } from '../repo/verified-roles-store.js';
 import type { CommandContext } from './command.js';
 
+/** This machine's records that finalize's client check reads and extends (never `verify`). */
+export interface ReleaseRecords {
+  verifiedRoles: VerifiedRolesRecord;
+  digests: FileDigests;
+}
+
+/**
+ * Reads the records (each missing or damaged one is empty); finalize starts this before it
+ * waits for the online key's unlock, so that the parsing fills that wait.
+ */
+export async function loadReleaseRecords(
+  ctx: CommandContext,
+  repoDir: string,
+): Promise<ReleaseRecords> {
+  const [verifiedRoles, digests] = await Promise.all([
+    VerifiedRolesRecord.load(ctx.env),
+    FileDigests.open(publishedDigestsDir(ctx.env), repoDir),
+  ]);
+  // Reads the record of delegation-free files now (any sha256 does) rather than mid-check.
+  knownDelegationFree('');
+  return { verifiedRoles, digests };
+}
+
 /**
  * Finalize's client check of a release: the TUF client workflow with the record of targets roles
  * this machine verified before (unchanged bins are not parsed again; see
@@ -36,9 +59,9 @@ export async function verifyRelease(
     writes: readonly (readonly [string, Uint8Array])[];
     known?: ReadonlyMap<Uint8Array, KnownMetadata>;
   },
+  records: Promise<ReleaseRecords> = loadReleaseRecords(ctx, release.repoDir),
 ): Promise<VerifyReport> {
-  const verifiedRoles = await VerifiedRolesRecord.load(ctx.env);
-  const digests = await FileDigests.open(publishedDigestsDir(ctx.env), release.repoDir);
+  const { verifiedRoles, digests } = await records;
   const source = releaseSource(release, digests);
   const report = await verifyRepository({ ...options, source, verifiedRoles });
   await verifiedRoles.save();

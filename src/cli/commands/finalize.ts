@@ -37,7 +37,7 @@ import {
   type LoadedCeremony,
 } from '../ceremony-context.js';
 import { crashPoint } from '../crash-points.js';
-import { verifyRelease } from '../finalize-check.js';
+import { loadReleaseRecords, verifyRelease } from '../finalize-check.js';
 import { SECRET_OPTIONS } from '../secrets.js';
 import { onlineSigners } from '../online-signers.js';
 import { KeysOpenedAhead } from '../keys-ahead.js';
@@ -341,6 +341,8 @@ async function finalizeStaged(
   if (!root) throw new CeremonyError('STATE_INVALID', 'no root is staged or published');
   assertReady(status);
   for (const line of signerLines(status)) ctx.out(line);
+  // Read while the online key unlocks (the records never reject: a bad one reads as empty).
+  const records = loadReleaseRecords(ctx, repoDir);
   const signers = await onlineSigners(ctx, args, loaded, root, undefined, ahead);
   let release: Release;
   try {
@@ -367,6 +369,7 @@ async function finalizeStaged(
     ctx,
     { trustedRoot: firstRootBytes(loaded, release), trustedRootName: '1.root.json', now },
     { repoDir, published: loaded.published, writes, known: knownForms(release, staging.drafts) },
+    records,
   );
   // Targets first (metadata that lists a target never lands before it), copied as streams.
   const files: Record<string, string> = {};
