@@ -70,13 +70,14 @@ function lazyDelegatedRole(
   name: string,
   listed: { role: string; length: number; sha256: string; listedBy: string },
 ): PublishedRole<Extract<AnySigned, { _type: 'targets' }>> {
-  const path = join(dir, name);
+  // Joined when first needed: most of 16,384 bins are never read.
+  const path = (): string => join(dir, name);
   let bytes: Uint8Array | undefined;
   let parsed: Metadata<TargetsSigned> | undefined;
   const read = (): Uint8Array => {
     if (bytes !== undefined) return bytes;
-    const found = readFileNoFollowSync(path);
-    if (!found) throw missing(path);
+    const found = readFileNoFollowSync(path());
+    if (!found) throw missing(path());
     const expected = { length: listed.length, hashes: { sha256: listed.sha256 } };
     checkLengthAndHashes(found, expected, listed.role, name, SNAPSHOT_LISTING, listed.listedBy);
     bytes = found;
@@ -84,7 +85,7 @@ function lazyDelegatedRole(
   };
   return {
     get metadata(): Metadata<TargetsSigned> {
-      parsed ??= parseMetadata(read(), 'targets', path);
+      parsed ??= parseMetadata(read(), 'targets', path());
       return parsed;
     },
     file: {
@@ -119,7 +120,7 @@ export async function loadPublishedRepo(
     throw err;
   }
   const rootVersions = names
-    .map((n) => /^([1-9]\d*)\.root\.json$/.exec(n)?.[1])
+    .map((n) => (n.endsWith('.root.json') ? /^([1-9]\d*)\.root\.json$/.exec(n)?.[1] : undefined))
     .filter((v): v is string => v !== undefined)
     .map(Number)
     .filter((v) => options.maxRootVersion === undefined || v <= options.maxRootVersion)
@@ -144,12 +145,13 @@ export async function loadPublishedRepo(
   repo.timestamp = await loadRole(dir, 'timestamp.json', 'timestamp');
   const snapshotVersion = repo.timestamp.metadata.signed.meta['snapshot.json']?.version ?? 0;
   repo.snapshot = await loadRole(dir, fileName('snapshot', snapshotVersion), 'snapshot');
+  const listedBy = `snapshot v${repo.snapshot.metadata.signed.version}`;
   for (const [metaName, meta] of Object.entries(repo.snapshot.metadata.signed.meta)) {
-    const role = metaName.replace(/\.json$/, '');
+    const role = metaName.endsWith('.json') ? metaName.slice(0, -'.json'.length) : metaName;
+    const name = fileName(role, meta.version);
     if (role === 'targets') {
-      repo.targets = await loadRole(dir, fileName('targets', meta.version), 'targets');
-    } else if (role !== 'root' && present.has(fileName(role, meta.version))) {
-      const name = fileName(role, meta.version);
+      repo.targets = await loadRole(dir, name, 'targets');
+    } else if (role !== 'root' && present.has(name)) {
       const sha256 = meta.hashes?.sha256;
       repo.delegated.set(
         role,
@@ -158,7 +160,7 @@ export async function loadPublishedRepo(
               role,
               length: meta.length,
               sha256,
-              listedBy: `snapshot v${repo.snapshot.metadata.signed.version}`,
+              listedBy,
             })
           : await loadDelegatedRole(dir, name),
       );
