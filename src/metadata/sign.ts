@@ -2,7 +2,7 @@ import { canonicalBytes } from './canonical.js';
 import { CeremonyError } from './errors.js';
 import { publicKeyHandle } from './keys.js';
 import type { AnySigned, Metadata, Signature } from './model.js';
-import { checkSignature } from './signature-check.js';
+import { checkSignatureOffThread } from './signature-check.js';
 import type { Signer } from './signer.js';
 
 /**
@@ -11,16 +11,45 @@ import type { Signer } from './signer.js';
  */
 export async function signAndCheck(signer: Signer, bytes: Uint8Array): Promise<Signature> {
   const signature = await signer.sign(bytes);
+  await checkFreshSignature(signer, bytes, signature);
+  return signature;
+}
+
+/** Throws SIGNATURE_INVALID unless `signature`, just made by `signer`, verifies over `bytes`. */
+export async function checkFreshSignature(
+  signer: Signer,
+  bytes: Uint8Array,
+  signature: Signature,
+): Promise<void> {
   if (
     signature.keyid !== signer.keyid ||
-    !checkSignature(publicKeyHandle(signer.key), bytes, signature.sig)
+    !(await checkSignatureOffThread(publicKeyHandle(signer.key), bytes, signature.sig))
   ) {
     throw new CeremonyError(
       'SIGNATURE_INVALID',
       `the signature made with key ${signer.keyid.slice(0, 8)} does not verify against its public key`,
     );
   }
-  return signature;
+}
+
+/** Signatures over `bytes` by every signer, one after another, not yet checked (checkFreshSignature). */
+export async function freshSignatures(
+  bytes: Uint8Array,
+  signers: readonly Signer[],
+): Promise<Signature[]> {
+  const made: Signature[] = [];
+  for (const signer of signers) made.push(await signer.sign(bytes));
+  return made;
+}
+
+/** `existing` without the signatures of `signers`' keys, followed by `fresh` (theirs, new). */
+export function withFreshSignatures(
+  existing: readonly Signature[],
+  signers: readonly Signer[],
+  fresh: readonly Signature[],
+): Signature[] {
+  const replaced = new Set(signers.map((s) => s.keyid));
+  return [...existing.filter((s) => !replaced.has(s.keyid)), ...fresh];
 }
 
 /** Signatures over `bytes` by every signer, each checked at once; others' existing ones kept. */
@@ -29,10 +58,9 @@ export async function signaturesOver(
   signers: readonly Signer[],
   existing: readonly Signature[] = [],
 ): Promise<Signature[]> {
-  const replaced = new Set(signers.map((s) => s.keyid));
-  const signatures = existing.filter((s) => !replaced.has(s.keyid));
-  for (const signer of signers) signatures.push(await signAndCheck(signer, bytes));
-  return signatures;
+  const fresh: Signature[] = [];
+  for (const signer of signers) fresh.push(await signAndCheck(signer, bytes));
+  return withFreshSignatures(existing, signers, fresh);
 }
 
 /** Returns a new envelope signed by every signer (existing signatures by other keys kept). */

@@ -59,26 +59,55 @@ export function rememberValidChecks(keys: Iterable<string>): void {
   }
 }
 
-function verifyOnce(handle: PublicKeyHandle, bytes: Uint8Array, sigHex: string): boolean {
-  const sig = Buffer.from(sigHex, 'hex');
-  try {
-    switch (handle.scheme) {
-      case 'ed25519':
-        return cryptoVerify(null, bytes, handle.keyObject, sig);
-      case 'ecdsa-sha2-nistp256':
-        return cryptoVerify('sha256', bytes, { key: handle.keyObject, dsaEncoding: 'der' }, sig);
-      case 'rsassa-pss-sha256':
-        return cryptoVerify(
-          'sha256',
-          bytes,
-          {
-            key: handle.keyObject,
-            padding: constants.RSA_PKCS1_PSS_PADDING,
-            saltLength: constants.RSA_PSS_SALTLEN_AUTO,
-          },
-          sig,
-        );
+/**
+ * checkSignature, with a large message checked on the thread pool so the caller's thread can do
+ * other work meanwhile (a signer checks its fresh signature over 16 MB while the file is laid out).
+ */
+export async function checkSignatureOffThread(
+  handle: PublicKeyHandle,
+  bytes: Uint8Array,
+  sigHex: string,
+): Promise<boolean> {
+  if (!HEX.test(sigHex) || bytes.length <= REMEMBERED_MAX_BYTES)
+    return checkSignature(handle, bytes, sigHex);
+  const { algorithm, key } = verifyParameters(handle);
+  return new Promise<boolean>((resolve) => {
+    try {
+      cryptoVerify(algorithm, bytes, key, Buffer.from(sigHex, 'hex'), (err, valid) => {
+        resolve(!err && valid);
+      });
+    } catch {
+      resolve(false);
     }
+  });
+}
+
+/** The digest and key options node:crypto verifies a scheme's signatures with. */
+function verifyParameters(handle: PublicKeyHandle): {
+  algorithm: string | null;
+  key: Parameters<typeof cryptoVerify>[2];
+} {
+  switch (handle.scheme) {
+    case 'ed25519':
+      return { algorithm: null, key: handle.keyObject };
+    case 'ecdsa-sha2-nistp256':
+      return { algorithm: 'sha256', key: { key: handle.keyObject, dsaEncoding: 'der' } };
+    case 'rsassa-pss-sha256':
+      return {
+        algorithm: 'sha256',
+        key: {
+          key: handle.keyObject,
+          padding: constants.RSA_PKCS1_PSS_PADDING,
+          saltLength: constants.RSA_PSS_SALTLEN_AUTO,
+        },
+      };
+  }
+}
+
+function verifyOnce(handle: PublicKeyHandle, bytes: Uint8Array, sigHex: string): boolean {
+  const { algorithm, key } = verifyParameters(handle);
+  try {
+    return cryptoVerify(algorithm, bytes, key, Buffer.from(sigHex, 'hex'));
   } catch {
     return false;
   }
