@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { PublishedRepo, PublishedRole } from '../ceremony/published.js';
 import type { TargetsSigned } from '../metadata/model.js';
 import { withoutDelegations } from '../metadata/without-delegations.js';
@@ -6,7 +7,6 @@ import {
   type VerifyOptions,
   type VerifyReport,
 } from '../metadata/client/index.js';
-import { join } from 'node:path';
 import type {
   KnownFacts,
   KnownMetadata,
