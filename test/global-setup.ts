@@ -11,12 +11,17 @@ import { HAVE_SOFTHSM } from './helpers/softhsm.js';
 /**
  * Checks the optional test inputs before any test file runs, and gives the run its own folder
  * of holder-local key references and its own cache folder, so tests never write into the user's
- * configuration or cache.
+ * configuration or cache. Every temporary folder of the run (tests, the CLIs they start, git,
+ * SoftHSM2 tokens, the browser) is made under one run folder, `TMPDIR` for the test processes,
+ * removed when the run ends (kept with TUF_CEREMONY_KEEP_TEST_TMP=1, to look into a failure).
  */
 export default function setup(): () => void {
-  const keyRefs = mkdtempSync(join(tmpdir(), 'tuf-ceremony-test-key-refs-'));
+  const run = mkdtempSync(join(tmpdir(), 'tuf-ceremony-test-run-'));
+  // Test files run in forked workers, which take the environment as it is when they start.
+  process.env.TMPDIR = run;
+  const keyRefs = mkdtempSync(join(run, 'key-refs-'));
   process.env.TUF_CEREMONY_KEY_REFS = keyRefs;
-  const toolCache = mkdtempSync(join(tmpdir(), 'tuf-ceremony-test-cache-'));
+  const toolCache = mkdtempSync(join(run, 'cache-'));
   process.env.TUF_CEREMONY_CACHE = toolCache;
   const missing: string[] = [];
   if (!HAVE_FIXTURES) {
@@ -37,7 +42,7 @@ export default function setup(): () => void {
   }
   for (const line of missing) console.warn(line);
   return () => {
-    rmSync(keyRefs, { recursive: true, force: true });
-    rmSync(toolCache, { recursive: true, force: true });
+    if (process.env.TUF_CEREMONY_KEEP_TEST_TMP === '1') console.warn(`test files kept in ${run}`);
+    else rmSync(run, { recursive: true, force: true });
   };
 }

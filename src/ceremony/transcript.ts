@@ -1,5 +1,5 @@
-import serialize from 'canonicalize';
 import { sha256Hex } from '../metadata/bytes.js';
+import { rfc8785Text as canonicalize } from './rfc8785.js';
 import { CeremonyError } from '../metadata/errors.js';
 import { isJsonObject, type JsonObject } from '../metadata/json.js';
 import { jsonNestingDepth, MAX_JSON_DEPTH } from '../metadata/json-depth.js';
@@ -9,15 +9,6 @@ import { jsonNestingDepth, MAX_JSON_DEPTH } from '../metadata/json-depth.js';
 // line breaks the chain at the next line. The tip of each holder's chain is anchored in the
 // coordinator's `ceremony.finalized` event (transcript_heads); the tip of the coordinator's own
 // chain is anchored by the git commit that publishes it.
-
-/** RFC 8785 text of a value, or undefined when it has none (lone surrogates, NaN, cycles). */
-function canonicalize(value: unknown): string | undefined {
-  try {
-    return serialize(value);
-  } catch {
-    return undefined;
-  }
-}
 
 /** `prev` of the first event of every file. */
 export const GENESIS_PREV = '0'.repeat(64);

@@ -15,15 +15,19 @@ export async function signAndCheck(signer: Signer, bytes: Uint8Array): Promise<S
   return signature;
 }
 
-/** Throws SIGNATURE_INVALID unless `signature`, just made by `signer`, verifies over `bytes`. */
+/**
+ * Throws SIGNATURE_INVALID unless `signature`, just made by `signer`, verifies over `bytes`;
+ * `onPool`: checked on the thread pool whatever its size (checkSignatureOffThread).
+ */
 export async function checkFreshSignature(
   signer: Signer,
   bytes: Uint8Array,
   signature: Signature,
+  onPool = false,
 ): Promise<void> {
   if (
     signature.keyid !== signer.keyid ||
-    !(await checkSignatureOffThread(publicKeyHandle(signer.key), bytes, signature.sig))
+    !(await checkSignatureOffThread(publicKeyHandle(signer.key), bytes, signature.sig, onPool))
   ) {
     throw new CeremonyError(
       'SIGNATURE_INVALID',

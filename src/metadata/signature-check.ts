@@ -26,16 +26,29 @@ export function checkSignature(
   sigHex: string,
 ): boolean {
   if (!HEX.test(sigHex)) return false;
-  // A hostile file's oversized signature must not grow the memory of what was checked.
-  if (bytes.length > REMEMBERED_MAX_BYTES || sigHex.length > REMEMBERED_MAX_SIG_HEX)
-    return verifyOnce(handle, bytes, sigHex);
-  const key = hash(
-    'sha256',
-    `${handle.scheme}:${handle.identity}:${sigHex}:${hash('sha256', bytes)}`,
-  );
-  const known = remembered.get(key);
+  const key = rememberedKey(handle, bytes, sigHex);
+  const known = key === undefined ? undefined : remembered.get(key);
   if (known !== undefined) return known;
-  const result = verifyOnce(handle, bytes, sigHex);
+  return remember(key, verifyOnce(handle, bytes, sigHex));
+}
+
+/**
+ * Where a check is remembered, or undefined for one not to remember: a large message (hashing
+ * it costs about what checking it does) or a hostile file's oversized signature, which must not
+ * grow the memory of what was checked.
+ */
+function rememberedKey(
+  handle: PublicKeyHandle,
+  bytes: Uint8Array,
+  sigHex: string,
+): string | undefined {
+  if (bytes.length > REMEMBERED_MAX_BYTES || sigHex.length > REMEMBERED_MAX_SIG_HEX)
+    return undefined;
+  return hash('sha256', `${handle.scheme}:${handle.identity}:${sigHex}:${hash('sha256', bytes)}`);
+}
+
+function remember(key: string | undefined, result: boolean): boolean {
+  if (key === undefined) return result;
   if (remembered.size >= REMEMBERED_MAX_ENTRIES) remembered.clear();
   remembered.set(key, result);
   return result;
@@ -60,26 +73,33 @@ export function rememberValidChecks(keys: Iterable<string>): void {
 }
 
 /**
- * checkSignature, with a large message checked on the thread pool so the caller's thread can do
- * other work meanwhile (a signer checks its fresh signature over 16 MB while the file is laid out).
+ * checkSignature, with the check made on the thread pool so the caller's thread can do other work
+ * meanwhile: a large message always (a signer checks its fresh signature over 16 MB while the
+ * file is laid out), a small one when `smallOnPool` (a holder signing 16,384 bins signs the next
+ * ones while the last are checked on the second core). Remembered as checkSignature remembers.
  */
 export async function checkSignatureOffThread(
   handle: PublicKeyHandle,
   bytes: Uint8Array,
   sigHex: string,
+  smallOnPool = false,
 ): Promise<boolean> {
-  if (!HEX.test(sigHex) || bytes.length <= REMEMBERED_MAX_BYTES)
+  if (!HEX.test(sigHex) || (bytes.length <= REMEMBERED_MAX_BYTES && !smallOnPool))
     return checkSignature(handle, bytes, sigHex);
-  const { algorithm, key } = verifyParameters(handle);
-  return new Promise<boolean>((resolve) => {
+  const key = rememberedKey(handle, bytes, sigHex);
+  const known = key === undefined ? undefined : remembered.get(key);
+  if (known !== undefined) return known;
+  const { algorithm, key: publicKey } = verifyParameters(handle);
+  const valid = await new Promise<boolean>((resolve) => {
     try {
-      cryptoVerify(algorithm, bytes, key, Buffer.from(sigHex, 'hex'), (err, valid) => {
-        resolve(!err && valid);
+      cryptoVerify(algorithm, bytes, publicKey, Buffer.from(sigHex, 'hex'), (err, result) => {
+        resolve(!err && result);
       });
     } catch {
       resolve(false);
     }
   });
+  return remember(key, valid);
 }
 
 /** The digest and key options node:crypto verifies a scheme's signatures with. */

@@ -3,7 +3,8 @@ import { planRecordsDir } from '../../repo/plan-record.js';
 import { holderSigningNeeds } from '../holder-check.js';
 import { storeSignature, type HolderSignatures } from '../../ceremony/staging.js';
 import { CeremonyError } from '../../metadata/errors.js';
-import { signAndCheck } from '../../metadata/sign.js';
+import { checkFreshSignature } from '../../metadata/sign.js';
+import { CheckGate } from '../checked-batch.js';
 import { formatExpiry } from '../../metadata/time.js';
 import { writeHolderSignatures } from '../../repo/staging-store.js';
 import {
@@ -193,8 +194,12 @@ async function signStaged(
   const progress = startProgress(ctx, 'sign', needs.length, 'roles', json);
   const made: { role: string; version: number; keyid: string; signed_sha256: string }[] = [];
   let pending: { type: 'signature.added'; data: JsonObject }[] = [];
+  // Fresh signatures are checked on the thread pool while the next roles are signed here; a
+  // batch is written only when every check in it passed.
+  const gate = new CheckGate();
   let flushed = Date.now();
   const flush = async (): Promise<void> => {
+    if (!(await gate.beforeWrite())) return;
     if (pending.length === 0) return;
     await writeHolderSignatures(loaded.paths, file);
     crashPoint('sign:before-event');
@@ -213,7 +218,10 @@ async function signStaged(
         for (const need of keyNeeds) {
           const draft = staging.drafts.get(need.role);
           if (!draft) continue;
-          const signature = await signAndCheck(signer, draft.canonical);
+          const signature = await signer.sign(draft.canonical);
+          const check = checkFreshSignature(signer, draft.canonical, signature, many);
+          if (many) gate.hold(check);
+          else await check;
           storeSignature(file, need.role, signature, draft, formatExpiry(ctx.now()));
           pending.push({
             type: 'signature.added',
