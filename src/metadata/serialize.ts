@@ -119,43 +119,6 @@ export function signedEnvelopeBytes(
   return text === undefined ? encodeUtf8(prettyJson({ signatures, signed })) : encodeFileText(text);
 }
 
-/**
- * The pretty text of `{signed}` from its sorted plain view (undefined for NOT_PLAIN): the large
- * part of an envelope's file text, which does not depend on the signatures, so it can be laid
- * out while they are made.
- */
-export function signedBodyText(view: unknown): string | undefined {
-  return view === NOT_PLAIN ? undefined : JSON.stringify({ signed: view }, null, 1);
-}
-
-/** How JSON.stringify's layout of `{signatures, signed: 0}` ends after the signatures. */
-const PLACEHOLDER_TAIL = ' "signed": 0\n}';
-/** How the layout of `{signed}` (signedBodyText) starts. */
-const BODY_HEAD = '{\n';
-
-/**
- * The file bytes of `{signatures, signed}` (signedEnvelopeBytes' bytes) from signedBodyText's
- * text of `signed`: the signatures' lines, then the body's lines after its opening brace, then
- * the closing newline, written into one array (undefined when the signatures are not sorted
- * plain JSON).
- */
-export function envelopeBytesFromBody(
-  signatures: readonly Signature[],
-  body: string,
-): Uint8Array | undefined {
-  if (!isSortedPlainJson(signatures) || !body.startsWith(BODY_HEAD)) return undefined;
-  const head = JSON.stringify({ signatures, signed: 0 }, null, 1);
-  if (!head.endsWith(PLACEHOLDER_TAIL)) return undefined;
-  const prefix = head.slice(0, head.length - PLACEHOLDER_TAIL.length);
-  const rest = body.slice(BODY_HEAD.length);
-  const prefixLength = Buffer.byteLength(prefix, 'utf8');
-  const bytes = new Uint8Array(prefixLength + Buffer.byteLength(rest, 'utf8') + 1);
-  fileEncoder.encodeInto(prefix, bytes);
-  fileEncoder.encodeInto(rest, bytes.subarray(prefixLength));
-  bytes[bytes.length - 1] = NEWLINE;
-  return bytes;
-}
-
 /** Serializes a metadata envelope once, computing its length and sha256. */
 export function serializeMetadata(metadata: Metadata): SerializedFile {
   return serializedFromBytes(encodeUtf8(prettyJson(metadata)));

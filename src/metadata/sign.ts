@@ -2,7 +2,7 @@ import { canonicalBytes } from './canonical.js';
 import { CeremonyError } from './errors.js';
 import { publicKeyHandle } from './keys.js';
 import type { AnySigned, Metadata, Signature } from './model.js';
-import { checkSignatureOffThread } from './signature-check.js';
+import { checkSignature, checkSignatureOffThread } from './signature-check.js';
 import type { Signer } from './signer.js';
 
 /**
@@ -17,7 +17,7 @@ export async function signAndCheck(signer: Signer, bytes: Uint8Array): Promise<S
 
 /**
  * Throws SIGNATURE_INVALID unless `signature`, just made by `signer`, verifies over `bytes`;
- * `onPool`: checked on the thread pool whatever its size (checkSignatureOffThread).
+ * `onPool`: checked on the thread pool (checkSignatureOffThread).
  */
 export async function checkFreshSignature(
   signer: Signer,
@@ -25,35 +25,18 @@ export async function checkFreshSignature(
   signature: Signature,
   onPool = false,
 ): Promise<void> {
-  if (
-    signature.keyid !== signer.keyid ||
-    !(await checkSignatureOffThread(publicKeyHandle(signer.key), bytes, signature.sig, onPool))
-  ) {
+  const handle = publicKeyHandle(signer.key);
+  const valid =
+    signature.keyid === signer.keyid &&
+    (onPool
+      ? await checkSignatureOffThread(handle, bytes, signature.sig)
+      : checkSignature(handle, bytes, signature.sig));
+  if (!valid) {
     throw new CeremonyError(
       'SIGNATURE_INVALID',
       `the signature made with key ${signer.keyid.slice(0, 8)} does not verify against its public key`,
     );
   }
-}
-
-/** Signatures over `bytes` by every signer, one after another, not yet checked (checkFreshSignature). */
-export async function freshSignatures(
-  bytes: Uint8Array,
-  signers: readonly Signer[],
-): Promise<Signature[]> {
-  const made: Signature[] = [];
-  for (const signer of signers) made.push(await signer.sign(bytes));
-  return made;
-}
-
-/** `existing` without the signatures of `signers`' keys, followed by `fresh` (theirs, new). */
-export function withFreshSignatures(
-  existing: readonly Signature[],
-  signers: readonly Signer[],
-  fresh: readonly Signature[],
-): Signature[] {
-  const replaced = new Set(signers.map((s) => s.keyid));
-  return [...existing.filter((s) => !replaced.has(s.keyid)), ...fresh];
 }
 
 /** Signatures over `bytes` by every signer, each checked at once; others' existing ones kept. */
@@ -62,9 +45,10 @@ export async function signaturesOver(
   signers: readonly Signer[],
   existing: readonly Signature[] = [],
 ): Promise<Signature[]> {
-  const fresh: Signature[] = [];
-  for (const signer of signers) fresh.push(await signAndCheck(signer, bytes));
-  return withFreshSignatures(existing, signers, fresh);
+  const replaced = new Set(signers.map((s) => s.keyid));
+  const signatures = existing.filter((s) => !replaced.has(s.keyid));
+  for (const signer of signers) signatures.push(await signAndCheck(signer, bytes));
+  return signatures;
 }
 
 /** Returns a new envelope signed by every signer (existing signatures by other keys kept). */

@@ -73,19 +73,16 @@ export function rememberValidChecks(keys: Iterable<string>): void {
 }
 
 /**
- * checkSignature, with the check made on the thread pool so the caller's thread can do other work
- * meanwhile: a large message always (a signer checks its fresh signature over 16 MB while the
- * file is laid out), a small one when `smallOnPool` (a holder signing 16,384 bins signs the next
- * ones while the last are checked on the second core). Remembered as checkSignature remembers.
+ * checkSignature made on the thread pool, so the caller's thread can do other work meanwhile (a
+ * holder signing 16,384 bins signs the next ones while the last are checked on the second core).
+ * Remembered as checkSignature remembers.
  */
 export async function checkSignatureOffThread(
   handle: PublicKeyHandle,
   bytes: Uint8Array,
   sigHex: string,
-  smallOnPool = false,
 ): Promise<boolean> {
-  if (!HEX.test(sigHex) || (bytes.length <= REMEMBERED_MAX_BYTES && !smallOnPool))
-    return checkSignature(handle, bytes, sigHex);
+  if (!HEX.test(sigHex)) return false;
   const key = rememberedKey(handle, bytes, sigHex);
   const known = key === undefined ? undefined : remembered.get(key);
   if (known !== undefined) return known;

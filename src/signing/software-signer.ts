@@ -30,45 +30,24 @@ export class SoftwareSigner implements Signer {
   }
 
   sign(bytes: Uint8Array): Promise<Signature> {
-    const { algorithm, key } = this.signParameters();
-    if (bytes.length <= OFF_THREAD_MIN_BYTES) {
-      return Promise.resolve({
-        keyid: this.keyid,
-        sig: cryptoSign(algorithm, bytes, key).toString('hex'),
-      });
-    }
-    // A large message (a role of 100,000 targets) is signed on the thread pool: the caller lays
-    // out the file meanwhile.
-    return new Promise<Signature>((resolve, reject) => {
-      cryptoSign(algorithm, bytes, key, (err, sig) => {
-        if (err) reject(err);
-        else resolve({ keyid: this.keyid, sig: sig.toString('hex') });
-      });
-    });
-  }
-
-  /** The digest and key options node:crypto signs with for this key's scheme. */
-  private signParameters(): { algorithm: string | null; key: Parameters<typeof cryptoSign>[2] } {
+    let sig: Buffer;
     switch (this.key.scheme) {
       case 'ed25519':
-        return { algorithm: null, key: this.privateKey };
+        sig = cryptoSign(null, bytes, this.privateKey);
+        break;
       case 'ecdsa-sha2-nistp256':
-        return { algorithm: 'sha256', key: { key: this.privateKey, dsaEncoding: 'der' } };
+        sig = cryptoSign('sha256', bytes, { key: this.privateKey, dsaEncoding: 'der' });
+        break;
       default:
-        return {
-          algorithm: 'sha256',
-          key: {
-            key: this.privateKey,
-            padding: constants.RSA_PKCS1_PSS_PADDING,
-            saltLength: constants.RSA_PSS_SALTLEN_DIGEST,
-          },
-        };
+        sig = cryptoSign('sha256', bytes, {
+          key: this.privateKey,
+          padding: constants.RSA_PKCS1_PSS_PADDING,
+          saltLength: constants.RSA_PSS_SALTLEN_DIGEST,
+        });
     }
+    return Promise.resolve({ keyid: this.keyid, sig: sig.toString('hex') });
   }
 }
-
-/** Messages up to this size are signed on the calling thread (a hop to the pool costs more). */
-const OFF_THREAD_MIN_BYTES = 1 << 20;
 
 /** Generates a fresh private key. */
 export function generatePrivateKey(algorithm: SoftwareAlgorithm): KeyObject {

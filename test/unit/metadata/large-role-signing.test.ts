@@ -5,7 +5,11 @@ import { isCeremonyError } from '../../../src/metadata/errors.js';
 import { publicKeyHandle } from '../../../src/metadata/keys.js';
 import type { Signature, TargetFile, TargetsSigned } from '../../../src/metadata/model.js';
 import { prettyJson, serializeMetadata } from '../../../src/metadata/serialize.js';
-import { checkSignatureOffThread } from '../../../src/metadata/signature-check.js';
+import {
+  checkSignature,
+  checkSignatureOffThread,
+  validChecks,
+} from '../../../src/metadata/signature-check.js';
 import { signAndSerialize } from '../../../src/metadata/signed-file.js';
 import type { Signer } from '../../../src/metadata/signer.js';
 import {
@@ -14,10 +18,10 @@ import {
   generatePrivateKey,
 } from '../../../src/signing/software-signer.js';
 
-// A role whose canonical bytes pass 1 MiB is signed on the thread pool while its file text is
-// laid out, and its fresh signatures are checked there while the bytes are assembled. These
-// tests hold that path to the plain one: the same file layout, every signature checked, nothing
-// returned when one does not verify.
+// A role whose canonical bytes pass 1 MiB (where checks are no longer remembered): the file layout
+// of the plain serializer, every fresh signature checked, nothing returned when one does not
+// verify; and signature checks made on the thread pool (a holder signing thousands of bins)
+// answer as checks made here, and are remembered as they are.
 
 const EXPIRES = Date.UTC(2030, 0, 1);
 
@@ -45,7 +49,7 @@ function wrongKeySigner(real: Signer, other: Signer): Signer {
 }
 
 describe('signing a role larger than 1 MiB', () => {
-  it('is large enough to take the thread-pool path', () => {
+  it('is larger than the checks remembered (1 MiB)', () => {
     expect(canonical.length).toBeGreaterThan(1 << 20);
   });
 
@@ -96,7 +100,20 @@ describe('signing a role larger than 1 MiB', () => {
   });
 });
 
-describe('checking a large signature off the calling thread', () => {
+describe('checking signatures off the calling thread', () => {
+  it('answers as a check made here for a small message, and is remembered', async () => {
+    const small = canonicalBytes({ _type: 'targets', version: 3 });
+    const handle = publicKeyHandle(ecdsa.key);
+    const { sig } = await ecdsa.sign(small);
+    const before = validChecks().length;
+    expect(await checkSignatureOffThread(handle, small, sig)).toBe(true);
+    expect(validChecks().length).toBe(before + 1);
+    expect(checkSignature(handle, small, sig)).toBe(true);
+    const other = canonicalBytes({ _type: 'targets', version: 4 });
+    expect(await checkSignatureOffThread(handle, other, sig)).toBe(false);
+    expect(checkSignature(handle, other, sig)).toBe(false);
+  });
+
   it('accepts a valid signature and refuses a changed one, a changed message and bad hex', async () => {
     const handle = publicKeyHandle(ed25519.key);
     const { sig } = await ed25519.sign(canonical);
