@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { PublishedRepo, PublishedRole } from '../ceremony/published.js';
 import type { TargetsSigned } from '../metadata/model.js';
 import { withoutDelegations } from '../metadata/without-delegations.js';
@@ -6,11 +7,42 @@ import {
   type VerifyOptions,
   type VerifyReport,
 } from '../metadata/client/index.js';
-import type { KnownFacts, KnownMetadata, MetadataSource } from '../metadata/client/source.js';
+import type {
+  KnownFacts,
+  KnownMetadata,
+  MeasuredMetadata,
+  MetadataSource,
+} from '../metadata/client/source.js';
+import { knownDelegationFree } from '../repo/delegation-free.js';
+import { FileDigests } from '../repo/file-digests.js';
 import { OverlaySource } from '../repo/overlay-source.js';
 import { DirectorySource } from '../repo/source-directory.js';
+import { toolCacheDir } from '../repo/tool-cache.js';
 import { VerifiedRolesRecord } from '../repo/verified-roles-store.js';
 import type { CommandContext } from './command.js';
+
+/** This machine's records that finalize's client check reads and extends (never `verify`). */
+export interface ReleaseRecords {
+  verifiedRoles: VerifiedRolesRecord;
+  digests: FileDigests;
+}
+
+/**
+ * Reads the records (each missing or damaged one is empty); finalize starts this before it
+ * waits for the online key's unlock, so that the parsing fills that wait.
+ */
+export async function loadReleaseRecords(
+  ctx: CommandContext,
+  repoDir: string,
+): Promise<ReleaseRecords> {
+  const [verifiedRoles, digests] = await Promise.all([
+    VerifiedRolesRecord.load(ctx.env),
+    FileDigests.open(publishedDigestsDir(ctx.env), repoDir),
+  ]);
+  // Reads the record of delegation-free files now (any sha256 does) rather than mid-check.
+  knownDelegationFree('');
+  return { verifiedRoles, digests };
+}
 
 /**
  * Finalize's client check of a release: the TUF client workflow with the record of targets roles
@@ -20,13 +52,33 @@ import type { CommandContext } from './command.js';
  */
 export async function verifyRelease(
   ctx: CommandContext,
-  options: Omit<VerifyOptions, 'verifiedRoles'>,
+  options: Omit<VerifyOptions, 'verifiedRoles' | 'source'>,
+  release: {
+    repoDir: string;
+    published: PublishedRepo;
+    writes: readonly (readonly [string, Uint8Array])[];
+    known?: ReadonlyMap<Uint8Array, KnownMetadata>;
+  },
+  records: Promise<ReleaseRecords> = loadReleaseRecords(ctx, release.repoDir),
 ): Promise<VerifyReport> {
-  const verifiedRoles = await VerifiedRolesRecord.load(ctx.env);
-  const report = await verifyRepository({ ...options, verifiedRoles });
+  const { verifiedRoles, digests } = await records;
+  const source = releaseSource(release, digests);
+  const report = await verifyRepository({ ...options, source, verifiedRoles });
   await verifiedRoles.save();
+  await digests.save();
   return report;
 }
+
+/**
+ * Where finalize keeps this machine's sha256 of published files by file status (file-digests.ts),
+ * in the tool's cache folder: never in the repository, never read by `verify` or `publish --check`.
+ */
+function publishedDigestsDir(env: Readonly<Record<string, string | undefined>>): string {
+  return join(toolCacheDir(env), 'published');
+}
+
+/** When this process started (ns since the epoch): before any file it read. */
+const PROCESS_START_NS = BigInt(Math.floor(performance.timeOrigin)) * 1_000_000n;
 
 /** A role name that is one plain file name in the repository directory (no path, no escape). */
 const PLAIN_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
@@ -42,10 +94,32 @@ class LoadedRepositorySource extends DirectorySource {
   private readonly facts = new Map<Uint8Array, KnownFacts>();
 
   constructor(
-    directory: string,
+    private readonly directory: string,
     private readonly roles: ReadonlyMap<string, PublishedRole<TargetsSigned>>,
+    private readonly digests: FileDigests,
   ) {
     super(directory);
+  }
+
+  /**
+   * A published file whose status is unchanged since this machine hashed it (file-digests.ts:
+   * any write moves its change time, which no program sets back, and it was hashed at least two
+   * seconds after its last change), so its length and sha256 on disk are the ones measured then;
+   * given only when they are what snapshot lists and its bytes are known free of delegations.
+   * `bytes` reads it through the loader, which refuses bytes other than snapshot's (spec 5.6.2).
+   */
+  measuredMetadata(name: string, maxLength: number): MeasuredMetadata | undefined {
+    const role = this.roles.get(name);
+    if (role === undefined || role.file.length > maxLength) return undefined;
+    const measured = this.digests.measured(join(this.directory, name));
+    if (
+      measured === undefined ||
+      measured.length !== role.file.length ||
+      measured.sha256 !== role.file.sha256 ||
+      !knownDelegationFree(measured.sha256)
+    )
+      return undefined;
+    return { ...measured, withoutDelegations: true, bytes: () => role.file.bytes };
   }
 
   override async fetchMetadata(name: string, maxLength: number): Promise<Uint8Array | undefined> {
@@ -55,6 +129,10 @@ class LoadedRepositorySource extends DirectorySource {
         const bytes = role.file.bytes;
         const free = role.withoutDelegations ?? withoutDelegations(bytes);
         this.facts.set(bytes, { sha256: role.file.sha256, withoutDelegations: free });
+        // The loader read these bytes (now or earlier in this process) and found them of
+        // role.file's length and sha256. Remembered as read when this process started, before
+        // any of its reads: a file changed since then is unsettled then and never remembered.
+        this.digests.remember(join(this.directory, name), role.file.sha256, PROCESS_START_NS);
         return bytes;
       } catch {
         // Missing or not what snapshot lists: the directory read below meets the same file.
@@ -73,11 +151,19 @@ class LoadedRepositorySource extends DirectorySource {
  * The repository as it will be once `writes` land: the new files over the repository this
  * command loaded (see LoadedRepositorySource).
  */
-export function releaseSource(
-  repoDir: string,
-  published: PublishedRepo,
-  writes: readonly (readonly [string, Uint8Array])[],
-  known?: ReadonlyMap<Uint8Array, KnownMetadata>,
+function releaseSource(
+  {
+    repoDir,
+    published,
+    writes,
+    known,
+  }: {
+    repoDir: string;
+    published: PublishedRepo;
+    writes: readonly (readonly [string, Uint8Array])[];
+    known?: ReadonlyMap<Uint8Array, KnownMetadata> | undefined;
+  },
+  digests: FileDigests,
 ): MetadataSource {
   const roles = new Map<string, PublishedRole<TargetsSigned>>();
   const meta = published.snapshot?.metadata.signed.meta ?? {};
@@ -87,5 +173,6 @@ export function releaseSource(
     if (version === undefined || !PLAIN_NAME.test(role)) continue;
     roles.set(consistent ? `${version}.${role}.json` : `${role}.json`, loaded);
   }
-  return new OverlaySource(new Map(writes), new LoadedRepositorySource(repoDir, roles), known);
+  const base = new LoadedRepositorySource(repoDir, roles, digests);
+  return new OverlaySource(new Map(writes), base, known);
 }

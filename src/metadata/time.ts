@@ -6,8 +6,25 @@ import { quoteUntrusted } from './terminal-text.js';
 
 const LENIENT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
+/**
+ * Times parsed before, by their text (a parse depends on the text alone): the 16,384 bins of a
+ * repository signed together share one expiry, parsed once per process instead of per bin. Only
+ * valid times are kept, at most MAX_PARSED (then the memory starts over).
+ */
+const parsed = new Map<string, number>();
+const MAX_PARSED = 4096;
+
 /** Parses an RFC 3339 time (fractions and offsets allowed) into epoch milliseconds. */
 export function parseTime(text: string, where: string): number {
+  const known = parsed.get(text);
+  if (known !== undefined) return known;
+  const ms = parseTimeText(text, where);
+  if (parsed.size >= MAX_PARSED) parsed.clear();
+  parsed.set(text, ms);
+  return ms;
+}
+
+function parseTimeText(text: string, where: string): number {
   const m = LENIENT.exec(text);
   if (!m) {
     throw new CeremonyError(

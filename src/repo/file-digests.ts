@@ -65,12 +65,17 @@ export class FileDigests {
 
   /** The remembered sha256 of `path` when its file status is exactly as when it was hashed. */
   lookup(path: string): string | undefined {
+    return this.measured(path)?.sha256;
+  }
+
+  /** lookup with the file's length (its size, unchanged since it was hashed). */
+  measured(path: string): { length: number; sha256: string } | undefined {
     const entry = this.known.get(path);
     if (entry === undefined) return undefined;
     const now = this.status(path);
     if (now === undefined || now.some((v, i) => v !== entry[i])) return undefined;
     this.found.set(path, entry);
-    return entry[4];
+    return { length: Number(entry[0]), sha256: entry[4] };
   }
 
   /** Remembers the sha256 just computed for `path` (once its last change has settled). */

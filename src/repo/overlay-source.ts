@@ -2,6 +2,7 @@ import type {
   KnownFacts,
   KnownMetadata,
   MeasuredFile,
+  MeasuredMetadata,
   MetadataSource,
 } from '../metadata/client/source.js';
 import { CeremonyError } from '../metadata/errors.js';
@@ -27,6 +28,12 @@ export class OverlaySource implements MetadataSource {
   /** What the base source established about bytes it gave. */
   knownFacts(bytes: Uint8Array): KnownFacts | undefined {
     return this.base.knownFacts?.(bytes);
+  }
+
+  /** What the base source measured of a file, unless this overlay replaces it. */
+  measuredMetadata(name: string, maxLength: number): MeasuredMetadata | undefined {
+    if (this.pending.has(decodeURIComponent(name))) return undefined;
+    return this.base.measuredMetadata?.(name, maxLength);
   }
 
   private pendingFile(name: string, maxLength: number): Uint8Array | undefined {

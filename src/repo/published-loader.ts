@@ -8,7 +8,7 @@ import {
 import { CeremonyError } from '../metadata/errors.js';
 import type { AnySigned, Metadata, TargetsSigned } from '../metadata/model.js';
 import { parseMetadata, type RoleType } from '../metadata/parse.js';
-import { serializedFromBytes } from '../metadata/serialize.js';
+import { serializedFromBytes, type SerializedFile } from '../metadata/serialize.js';
 import { withoutDelegations } from '../metadata/without-delegations.js';
 import { readFileNoFollow, readFileNoFollowSync } from './read-no-follow.js';
 import { knownDelegationFree } from './delegation-free.js';
@@ -59,45 +59,74 @@ async function loadDelegatedRole(
   };
 }
 
+/** What snapshot lists of a delegated role's file. */
+interface ListedFile {
+  role: string;
+  length: number;
+  sha256: string;
+  listedBy: string;
+}
+
 /**
  * A delegated role whose length and sha256 snapshot lists: read only when its bytes are first
  * needed, and then refused unless they are exactly what snapshot lists (spec 5.6.2), as a client
  * would. Its file's length and sha256 are snapshot's until then: staging one more target of a
- * million reads the one bin it changes.
+ * million reads the one bin it changes. A class (accessors on the prototype, no closures per
+ * role): a 16,384-bin repository makes 16,384 of them at every load.
  */
-function lazyDelegatedRole(
-  dir: string,
-  name: string,
-  listed: { role: string; length: number; sha256: string; listedBy: string },
-): PublishedRole<Extract<AnySigned, { _type: 'targets' }>> {
-  const path = join(dir, name);
-  let bytes: Uint8Array | undefined;
-  let parsed: Metadata<TargetsSigned> | undefined;
-  const read = (): Uint8Array => {
-    if (bytes !== undefined) return bytes;
+class LazyDelegatedRole implements PublishedRole<TargetsSigned> {
+  private bytes: Uint8Array | undefined;
+  private parsed: Metadata<TargetsSigned> | undefined;
+  readonly file: SerializedFile;
+
+  constructor(
+    private readonly dir: string,
+    private readonly name: string,
+    private readonly listed: ListedFile,
+  ) {
+    this.file = new LazyFile(this, listed);
+  }
+
+  /** The file's bytes, read once and checked against snapshot's listing. */
+  read(): Uint8Array {
+    if (this.bytes !== undefined) return this.bytes;
+    // Joined when first needed: most of 16,384 bins are never read.
+    const path = join(this.dir, this.name);
     const found = readFileNoFollowSync(path);
     if (!found) throw missing(path);
-    const expected = { length: listed.length, hashes: { sha256: listed.sha256 } };
-    checkLengthAndHashes(found, expected, listed.role, name, SNAPSHOT_LISTING, listed.listedBy);
-    bytes = found;
+    const { role, length, sha256, listedBy } = this.listed;
+    const expected = { length, hashes: { sha256 } };
+    checkLengthAndHashes(found, expected, role, this.name, SNAPSHOT_LISTING, listedBy);
+    this.bytes = found;
     return found;
-  };
-  return {
-    get metadata(): Metadata<TargetsSigned> {
-      parsed ??= parseMetadata(read(), 'targets', path);
-      return parsed;
-    },
-    file: {
-      get bytes(): Uint8Array {
-        return read();
-      },
-      length: listed.length,
-      sha256: listed.sha256,
-    },
-    get withoutDelegations(): boolean {
-      return knownDelegationFree(listed.sha256) || withoutDelegations(read());
-    },
-  };
+  }
+
+  get metadata(): Metadata<TargetsSigned> {
+    this.parsed ??= parseMetadata(this.read(), 'targets', join(this.dir, this.name));
+    return this.parsed;
+  }
+
+  get withoutDelegations(): boolean {
+    return knownDelegationFree(this.listed.sha256) || withoutDelegations(this.read());
+  }
+}
+
+/** A lazy role's file: snapshot's length and sha256, its bytes when first asked for. */
+class LazyFile implements SerializedFile {
+  readonly length: number;
+  readonly sha256: string;
+
+  constructor(
+    private readonly role: LazyDelegatedRole,
+    listed: ListedFile,
+  ) {
+    this.length = listed.length;
+    this.sha256 = listed.sha256;
+  }
+
+  get bytes(): Uint8Array {
+    return this.role.read();
+  }
 }
 
 /**
@@ -119,7 +148,7 @@ export async function loadPublishedRepo(
     throw err;
   }
   const rootVersions = names
-    .map((n) => /^([1-9]\d*)\.root\.json$/.exec(n)?.[1])
+    .map((n) => (n.endsWith('.root.json') ? /^([1-9]\d*)\.root\.json$/.exec(n)?.[1] : undefined))
     .filter((v): v is string => v !== undefined)
     .map(Number)
     .filter((v) => options.maxRootVersion === undefined || v <= options.maxRootVersion)
@@ -144,21 +173,22 @@ export async function loadPublishedRepo(
   repo.timestamp = await loadRole(dir, 'timestamp.json', 'timestamp');
   const snapshotVersion = repo.timestamp.metadata.signed.meta['snapshot.json']?.version ?? 0;
   repo.snapshot = await loadRole(dir, fileName('snapshot', snapshotVersion), 'snapshot');
+  const listedBy = `snapshot v${repo.snapshot.metadata.signed.version}`;
   for (const [metaName, meta] of Object.entries(repo.snapshot.metadata.signed.meta)) {
-    const role = metaName.replace(/\.json$/, '');
+    const role = metaName.endsWith('.json') ? metaName.slice(0, -'.json'.length) : metaName;
+    const name = fileName(role, meta.version);
     if (role === 'targets') {
-      repo.targets = await loadRole(dir, fileName('targets', meta.version), 'targets');
-    } else if (role !== 'root' && present.has(fileName(role, meta.version))) {
-      const name = fileName(role, meta.version);
+      repo.targets = await loadRole(dir, name, 'targets');
+    } else if (role !== 'root' && present.has(name)) {
       const sha256 = meta.hashes?.sha256;
       repo.delegated.set(
         role,
         meta.length !== undefined && sha256 !== undefined
-          ? lazyDelegatedRole(dir, name, {
+          ? new LazyDelegatedRole(dir, name, {
               role,
               length: meta.length,
               sha256,
-              listedBy: `snapshot v${repo.snapshot.metadata.signed.version}`,
+              listedBy,
             })
           : await loadDelegatedRole(dir, name),
       );

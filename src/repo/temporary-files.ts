@@ -30,7 +30,8 @@ export function temporaryPath(dir: string, path: string): string {
 
 /** True for the name of a temporary file or folder (of this tool, any version). */
 export function isTemporaryName(name: string): boolean {
-  return TEMPORARY.test(name) || LEGACY_TEMPORARY.test(name);
+  // Both forms start with a dot: the 32,768 names of a 16,384-bin repository skip the patterns.
+  return name.startsWith('.') && (TEMPORARY.test(name) || LEGACY_TEMPORARY.test(name));
 }
 
 function writerAlive(name: string): boolean {
@@ -65,12 +66,13 @@ export async function removeTemporaryFiles(root: string): Promise<string[]> {
       throw err;
     }
     for (const entry of entries) {
-      const path = join(dir, entry.name);
       if (isTemporaryName(entry.name)) {
         if (writerAlive(entry.name)) continue;
+        const path = join(dir, entry.name);
         await rm(path, { recursive: true, force: true });
         removed.push(path);
-      } else if (entry.isDirectory() && !SKIPPED.has(entry.name)) pending.push(path);
+      } else if (entry.isDirectory() && !SKIPPED.has(entry.name))
+        pending.push(join(dir, entry.name));
     }
   }
   return removed;

@@ -37,7 +37,7 @@ import {
   type LoadedCeremony,
 } from '../ceremony-context.js';
 import { crashPoint } from '../crash-points.js';
-import { releaseSource, verifyRelease } from '../finalize-check.js';
+import { loadReleaseRecords, verifyRelease } from '../finalize-check.js';
 import { SECRET_OPTIONS } from '../secrets.js';
 import { onlineSigners } from '../online-signers.js';
 import { KeysOpenedAhead } from '../keys-ahead.js';
@@ -312,11 +312,11 @@ async function finalizeStaged(
   const now = ctx.now();
   if (alreadyPublished(loaded)) {
     // An earlier finalize published everything and stopped before clearing staged/: finish it.
-    const report = await verifyRelease(ctx, {
-      trustedRoot: firstRootBytes(loaded, undefined),
-      source: releaseSource(repoDir, loaded.published, []),
-      now,
-    });
+    const report = await verifyRelease(
+      ctx,
+      { trustedRoot: firstRootBytes(loaded, undefined), now },
+      { repoDir, published: loaded.published, writes: [] },
+    );
     summarize(ctx, report);
     if (!(await isFinalized(loaded.paths, staging.ceremony.id))) {
       await recordEvent(
@@ -341,6 +341,8 @@ async function finalizeStaged(
   if (!root) throw new CeremonyError('STATE_INVALID', 'no root is staged or published');
   assertReady(status);
   for (const line of signerLines(status)) ctx.out(line);
+  // Read while the online key unlocks (the records never reject: a bad one reads as empty).
+  const records = loadReleaseRecords(ctx, repoDir);
   const signers = await onlineSigners(ctx, args, loaded, root, undefined, ahead);
   let release: Release;
   try {
@@ -363,12 +365,12 @@ async function finalizeStaged(
     await checkTargetInput(loaded.paths.root, t.path, t.info, t.inputRole);
   const writes = plannedWrites(release);
   // Check the release with the client workflow before a byte of it is published.
-  const report = await verifyRelease(ctx, {
-    trustedRoot: firstRootBytes(loaded, release),
-    trustedRootName: '1.root.json',
-    source: releaseSource(repoDir, loaded.published, writes, knownForms(release, staging.drafts)),
-    now,
-  });
+  const report = await verifyRelease(
+    ctx,
+    { trustedRoot: firstRootBytes(loaded, release), trustedRootName: '1.root.json', now },
+    { repoDir, published: loaded.published, writes, known: knownForms(release, staging.drafts) },
+    records,
+  );
   // Targets first (metadata that lists a target never lands before it), copied as streams.
   const files: Record<string, string> = {};
   for (const t of targetFiles) {

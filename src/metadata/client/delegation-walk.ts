@@ -131,7 +131,7 @@ function checkAgain(
     const authority = verified?.authority(by.keys, by.roleKeys);
     if (authority !== undefined && verified?.roles.get(verifiedRoleKey(name, sha256, authority)))
       return known;
-    parsed = parseRole(bytes, 'targets', name, file);
+    parsed = parseRole(bytes(), 'targets', name, file);
   }
   if (parsed === undefined) return known;
   const result = verifyRoleSignatures(

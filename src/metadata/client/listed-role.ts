@@ -5,6 +5,7 @@ import { withoutDelegations } from '../without-delegations.js';
 import {
   checkExpiry,
   checkLengthAndHashes,
+  checkMeasured,
   checkThreshold,
   checkVersion,
   fail,
@@ -13,7 +14,7 @@ import {
 } from './checks.js';
 import { parseRole, type ParsedRole } from './parse-role.js';
 import type { RoleReport } from './report.js';
-import type { MetadataSource } from './source.js';
+import type { MeasuredMetadata, MetadataSource } from './source.js';
 import { verifiedRoleKey, type RecordedRole, type VerifiedRoles } from './verified-roles.js';
 
 /** The parsed form the source made these very bytes from, if it is a targets role. */
@@ -58,7 +59,7 @@ export interface VerifiedRolesUse {
 /** A targets role as the workflow loaded it: parsed, or taken on the record of verified roles. */
 export type LoadedTargets =
   | { parsed: ParsedRole<'targets'>; recorded?: undefined }
-  | { parsed?: undefined; recorded: { bytes: Uint8Array; file: string; sha256: string } };
+  | { parsed?: undefined; recorded: { bytes: () => Uint8Array; file: string; sha256: string } };
 
 /** File name of a targets role: `N.<role>.json` with consistent snapshots (spec 5.6.1). */
 export function roleFileName(name: string, version: number, consistent: boolean): string {
@@ -85,6 +86,8 @@ export async function loadListedRole(
   }
   const file = roleFileName(name, meta.version, req.consistentSnapshot);
   const maxLength = metadataLimit(meta.length, req.sizeLimit, name, file);
+  const measured = takenAsMeasured(source, req, { file, maxLength, meta, listedBy });
+  if (measured !== undefined) return measured;
   const bytes = await fetchMetadataFile(source, name, file, maxLength);
   // Facts the source established as it read these bytes, used with the record only (finalize).
   const facts = req.verified === undefined ? undefined : source.knownFacts?.(bytes);
@@ -104,7 +107,7 @@ export async function loadListedRole(
   // Only a role without delegations is taken on the record: the walk needs a delegator parsed.
   if (recorded !== undefined && sha256 !== undefined && noDelegations()) {
     const report = checkRecorded(recorded, meta, req, { file, listedBy });
-    return { loaded: { recorded: { bytes, file, sha256 } }, report };
+    return { loaded: { recorded: { bytes: () => bytes, file, sha256 } }, report };
   }
   const parsed = known ?? parseRole(bytes, 'targets', name, file);
   const signed = parsed.metadata.signed;
@@ -134,6 +137,50 @@ export async function loadListedRole(
       delegatedBy: req.delegatedBy,
     },
   };
+}
+
+/**
+ * A role taken on this machine's measurement of its file (finalize only): the source vouches that
+ * the file on disk is, unchanged since it hashed it, of this length and sha256 (its file status,
+ * which any write moves, is as it was then: src/repo/file-digests.ts), so spec 5.6.2 is checked
+ * against that length and sha256 as it would be against freshly read bytes (any other listed
+ * hash is computed from the bytes). It stands only for a role the record holds verified in full
+ * under the same name, bytes and authority and known free of delegations, whose recorded version
+ * and expiry are then checked (5.6.4, 5.6.5). Anything else, a mismatch included, is undefined:
+ * the caller fetches and checks the file as always, and reports any failure as always.
+ */
+function takenAsMeasured(
+  source: MetadataSource,
+  req: ListedRoleRequest,
+  at: { file: string; maxLength: number; meta: MetaFile; listedBy: string },
+): { loaded: LoadedTargets; report: RoleReport } | undefined {
+  const { file, maxLength, meta, listedBy } = at;
+  if (req.verified === undefined) return undefined;
+  const measured = source.measuredMetadata?.(file, maxLength);
+  if (measured === undefined || !measured.withoutDelegations || measured.length > maxLength)
+    return undefined;
+  const key = verifiedRoleKey(
+    req.name,
+    measured.sha256,
+    req.verified.authority(req.keys, req.roleKeys),
+  );
+  const recorded = req.verified.roles.get(key);
+  if (recorded === undefined || !matchesListing(measured, meta)) return undefined;
+  const report = checkRecorded(recorded, meta, req, { file, listedBy });
+  return { loaded: { recorded: { bytes: measured.bytes, file, sha256: measured.sha256 } }, report };
+}
+
+/** Spec 5.6.2 on a measured file: the listed length and every listed hash this client checks. */
+function matchesListing(measured: MeasuredMetadata, meta: MetaFile): boolean {
+  try {
+    const digest = (alg: string): string =>
+      alg === 'sha256' ? measured.sha256 : digestHex(alg, measured.bytes());
+    const at = { role: '', file: '', rule: '5.6.2', listedBy: '' };
+    checkMeasured({ length: measured.length, digest }, meta, at);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -31,6 +31,22 @@ export interface MetadataSource {
    * roles, the workflow does not hash or scan the same bytes again.
    */
   knownFacts?(bytes: Uint8Array): KnownFacts | undefined;
+  /**
+   * Optional, used with the record of verified roles only (finalize): the length and sha256 this
+   * machine measured of a metadata file whose file status has not changed since, without reading
+   * it again; undefined when the source cannot vouch for it (the workflow then fetches it).
+   */
+  measuredMetadata?(name: string, maxLength: number): MeasuredMetadata | undefined;
+}
+
+/** A metadata file as this machine measured it before (see MetadataSource.measuredMetadata). */
+export interface MeasuredMetadata {
+  length: number;
+  sha256: string;
+  /** True only when these bytes are known to hold no delegations. */
+  withoutDelegations: boolean;
+  /** Reads the bytes, refusing any that are not the measured ones. */
+  bytes: () => Uint8Array;
 }
 
 /** The sha256 of a file's bytes and whether they provably hold no delegations. */

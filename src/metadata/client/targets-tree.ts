@@ -14,7 +14,7 @@ export interface TargetsTree {
  */
 export class VerifiedTargetsTree implements TargetsTree {
   private readonly parsed = new Map<string, TargetsSigned>();
-  private readonly recorded = new Map<string, { bytes: Uint8Array; file: string }>();
+  private readonly recorded = new Map<string, { bytes: () => Uint8Array; file: string }>();
 
   /** Adds a role verified in full. */
   set(name: string, signed: TargetsSigned): void {
@@ -22,8 +22,8 @@ export class VerifiedTargetsTree implements TargetsTree {
     this.parsed.set(name, signed);
   }
 
-  /** Adds a role whose bytes were verified before, to be parsed when first read. */
-  setRecorded(name: string, bytes: Uint8Array, file: string): void {
+  /** Adds a role whose bytes were verified before, to be read and parsed when first needed. */
+  setRecorded(name: string, bytes: () => Uint8Array, file: string): void {
     this.recorded.set(name, { bytes, file });
   }
 
@@ -33,7 +33,7 @@ export class VerifiedTargetsTree implements TargetsTree {
     const kept = this.recorded.get(name);
     if (kept === undefined) return undefined;
     // The same bytes were parsed and found signed before; parsing them again cannot differ.
-    const parsed = parseRole(kept.bytes, 'targets', name, kept.file).metadata.signed;
+    const parsed = parseRole(kept.bytes(), 'targets', name, kept.file).metadata.signed;
     this.set(name, parsed);
     return parsed;
   }

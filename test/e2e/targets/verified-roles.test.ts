@@ -1,23 +1,13 @@
-import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, readdir, rename, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CeremonyFixture, treeDigest } from '../../helpers/ceremony.js';
+import { FOUR_BINS, listingLine } from './four-bins.js';
 
 // finalize keeps a record of the targets roles it verified as a client (in the tool's cache
 // folder) and does not parse unchanged bins again; the record's facts are still checked, a bin
 // whose bytes changed is checked in full, and `verify` never reads the record.
-
-const BINS = `
-delegations:
-  bins: { succinct: { bit_length: 2, name_prefix: bins }, holders: [bob], threshold: 1, expires: 90d, signing_window: 30d }
-`;
-
-function line(path: string): string {
-  const sha256 = createHash('sha256').update(path).digest('hex');
-  return JSON.stringify({ path, length: path.length, hashes: { sha256 } });
-}
 
 /** Flips one hex digit of the first signature in a metadata file (still JSON, other bytes). */
 function corrupt(text: string): string {
@@ -30,7 +20,7 @@ describe('finalize with the record of verified roles', () => {
   it('takes unchanged bins on the record, still checks it, and verify never reads it', async () => {
     const ceremony = await CeremonyFixture.create(['alice', 'bob'], 1);
     for (const holder of ['alice', 'bob', 'online']) await ceremony.addKey(holder);
-    await ceremony.editPlan((text) => text + BINS);
+    await ceremony.editPlan((text) => text + FOUR_BINS);
     const cache = await mkdtemp(join(tmpdir(), 'tuf-ceremony-cache-'));
     const env = { TUF_CEREMONY_CACHE: cache };
     const record = join(cache, 'verified-roles.txt');
@@ -39,7 +29,7 @@ describe('finalize with the record of verified roles', () => {
     const verifyArgs = ['verify', '--root', join(repo, '1.root.json'), repo];
 
     const paths = Array.from({ length: 12 }, (_, i) => `pkgs/p-${i}.tgz`);
-    await writeFile(manifest, paths.map(line).join('\n') + '\n');
+    await writeFile(manifest, paths.map(listingLine).join('\n') + '\n');
     await ceremony.ok(['targets', 'import', manifest]);
     await ceremony.ok(['stage']);
     for (const holder of ['alice', 'bob'])
@@ -55,7 +45,7 @@ describe('finalize with the record of verified roles', () => {
     await ceremony.ok(verifyArgs, ceremony.dir, env);
 
     // One more target changes one bin; the three others are unchanged.
-    await writeFile(manifest, [...paths, 'pkgs/one-more.tgz'].map(line).join('\n') + '\n');
+    await writeFile(manifest, [...paths, 'pkgs/one-more.tgz'].map(listingLine).join('\n') + '\n');
     await ceremony.ok(['targets', 'import', manifest]);
     const staged = JSON.parse((await ceremony.ok(['stage', '--json'])).stdout) as {
       roles: { role: string }[];

@@ -34,11 +34,14 @@ describe('file digests kept by file status', () => {
     await second.save();
     const third = await FileDigests.open(records, dir);
     expect(third.lookup(file)).toBe('b'.repeat(64));
+    // With the length the status gives (finalize checks it against snapshot, spec 5.6.2).
+    expect(third.measured(file)).toEqual({ length: 4, sha256: 'b'.repeat(64) });
     // Same length, other bytes: the change time moved, so the record no longer answers (the
     // pause outlasts the kernel's coarse file clock; real records need two settled seconds).
     await new Promise((resolve) => setTimeout(resolve, 50));
     await writeFile(file, 'two\n');
     expect((await FileDigests.open(records, dir)).lookup(file)).toBeUndefined();
+    expect((await FileDigests.open(records, dir)).measured(file)).toBeUndefined();
     // Another ceremony folder has its own record.
     expect((await FileDigests.open(records, await temp())).lookup(file)).toBeUndefined();
   });

@@ -9,23 +9,13 @@ import {
   type VerifyReport,
 } from '../../../../src/metadata/client/index.js';
 import { CeremonyError, type ErrorCode } from '../../../../src/metadata/errors.js';
+import { MapRecord } from './map-record.js';
 import type { MemorySource } from './memory-source.js';
 import { EARLIER, NOW, signer, TestRepo } from './test-repo.js';
 
 // Finalize hands the client workflow a record of the targets roles this machine verified before:
 // the same bytes under the same authority and name are not parsed nor their signatures checked
 // again, while snapshot's length, hashes and version and the expiry at `now` are still checked.
-
-/** A record held in memory, as the cache file holds it between commands. */
-class MapRecord implements VerifiedRoles {
-  readonly entries = new Map<string, RecordedRole>();
-  get(key: string): RecordedRole | undefined {
-    return this.entries.get(key);
-  }
-  add(key: string, role: RecordedRole): void {
-    this.entries.set(key, role);
-  }
-}
 
 /** Roles of the synthetic repository without delegations: the ones a record may hold. */
 const LEAVES = ['docs', 'fallback', 'bin-0', 'bin-1', 'bin-2', 'bin-3'];
