@@ -1,8 +1,8 @@
 import { sha256Hex } from '../metadata/bytes.js';
-import { rfc8785Text as canonicalize } from './rfc8785.js';
 import { CeremonyError } from '../metadata/errors.js';
 import { isJsonObject, type JsonObject } from '../metadata/json.js';
 import { jsonNestingDepth, MAX_JSON_DEPTH } from '../metadata/json-depth.js';
+import { rfc8785Text as canonicalize } from './rfc8785.js';
 
 // The ceremony transcript: one append-only file of JSON lines per actor, each event chained to
 // the previous one by the sha256 of its RFC 8785 canonical JSON. Editing, inserting or deleting a

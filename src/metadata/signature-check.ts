@@ -26,10 +26,18 @@ export function checkSignature(
   sigHex: string,
 ): boolean {
   if (!HEX.test(sigHex)) return false;
+  const { key, known } = recall(handle, bytes, sigHex);
+  return known ?? remember(key, verifyOnce(handle, bytes, sigHex));
+}
+
+/** The key a check is remembered under (rememberedKey) and its remembered outcome, if any. */
+function recall(
+  handle: PublicKeyHandle,
+  bytes: Uint8Array,
+  sigHex: string,
+): { key: string | undefined; known: boolean | undefined } {
   const key = rememberedKey(handle, bytes, sigHex);
-  const known = key === undefined ? undefined : remembered.get(key);
-  if (known !== undefined) return known;
-  return remember(key, verifyOnce(handle, bytes, sigHex));
+  return { key, known: key === undefined ? undefined : remembered.get(key) };
 }
 
 /**
@@ -83,8 +91,7 @@ export async function checkSignatureOffThread(
   sigHex: string,
 ): Promise<boolean> {
   if (!HEX.test(sigHex)) return false;
-  const key = rememberedKey(handle, bytes, sigHex);
-  const known = key === undefined ? undefined : remembered.get(key);
+  const { key, known } = recall(handle, bytes, sigHex);
   if (known !== undefined) return known;
   const { algorithm, key: publicKey } = verifyParameters(handle);
   const valid = await new Promise<boolean>((resolve) => {

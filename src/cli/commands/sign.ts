@@ -194,8 +194,9 @@ async function signStaged(
   const progress = startProgress(ctx, 'sign', needs.length, 'roles', json);
   const made: { role: string; version: number; keyid: string; signed_sha256: string }[] = [];
   let pending: { type: 'signature.added'; data: JsonObject }[] = [];
-  // Fresh signatures are checked on the thread pool while the next roles are signed here; a
-  // batch is written only when every check in it passed.
+  // Signing many roles, each fresh signature is checked on the thread pool while the next roles
+  // are signed here, and a batch is written only when every check in it passed; a few roles are
+  // each checked before the next is signed.
   const gate = new CheckGate();
   let flushed = Date.now();
   const flush = async (): Promise<void> => {
