@@ -10,7 +10,7 @@ import { ceremonyPaths, type CeremonyPaths } from '../repo/ceremony-paths.js';
 import { loadEnrolledKeys } from '../repo/enrolled-keys-store.js';
 import { loadPublishedRepo } from '../repo/published-loader.js';
 import { loadStaging, type StagingArea } from '../repo/staging-store.js';
-import { removeTemporaryFiles } from '../repo/temporary-files.js';
+import { removeTemporaryFiles } from '../repo/leftover-sweep.js';
 import { printable } from '../metadata/printable.js';
 import { didYouMean } from './suggest.js';
 import { stringFlag, type CommandContext, type OptionSpec, type ParsedArgs } from './command.js';

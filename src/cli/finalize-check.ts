@@ -77,8 +77,8 @@ function publishedDigestsDir(env: Readonly<Record<string, string | undefined>>):
   return join(toolCacheDir(env), 'published');
 }
 
-/** When this process started (ns since the epoch): before any file it read. */
-const PROCESS_START_NS = BigInt(Math.floor(performance.timeOrigin)) * 1_000_000n;
+/** When this process started (ms since the epoch): before any file it read. */
+const PROCESS_START_MS = Math.floor(performance.timeOrigin);
 
 /** A role name that is one plain file name in the repository directory (no path, no escape). */
 const PLAIN_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
@@ -132,7 +132,7 @@ class LoadedRepositorySource extends DirectorySource {
         // The loader read these bytes (now or earlier in this process) and found them of
         // role.file's length and sha256. Remembered as read when this process started, before
         // any of its reads: a file changed since then is unsettled then and never remembered.
-        this.digests.remember(join(this.directory, name), role.file.sha256, PROCESS_START_NS);
+        this.digests.remember(join(this.directory, name), role.file.sha256, PROCESS_START_MS);
         return bytes;
       } catch {
         // Missing or not what snapshot lists: the directory read below meets the same file.

@@ -3,6 +3,7 @@ import type { Key } from '../metadata/model.js';
 import { CeremonyError } from '../metadata/errors.js';
 import { enrollTokenKey, generateTokenKey, type TokenAlgorithm } from '../hsm/enroll.js';
 import { stringFlag, type CommandContext, type OptionSpec, type ParsedArgs } from './command.js';
+import { moduleOptions } from './key-access.js';
 import { terminalPrompter } from './prompt.js';
 import { secretSourceFor } from './secrets.js';
 
@@ -29,12 +30,6 @@ const TOKEN_ALGORITHMS: Record<string, TokenAlgorithm> = {
   'ecdsa-p256': 'ecdsa-p256',
   ed25519: 'ed25519',
 };
-
-/** The module path given with --module, as the PKCS#11 adapter takes it. */
-export function moduleOptions(args: ParsedArgs): { modulePath?: string } {
-  const modulePath = stringFlag(args, 'module');
-  return modulePath === undefined ? {} : { modulePath };
-}
 
 /**
  * Enrolls a key on a PKCS#11 token (generating it there, non-extractable, with --generate) and

@@ -2,11 +2,9 @@ import type { EnrolledKey } from '../ceremony/enrolled-key.js';
 import { bindToEnrolledKey } from '../signing/bound-signer.js';
 import { CeremonyError } from '../metadata/errors.js';
 import { KEY_REFS_ENV, keyRefsDir, loadLocalKeyRef } from '../signing/local-key-refs.js';
-import { pkcs11KeyRefResolver } from '../hsm/signer.js';
 import { FileKeyResolver } from '../signing/file-key-resolver.js';
 import { KeyRefRegistry, type ClosableSigner, type KeyRefResolver } from '../signing/key-ref.js';
-import type { CommandContext, ParsedArgs } from './command.js';
-import { moduleOptions } from './hsm-enroll.js';
+import { stringFlag, type CommandContext, type ParsedArgs } from './command.js';
 import { terminalPrompter } from './prompt.js';
 import { secretSourceFor } from './secrets.js';
 
@@ -17,11 +15,26 @@ export function registerKeyRefResolver(resolver: KeyRefResolver): void {
   extraResolvers.push(resolver);
 }
 
+/** The module path given with --module, as the PKCS#11 adapter takes it. */
+export function moduleOptions(args: ParsedArgs): { modulePath?: string } {
+  const modulePath = stringFlag(args, 'module');
+  return modulePath === undefined ? {} : { modulePath };
+}
+
+/** `pkcs11:` references; the PKCS#11 adapter is loaded only when one is opened. */
+function pkcs11Resolver(options: { modulePath?: string }): KeyRefResolver {
+  return {
+    scheme: 'pkcs11',
+    open: async (ref, secrets, expected) =>
+      (await import('../hsm/signer.js')).pkcs11KeyRefResolver(options).open(ref, secrets, expected),
+  };
+}
+
 /** Key references resolved against the working directory; `--module` picks the PKCS#11 module. */
 export function keyRefRegistry(ctx: CommandContext, args: ParsedArgs): KeyRefRegistry {
   return new KeyRefRegistry([
     new FileKeyResolver(ctx.cwd),
-    pkcs11KeyRefResolver(moduleOptions(args)),
+    pkcs11Resolver(moduleOptions(args)),
     ...extraResolvers,
   ]);
 }

@@ -14,6 +14,10 @@ try {
 }
 const { guardOutputPipes } = await import('./pipe-guard.js');
 const { runCli } = await import('./run.js');
+const { keepSweepRecordsIn } = await import('../repo/leftover-sweep.js');
+
+// The folders each command's sweep for leftovers found clean (leftover-sweep.ts).
+keepSweepRecordsIn(join(toolCacheDir(process.env), 'sweeps'));
 
 guardOutputPipes();
 process.exitCode = await runCli(process.argv.slice(2));

@@ -1,4 +1,4 @@
-import { Presets, SingleBar } from 'cli-progress';
+import { createRequire } from 'node:module';
 import type { CommandContext } from './command.js';
 
 // Progress of long work (import, stage, sign, finalize, verify of many roles): a bar with counts
@@ -23,6 +23,11 @@ export function count(n: number): string {
 /** Formats milliseconds as seconds with one decimal. */
 export function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** The bar library, loaded only when a bar is drawn: most runs print to a pipe. */
+function progressBars(): typeof import('cli-progress') {
+  return createRequire(import.meta.url)('cli-progress') as typeof import('cli-progress');
 }
 
 /** Redraws at most this often: an update per item would cost more than the work itself. */
@@ -52,6 +57,7 @@ export function startProgress(
       finish: () => Date.now() - started,
     };
   }
+  const { Presets, SingleBar } = progressBars();
   const bar = new SingleBar(
     {
       format: `${label} [{bar}] {percentage}% | {value}/{total} ${unit} | {rate}/s | {duration_formatted}`,

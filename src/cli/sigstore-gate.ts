@@ -4,7 +4,6 @@ import { readTargetInput } from '../repo/target-inputs.js';
 import type { TargetFile } from '../metadata/model.js';
 import { CeremonyError } from '../metadata/errors.js';
 import type { TrustCheckReport } from '../sigstore/check.js';
-import { decodeSigningConfig, decodeTrustedRoot } from '../sigstore/documents.js';
 import type { SmokeTestResult } from '../sigstore/smoke-test.js';
 import { requireStaging, type LoadedCeremony } from './ceremony-context.js';
 import type { CommandContext } from './command.js';
@@ -67,8 +66,9 @@ export async function checkStagedTrustMaterial(
   const configEntry = targets.changed.get(SIGNING_CONFIG);
   const root = rootEntry && (await read(TRUSTED_ROOT, rootEntry));
   const config = configEntry && (await read(SIGNING_CONFIG, configEntry));
-  // Loaded on demand: sigstore-js's verifier is only needed here.
+  // Loaded on demand: sigstore-js's verifier and the document readers are only needed here.
   const { checkTrustMaterial } = await import('../sigstore/check.js');
+  const { decodeSigningConfig, decodeTrustedRoot } = await import('../sigstore/documents.js');
   return checkTrustMaterial({
     ...(root
       ? { trustedRoot: { doc: decodeTrustedRoot(root.bytes, root.file), file: root.file } }

@@ -9,9 +9,6 @@ import { sha256Hex } from '../metadata/bytes.js';
 import { errorText } from '../metadata/printable.js';
 import type { TargetFile } from '../metadata/model.js';
 import { readTargetInput } from '../repo/target-inputs.js';
-import { decodeSigningConfig, decodeTrustedRoot } from '../sigstore/documents.js';
-import { parseSigningConfig } from '../sigstore/signing-config-model.js';
-import { readTrustedRootLeniently } from '../sigstore/trusted-root-lenient.js';
 import type { LoadedCeremony } from './ceremony-context.js';
 import { SIGSTORE_TARGET_PATHS } from './commands/sigstore-document.js';
 import { stagedSigstoreTargets } from './staged-sigstore.js';
@@ -56,6 +53,14 @@ export async function stagedTrustOperations(
 ): Promise<TrustOperation[] | undefined> {
   const targets = stagedSigstoreTargets(loaded);
   if (targets === undefined || targets.changed.size === 0) return undefined;
+  // Loaded on demand: only a ceremony that changes Sigstore trust material reads it.
+  const [{ decodeSigningConfig, decodeTrustedRoot }, { parseSigningConfig }, lenient] =
+    await Promise.all([
+      import('../sigstore/documents.js'),
+      import('../sigstore/signing-config-model.js'),
+      import('../sigstore/trusted-root-lenient.js'),
+    ]);
+  const { readTrustedRootLeniently } = lenient;
   const ops: TrustOperation[] = [];
   const root = targets.changed.get(SIGSTORE_TARGET_PATHS.trusted_root);
   if (root !== undefined) {

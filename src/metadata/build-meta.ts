@@ -20,6 +20,8 @@ export interface SerializedRole {
   readonly file: SerializedFile;
   /** The envelope the bytes were serialized from, when this process made them. */
   readonly metadata?: Metadata;
+  /** The canonical bytes of `metadata.signed` its signatures were made over, when signed here. */
+  readonly canonical?: Uint8Array;
 }
 
 /**

@@ -15,6 +15,8 @@ const REMEMBERED_MAX_BYTES = 1 << 20;
 const REMEMBERED_MAX_SIG_HEX = 2048;
 const REMEMBERED_MAX_ENTRIES = 200_000;
 const remembered = new Map<string, boolean>();
+/** Valid checks this process made itself (not taken from an earlier one), in order. */
+const learned = new Set<string>();
 
 /**
  * Verifies one hex signature over `bytes` (spec 5.3.x: signatures are over the canonical form of
@@ -59,6 +61,7 @@ function remember(key: string | undefined, result: boolean): boolean {
   if (key === undefined) return result;
   if (remembered.size >= REMEMBERED_MAX_ENTRIES) remembered.clear();
   remembered.set(key, result);
+  if (result && learned.size < REMEMBERED_MAX_ENTRIES) learned.add(key);
   return result;
 }
 
@@ -69,6 +72,13 @@ function remember(key: string | undefined, result: boolean): boolean {
 export function validChecks(): string[] {
   const out: string[] = [];
   for (const [key, valid] of remembered) if (valid) out.push(key);
+  return out;
+}
+
+/** The valid checks this process made itself since the last call: what it adds to the record. */
+export function takeNewValidChecks(): string[] {
+  const out = [...learned];
+  learned.clear();
   return out;
 }
 

@@ -13,6 +13,8 @@ import type { Signer } from './signer.js';
 export interface SignedFile<T extends AnySigned> {
   readonly metadata: Metadata<T>;
   readonly file: SerializedFile;
+  /** The canonical bytes of `metadata.signed`: what every signature was made over. */
+  readonly canonical: Uint8Array;
 }
 
 /**
@@ -28,7 +30,7 @@ export async function signAndSerialize<T extends AnySigned>(
   const form = canonicalForm(signed);
   const signatures = await signaturesOver(form.bytes, signers, existing);
   const file = serializedFromBytes(signedEnvelopeBytes(signatures, signed, form.view));
-  return { metadata: { signed, signatures }, file };
+  return { metadata: { signed, signatures }, file, canonical: form.bytes };
 }
 
 /** Signs and serializes a role in one pass (signAndSerialize) into a SerializedRole. */
@@ -37,6 +39,6 @@ export async function signRole(
   signed: AnySigned,
   signers: readonly Signer[],
 ): Promise<SerializedRole> {
-  const { metadata, file } = await signAndSerialize(signed, signers);
-  return { name, version: signed.version, file, metadata };
+  const { metadata, file, canonical } = await signAndSerialize(signed, signers);
+  return { name, version: signed.version, file, metadata, canonical };
 }

@@ -1,4 +1,4 @@
-import QRCode from 'qrcode';
+import { createRequire } from 'node:module';
 
 // QR codes of hashes and small documents, drawn as terminal text (two module rows per line with
 // half blocks) or as SVG for pages, from one module matrix.
@@ -12,9 +12,14 @@ export interface QrMatrix {
   dark: (row: number, col: number) => boolean;
 }
 
+/** The QR library, loaded on first use: most commands draw no code. */
+function qrLibrary(): typeof import('qrcode') {
+  return createRequire(import.meta.url)('qrcode') as typeof import('qrcode');
+}
+
 /** The QR matrix for `text` (byte mode, error correction level M). */
 export function qrMatrix(text: string): QrMatrix {
-  const code = QRCode.create(text, { errorCorrectionLevel: 'M' });
+  const code = qrLibrary().create(text, { errorCorrectionLevel: 'M' });
   const inner = code.modules.size;
   const size = inner + 2 * QUIET_ZONE;
   return {

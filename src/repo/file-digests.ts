@@ -6,20 +6,37 @@ import { writeFileAtomic } from './atomic-write.js';
 import { readBounded } from './read-no-follow.js';
 
 // The sha256 of a ceremony's input files as this machine last hashed them, keyed by what the
-// file system says about each file (size, inode, modification and change times in nanoseconds),
-// as git's index does: a file whose status is unchanged is not read again. Any write to a file
-// moves its change time, which no program can set back; a file is remembered only once its
-// change time is over two seconds old, so a write in the same instant as the hash cannot hide
-// behind the record. Kept in the tool's cache folder beside the planning records, never in the
+// file system says about each file (size, inode, modification and change times, to a fraction
+// of a microsecond), as git's index does: a file whose status is unchanged is not read again.
+// Any write to a file moves its change time, which no program can set back; a file is remembered
+// only once its change time is over two seconds old, so a write in the same instant as the hash
+// cannot hide behind the record. Kept in the tool's cache folder beside the planning records, never in the
 // ceremony repository; `publish --check` and `verify` never use it.
 
 /** Largest record read. */
 const MAX_RECORD_BYTES = 256 * 1024 * 1024;
-/** A file changed less than this long ago is hashed every time (nanoseconds). */
-const SETTLED_NS = 2_000_000_000n;
+/** A file changed less than this long ago is hashed every time (milliseconds). */
+const SETTLED_MS = 2_000;
 
-type Entry = [size: string, ino: string, mtimeNs: string, ctimeNs: string, sha256: string];
-type Status = [size: string, ino: string, mtimeNs: string, ctimeNs: string];
+/**
+ * Times are the file system's in milliseconds as a double (a resolution of about 0.25 us today):
+ * two writes that close together are covered by the change time having to be settled, and the
+ * plain numbers spare 16,384 files four BigInt conversions each.
+ */
+type Entry = [size: number, ino: number, mtimeMs: number, ctimeMs: number, sha256: string];
+type Status = [size: number, ino: number, mtimeMs: number, ctimeMs: number];
+
+function isEntry(value: unknown): value is Entry {
+  return (
+    Array.isArray(value) &&
+    value.length === 5 &&
+    typeof value[0] === 'number' &&
+    typeof value[1] === 'number' &&
+    typeof value[2] === 'number' &&
+    typeof value[3] === 'number' &&
+    typeof value[4] === 'string'
+  );
+}
 
 /** The remembered digests of one ceremony folder's files, and the new ones found meanwhile. */
 export class FileDigests {
@@ -41,12 +58,7 @@ export class FileDigests {
       const value = bytes && (JSON.parse(Buffer.from(bytes).toString('utf8')) as unknown);
       if (isJsonObject(value) && value.dir === dir && isJsonObject(value.files))
         for (const [path, entry] of Object.entries(value.files))
-          if (
-            Array.isArray(entry) &&
-            entry.length === 5 &&
-            entry.every((e) => typeof e === 'string')
-          )
-            known.set(path, entry as Entry);
+          if (isEntry(entry)) known.set(path, entry);
     } catch {
       // A record only saves work: one that cannot be read is as good as none.
     }
@@ -55,9 +67,9 @@ export class FileDigests {
 
   private status(path: string): Status | undefined {
     try {
-      const s = lstatSync(path, { bigint: true });
-      if (!s.isFile()) return undefined;
-      return [String(s.size), String(s.ino), String(s.mtimeNs), String(s.ctimeNs)];
+      const s = lstatSync(path, { throwIfNoEntry: false });
+      if (s === undefined || !s.isFile()) return undefined;
+      return [s.size, s.ino, s.mtimeMs, s.ctimeMs];
     } catch {
       return undefined;
     }
@@ -73,15 +85,25 @@ export class FileDigests {
     const entry = this.known.get(path);
     if (entry === undefined) return undefined;
     const now = this.status(path);
-    if (now === undefined || now.some((v, i) => v !== entry[i])) return undefined;
+    if (
+      now === undefined ||
+      now[0] !== entry[0] ||
+      now[1] !== entry[1] ||
+      now[2] !== entry[2] ||
+      now[3] !== entry[3]
+    )
+      return undefined;
     this.found.set(path, entry);
-    return { length: Number(entry[0]), sha256: entry[4] };
+    return { length: entry[0], sha256: entry[4] };
   }
 
-  /** Remembers the sha256 just computed for `path` (once its last change has settled). */
-  remember(path: string, sha256: string, hashedAtNs: bigint): void {
+  /**
+   * Remembers the sha256 just computed for `path`, hashed from `hashedAtMs` (milliseconds since
+   * the epoch) on, once its last change has settled.
+   */
+  remember(path: string, sha256: string, hashedAtMs: number): void {
     const now = this.status(path);
-    if (now === undefined || hashedAtNs - BigInt(now[3]) < SETTLED_NS) return;
+    if (now === undefined || hashedAtMs - now[3] < SETTLED_MS) return;
     this.found.set(path, [...now, sha256]);
     this.changed = true;
   }

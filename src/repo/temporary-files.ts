@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { readdir, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 
 // Temporary files (an atomic write's file before its rename, a staging area being removed) are
 // named so that no scan of the ceremony repository takes them for an input: a leading dot and
 // the suffix `.tuf-ceremony-tmp`, never `.json`, `.jsonl` or a target's own name. The name
 // carries the writer's process id, so a command removes the leftovers of killed runs at its
-// start without touching the file of a command still running.
+// start without touching the file of a command still running (leftover-sweep.ts).
 
 /** Suffix of every temporary file and folder the tool creates. */
 export const TEMPORARY_SUFFIX = '.tuf-ceremony-tmp';
@@ -34,46 +33,7 @@ export function isTemporaryName(name: string): boolean {
   return name.startsWith('.') && (TEMPORARY.test(name) || LEGACY_TEMPORARY.test(name));
 }
 
-function writerAlive(name: string): boolean {
-  const pid = Number(TEMPORARY.exec(name)?.[1] ?? 0);
-  if (pid === 0 || pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as { code?: string }).code === 'EPERM';
-  }
-}
-
-/** Folders never searched for leftovers: git's own, and installed dependencies. */
-const SKIPPED = new Set(['.git', 'node_modules']);
-
-/**
- * Removes the temporary files and folders that killed runs left anywhere below `root` (a
- * ceremony repository), except those of a writer still running; returns the paths removed.
- * Symbolic links are never followed; the walk visits each entry once.
- */
-export async function removeTemporaryFiles(root: string): Promise<string[]> {
-  const removed: string[] = [];
-  const pending = [root];
-  for (let dir = pending.pop(); dir !== undefined; dir = pending.pop()) {
-    let entries;
-    try {
-      entries = await readdir(dir, { withFileTypes: true });
-    } catch (err) {
-      const code = (err as { code?: string }).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EACCES') continue;
-      throw err;
-    }
-    for (const entry of entries) {
-      if (isTemporaryName(entry.name)) {
-        if (writerAlive(entry.name)) continue;
-        const path = join(dir, entry.name);
-        await rm(path, { recursive: true, force: true });
-        removed.push(path);
-      } else if (entry.isDirectory() && !SKIPPED.has(entry.name))
-        pending.push(join(dir, entry.name));
-    }
-  }
-  return removed;
+/** The process id a temporary name carries (0 for a name of versions before 0.2, which has none). */
+export function temporaryWriterPid(name: string): number {
+  return Number(TEMPORARY.exec(name)?.[1] ?? 0);
 }

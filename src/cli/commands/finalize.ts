@@ -168,6 +168,10 @@ function knownForms(
     if (draft && role.metadata?.signed === draft.metadata.signed)
       out.set(role.file.bytes, { metadata: role.metadata, canonical: draft.canonical });
   }
+  // Snapshot and timestamp were signed by this finalize over these canonical bytes.
+  for (const role of [release.snapshot, release.timestamp])
+    if (role?.metadata !== undefined && role.canonical !== undefined)
+      out.set(role.file.bytes, { metadata: role.metadata, canonical: role.canonical });
   return out;
 }
 

@@ -5,7 +5,6 @@ import { ceremonyPaths } from '../../repo/ceremony-paths.js';
 import { pathExists } from '../../repo/path-exists.js';
 import { readBounded, MAX_BUNDLE_BYTES } from '../../repo/canaries.js';
 import { targetInputPaths } from '../../repo/target-inputs.js';
-import { decodeSigningConfig, decodeTrustedRoot } from '../../sigstore/documents.js';
 import { userTime } from '../../sigstore/times.js';
 import type { SigningConfigDoc } from '../../sigstore/signing-config-model.js';
 import type { TrustedRootDoc } from '../../sigstore/trusted-root-model.js';
@@ -62,11 +61,24 @@ export interface TrustInputs {
 /** Documents of at most 1 MiB each are read (Sigstore's are a few KiB). */
 const MAX_DOCUMENT_BYTES = MAX_BUNDLE_BYTES;
 
+/** The document readers, loaded only when a document exists (staging reads none in most ceremonies). */
+const documents = () => import('../../sigstore/documents.js');
+
+/** Decodes a trusted root (Sigstore's protobuf-specs JSON form). */
+async function trustedRootOf(bytes: Uint8Array, file: string): Promise<TrustedRootDoc> {
+  return (await documents()).decodeTrustedRoot(bytes, file);
+}
+
+/** Decodes a signing config (Sigstore's protobuf-specs JSON form). */
+async function signingConfigOf(bytes: Uint8Array, file: string): Promise<SigningConfigDoc> {
+  return (await documents()).decodeSigningConfig(bytes, file);
+}
+
 async function readDocument<T>(
   path: string,
-  decode: (bytes: Uint8Array, file: string) => T,
+  decode: (bytes: Uint8Array, file: string) => Promise<T>,
 ): Promise<{ doc: T; file: string }> {
-  return { doc: decode(await readBounded(path, MAX_DOCUMENT_BYTES), path), file: path };
+  return { doc: await decode(await readBounded(path, MAX_DOCUMENT_BYTES), path), file: path };
 }
 
 /** Reads --file / --signing-config, or without them the ceremony's target inputs that exist. */
@@ -78,11 +90,9 @@ export async function readTrustInputs(ctx: CommandContext, args: ParsedArgs): Pr
       throw new CeremonyError('USAGE', 'give --file/--signing-config or --dir, not both');
     }
     return {
-      ...(file
-        ? { trustedRoot: await readDocument(resolve(ctx.cwd, file), decodeTrustedRoot) }
-        : {}),
+      ...(file ? { trustedRoot: await readDocument(resolve(ctx.cwd, file), trustedRootOf) } : {}),
       ...(config
-        ? { signingConfig: await readDocument(resolve(ctx.cwd, config), decodeSigningConfig) }
+        ? { signingConfig: await readDocument(resolve(ctx.cwd, config), signingConfigOf) }
         : {}),
     };
   }
@@ -107,16 +117,16 @@ export async function readCeremonyTrustInputs(
   const inputs = targetInputPaths(dir).dir;
   const read = async <T>(
     target: string,
-    decode: (bytes: Uint8Array, file: string) => T,
+    decode: (bytes: Uint8Array, file: string) => Promise<T>,
   ): Promise<{ doc: T; file: string } | undefined> => {
     const path = join(inputs, target);
     if (!(await pathExists(path))) return undefined;
     const bytes = await readBounded(path, MAX_DOCUMENT_BYTES);
     if (skipSha256(target) === sha256Hex(bytes)) return undefined;
-    return { doc: decode(bytes, path), file: path };
+    return { doc: await decode(bytes, path), file: path };
   };
-  const trustedRoot = await read(SIGSTORE_TARGET_PATHS.trusted_root, decodeTrustedRoot);
-  const signingConfig = await read(SIGSTORE_TARGET_PATHS.signing_config, decodeSigningConfig);
+  const trustedRoot = await read(SIGSTORE_TARGET_PATHS.trusted_root, trustedRootOf);
+  const signingConfig = await read(SIGSTORE_TARGET_PATHS.signing_config, signingConfigOf);
   return {
     ceremonyDir: dir,
     ...(trustedRoot ? { trustedRoot } : {}),

@@ -12,25 +12,10 @@ import {
   fetchMetadataFile,
   metadataLimit,
 } from './checks.js';
-import { parseRole, type ParsedRole } from './parse-role.js';
+import { knownRole, parseRole, type ParsedRole } from './parse-role.js';
 import type { RoleReport } from './report.js';
 import type { MeasuredMetadata, MetadataSource } from './source.js';
 import { verifiedRoleKey, type RecordedRole, type VerifiedRoles } from './verified-roles.js';
-
-/** The parsed form the source made these very bytes from, if it is a targets role. */
-function knownTargets(
-  source: MetadataSource,
-  bytes: Uint8Array,
-  file: string,
-): ParsedRole<'targets'> | undefined {
-  const known = source.parsedForm?.(bytes);
-  if (known?.metadata.signed._type !== 'targets') return undefined;
-  return {
-    metadata: known.metadata as ParsedRole<'targets'>['metadata'],
-    canonical: known.canonical,
-    file,
-  };
-}
 
 /** What is needed to load a targets role that snapshot lists (targets or a delegated role). */
 export interface ListedRoleRequest {
@@ -97,7 +82,7 @@ export async function loadListedRole(
   // spec 5.6.2: length and hashes as snapshot lists them, checked before parsing.
   const rule = '5.6.2: match the snapshot listing';
   checkLengthAndHashes(bytes, meta, name, file, rule, listedBy, sha256);
-  const known = knownTargets(source, bytes, file);
+  const known = knownRole(source, bytes, 'targets', file);
   const key =
     req.verified && sha256 !== undefined
       ? verifiedRoleKey(name, sha256, req.verified.authority(req.keys, req.roleKeys))

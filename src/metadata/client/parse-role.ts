@@ -2,6 +2,7 @@ import { canonicalBytes } from '../canonical.js';
 import { CeremonyError } from '../errors.js';
 import type { AnySigned, Metadata } from '../model.js';
 import { parseMetadata, type RoleType } from '../parse.js';
+import type { MetadataSource } from './source.js';
 
 /** A metadata file parsed once, with the canonical bytes of its `signed` computed once. */
 export interface ParsedRole<K extends RoleType> {
@@ -43,4 +44,23 @@ export function parseRole<K extends RoleType>(
     );
   }
   return { metadata, canonical, file };
+}
+
+/**
+ * The parsed form `source` serialized these very bytes from (the same bytes object), when it is
+ * a role of `type`: a finalize checks the release it just signed without parsing it back.
+ */
+export function knownRole<K extends RoleType>(
+  source: MetadataSource,
+  bytes: Uint8Array,
+  type: K,
+  file: string,
+): ParsedRole<K> | undefined {
+  const known = source.parsedForm?.(bytes);
+  if (known?.metadata.signed._type !== type) return undefined;
+  return {
+    metadata: known.metadata as ParsedRole<K>['metadata'],
+    canonical: known.canonical,
+    file,
+  };
 }

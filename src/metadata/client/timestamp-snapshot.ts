@@ -10,7 +10,7 @@ import {
   fetchMetadataFile,
   metadataLimit,
 } from './checks.js';
-import { parseRole, type ParsedRole } from './parse-role.js';
+import { knownRole, parseRole, type ParsedRole } from './parse-role.js';
 import type { RoleReport } from './report.js';
 import type { MetadataSource, SizeLimits } from './source.js';
 
@@ -32,7 +32,8 @@ export async function loadTimestamp(
 ): Promise<{ parsed: ParsedRole<'timestamp'>; report: RoleReport }> {
   const file = 'timestamp.json';
   const bytes = await fetchMetadataFile(source, 'timestamp', file, limits.timestamp);
-  const parsed = parseRole(bytes, 'timestamp', 'timestamp', file);
+  const parsed =
+    knownRole(source, bytes, 'timestamp', file) ?? parseRole(bytes, 'timestamp', 'timestamp', file);
   const signed = parsed.metadata.signed;
   // spec 5.4.2: a threshold of the root's timestamp keys must sign.
   const result = verifyRoleSignatures(
@@ -100,7 +101,8 @@ export async function loadSnapshot(
   const bytes = await fetchMetadataFile(source, 'snapshot', file, maxLength);
   // spec 5.5.2: length and hashes as the timestamp lists them, checked before parsing.
   checkLengthAndHashes(bytes, meta, 'snapshot', file, '5.5.2: match the timestamp', listedBy);
-  const parsed = parseRole(bytes, 'snapshot', 'snapshot', file);
+  const parsed =
+    knownRole(source, bytes, 'snapshot', file) ?? parseRole(bytes, 'snapshot', 'snapshot', file);
   const signed = parsed.metadata.signed;
   // spec 5.5.3: a threshold of the root's snapshot keys must sign.
   const result = verifyRoleSignatures(

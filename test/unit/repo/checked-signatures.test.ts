@@ -42,12 +42,38 @@ describe('checked signatures handed between commands', () => {
       const other = new TextEncoder().encode('{"_type":"targets","version":0}');
       expect(checkSignature(handle, other, sig)).toBe(false);
       expect(checkSignature(handle, bytes, forged)).toBe(false);
-      // The next save keeps earlier valid checks, adds new ones and drops what is not a check.
+      // The next save appends only the new valid check; what is not a check is never taken.
       expect(checkSignature(handle, other, (await signer.sign(other)).sig)).toBe(true);
       await saveCheckedSignatures(env);
-      const kept = (await readFile(file, 'utf8')).trim().split('\n');
-      expect(kept).not.toContain('not a check');
+      const kept = (await readFile(file, 'utf8')).split('\n').filter((l) => l !== '');
       expect(kept).toContain(added[0]);
+      expect(kept.filter((l) => /^[0-9a-f]{64}$/.test(l))).toHaveLength(lines.length + 1);
+      // Nothing new: nothing written.
+      await saveCheckedSignatures(env);
+      expect((await readFile(file, 'utf8')).split('\n').filter((l) => l !== '')).toEqual(kept);
+    } finally {
+      await rm(cache, { recursive: true, force: true });
+    }
+  });
+
+  it('rewrites the record with the most recent checks once appends would double it', async () => {
+    const cache = await mkdtemp(join(tmpdir(), 'tuf-ceremony-checked-'));
+    try {
+      const env = { TUF_CEREMONY_CACHE: cache };
+      const file = join(cache, 'checked-signatures.txt');
+      const old = Array.from({ length: 6 }, (_, i) => String(i).repeat(64));
+      // A line cut short by a crash, then six older checks.
+      await writeFile(file, `${'a'.repeat(30)}\n${old.join('\n')}\n`);
+      await loadCheckedSignatures(env);
+      const signer = new SoftwareSigner(generatePrivateKey('ed25519'));
+      const bytes = new TextEncoder().encode(`{"_type":"targets","version":${Date.now()}}`);
+      expect(
+        checkSignature(publicKeyHandle(signer.key), bytes, (await signer.sign(bytes)).sig),
+      ).toBe(true);
+      const added = validChecks().at(-1);
+      await saveCheckedSignatures(env, 4);
+      const kept = (await readFile(file, 'utf8')).trim().split('\n');
+      expect(kept).toEqual([...old.slice(-3), added]);
     } finally {
       await rm(cache, { recursive: true, force: true });
     }
