@@ -6,7 +6,7 @@ import { succinctRolesOf } from '../ceremony/target-routing.js';
 import { allBinNames, binForPath } from '../metadata/delegation.js';
 import type { SuccinctRoles, TargetFile } from '../metadata/model.js';
 import {
-  binListingFile,
+  binListingDir,
   listedBins,
   parseBinListing,
   readBinListingBytes,
@@ -83,8 +83,10 @@ export async function readBinInputs(
     const read = new Map<string, Record<string, TargetFile>>();
     const samePublished = new Map<string, KnownBin>();
     const listings = new Map<string, string>();
+    // What binListingFile gives, the folder joined once: a bin name holds no separator.
+    const dir = binListingDir(root, name);
     for (const bin of allBinNames(succinct)) {
-      const file = binListingFile(root, name, bin);
+      const file = `${dir}/${bin}.jsonl`;
       // The digest of the planning inputs hashed every listing file just before: a bin whose
       // fact matches that hash is not read again.
       let bytes: Buffer | undefined;

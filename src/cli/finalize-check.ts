@@ -111,7 +111,8 @@ class LoadedRepositorySource extends DirectorySource {
   measuredMetadata(name: string, maxLength: number): MeasuredMetadata | undefined {
     const role = this.roles.get(name);
     if (role === undefined || role.file.length > maxLength) return undefined;
-    const measured = this.digests.measured(join(this.directory, name));
+    // A published role's name is one file name of the directory listing: no join needed.
+    const measured = this.digests.measured(`${this.directory}/${name}`);
     if (
       measured === undefined ||
       measured.length !== role.file.length ||

@@ -108,9 +108,12 @@ export class FileDigests {
     this.changed = true;
   }
 
-  /** Writes the digests used or found this time (files no longer read are dropped). */
+  /**
+   * Writes the digests used or found this time when a new one was found (files no longer read,
+   * or changed, are dropped then; until then their stale entries only cost a status each).
+   */
   async save(): Promise<void> {
-    if (!this.changed && this.found.size === this.known.size) return;
+    if (!this.changed) return;
     const files: Record<string, Entry> = {};
     for (const [path, entry] of this.found) files[path] = entry;
     try {
