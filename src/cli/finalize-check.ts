@@ -34,6 +34,7 @@ export interface ReleaseRecords {
 export async function loadReleaseRecords(
   ctx: CommandContext,
   repoDir: string,
+  published?: PublishedRepo,
 ): Promise<ReleaseRecords> {
   const [verifiedRoles, digests] = await Promise.all([
     VerifiedRolesRecord.load(ctx.env),
@@ -41,6 +42,9 @@ export async function loadReleaseRecords(
   ]);
   // Reads the record of delegation-free files now (any sha256 does) rather than mid-check.
   knownDelegationFree('');
+  // The status of each published bin, taken while the key unlocks rather than after it.
+  if (published !== undefined)
+    digests.prefetch([...publishedRoleFiles(published).keys()].map((n) => `${repoDir}/${n}`));
   return { verifiedRoles, digests };
 }
 
@@ -166,6 +170,12 @@ function releaseSource(
   },
   digests: FileDigests,
 ): MetadataSource {
+  const base = new LoadedRepositorySource(repoDir, publishedRoleFiles(published), digests);
+  return new OverlaySource(new Map(writes), base, known);
+}
+
+/** The published delegated roles by the file name snapshot gives them (plain names only). */
+function publishedRoleFiles(published: PublishedRepo): Map<string, PublishedRole<TargetsSigned>> {
   const roles = new Map<string, PublishedRole<TargetsSigned>>();
   const meta = published.snapshot?.metadata.signed.meta ?? {};
   const consistent = published.root?.metadata.signed.consistent_snapshot === true;
@@ -174,6 +184,5 @@ function releaseSource(
     if (version === undefined || !PLAIN_NAME.test(role)) continue;
     roles.set(consistent ? `${version}.${role}.json` : `${role}.json`, loaded);
   }
-  const base = new LoadedRepositorySource(repoDir, roles, digests);
-  return new OverlaySource(new Map(writes), base, known);
+  return roles;
 }

@@ -41,6 +41,8 @@ function isEntry(value: unknown): value is Entry {
 /** The remembered digests of one ceremony folder's files, and the new ones found meanwhile. */
 export class FileDigests {
   private readonly found = new Map<string, Entry>();
+  /** Statuses taken ahead of their lookup (prefetch), each used once. */
+  private readonly ahead = new Map<string, Status | undefined>();
   private changed = false;
 
   private constructor(
@@ -75,6 +77,15 @@ export class FileDigests {
     }
   }
 
+  /**
+   * Takes the status of each remembered file of `paths` now, for its next lookup: a command
+   * that waits (an online key's unlock) does this work while it waits. A lookup then answers for
+   * the file as it was at this moment.
+   */
+  prefetch(paths: Iterable<string>): void {
+    for (const path of paths) if (this.known.has(path)) this.ahead.set(path, this.status(path));
+  }
+
   /** The remembered sha256 of `path` when its file status is exactly as when it was hashed. */
   lookup(path: string): string | undefined {
     return this.measured(path)?.sha256;
@@ -84,7 +95,9 @@ export class FileDigests {
   measured(path: string): { length: number; sha256: string } | undefined {
     const entry = this.known.get(path);
     if (entry === undefined) return undefined;
-    const now = this.status(path);
+    const taken = this.ahead.has(path);
+    const now = taken ? this.ahead.get(path) : this.status(path);
+    if (taken) this.ahead.delete(path);
     if (
       now === undefined ||
       now[0] !== entry[0] ||

@@ -346,7 +346,7 @@ async function finalizeStaged(
   assertReady(status);
   for (const line of signerLines(status)) ctx.out(line);
   // Read while the online key unlocks (the records never reject: a bad one reads as empty).
-  const records = loadReleaseRecords(ctx, repoDir);
+  const records = loadReleaseRecords(ctx, repoDir, loaded.published);
   const signers = await onlineSigners(ctx, args, loaded, root, undefined, ahead);
   let release: Release;
   try {

@@ -27,9 +27,10 @@ async function publishedRecord(cache: string): Promise<Record<string, Entry>> {
   return record.files;
 }
 
-async function statusOf(path: string): Promise<string[]> {
-  const s = await lstat(path, { bigint: true });
-  return [String(s.size), String(s.ino), String(s.mtimeNs), String(s.ctimeNs)];
+/** A file's status as the record keeps it (file-digests.ts). */
+async function statusOf(path: string): Promise<number[]> {
+  const s = await lstat(path);
+  return [s.size, s.ino, s.mtimeMs, s.ctimeMs];
 }
 
 describe('finalize with the record of published files', () => {

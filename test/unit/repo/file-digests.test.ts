@@ -45,4 +45,21 @@ describe('file digests kept by file status', () => {
     // Another ceremony folder has its own record.
     expect((await FileDigests.open(records, await temp())).lookup(file)).toBeUndefined();
   });
+
+  it('answers a lookup from a status taken ahead once, then from the file again', async () => {
+    const records = await temp();
+    const dir = await temp();
+    const file = join(dir, 'bin.json');
+    await writeFile(file, 'one\n');
+    const first = await FileDigests.open(records, dir);
+    first.remember(file, 'c'.repeat(64), LATER());
+    await first.save();
+    const digests = await FileDigests.open(records, dir);
+    digests.prefetch([file, join(dir, 'not-recorded.json')]);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await writeFile(file, 'two\n');
+    // The status taken ahead stands for the file as it was then; the next lookup sees the change.
+    expect(digests.lookup(file)).toBe('c'.repeat(64));
+    expect(digests.lookup(file)).toBeUndefined();
+  });
 });
