@@ -61,22 +61,52 @@ describe('the record of verified roles', () => {
     for (const i of [2, 3, 4, 5, 6]) expect(record.get(key(i)), `line ${i}`).toBeUndefined();
     record.add(key(7), { version: 2, expires: EXPIRES });
     await record.save();
-    expect(await readFile(file, 'utf8')).toBe(`${good}\n${key(7)} 2 ${EXPIRES}\n`);
+    // Appended; the lines that are not entries stay until a rewrite, and are never taken.
+    const again = await VerifiedRolesRecord.load(env);
+    expect(again.get(key(7))).toEqual({ version: 2, expires: EXPIRES });
+    for (const i of [2, 3, 4, 5, 6]) expect(again.get(key(i)), `line ${i}`).toBeUndefined();
+    // The rewrite (forced here by a bound of 2 entries) drops them.
+    const bounded = await VerifiedRolesRecord.load(env, 2);
+    expect(bounded.get(key(1))).toBeDefined();
+    bounded.add(key(8), { version: 3, expires: EXPIRES });
+    await bounded.save();
+    expect(await readFile(file, 'utf8')).toBe(`${good}\n${key(8)} 3 ${EXPIRES}\n`);
   });
 
-  it('keeps the most recently used entries, at most the bound', async () => {
-    const first = await VerifiedRolesRecord.load(env, 3);
-    for (const i of [1, 2, 3]) first.add(key(i), { version: i, expires: EXPIRES });
+  it('keeps the most recently used entries, at most the bound, once appends double it', async () => {
+    const first = await VerifiedRolesRecord.load(env, 2);
+    for (const i of [1, 2]) first.add(key(i), { version: i, expires: EXPIRES });
     await first.save();
-    // Entry 1 is used again, entry 4 added: entry 2, the least recently used, is dropped.
-    const second = await VerifiedRolesRecord.load(env, 3);
-    expect(second.get(key(1))).toBeDefined();
-    second.add(key(4), { version: 4, expires: EXPIRES });
+    // Appended while the file holds fewer than twice the bound: nothing is dropped yet.
+    const second = await VerifiedRolesRecord.load(env, 2);
+    second.add(key(3), { version: 3, expires: EXPIRES });
     await second.save();
-    const third = await VerifiedRolesRecord.load(env);
-    expect([1, 2, 3, 4].map((i) => third.get(key(i))?.version)).toEqual([1, undefined, 3, 4]);
+    expect((await readFile(verifiedRolesFile(env), 'utf8')).trim().split('\n')).toHaveLength(3);
+    // Entry 1 is used again, entry 4 added: the rewrite keeps the two most recently used.
+    const third = await VerifiedRolesRecord.load(env, 2);
+    expect(third.get(key(1))).toBeDefined();
+    third.add(key(4), { version: 4, expires: EXPIRES });
+    await third.save();
+    const fourth = await VerifiedRolesRecord.load(env);
+    expect([1, 2, 3, 4].map((i) => fourth.get(key(i))?.version)).toEqual([
+      1,
+      undefined,
+      undefined,
+      4,
+    ]);
     const lines = (await readFile(verifiedRolesFile(env), 'utf8')).trim().split('\n');
-    expect(lines.map((l) => l.split(' ')[1])).toEqual(['3', '1', '4']);
+    expect(lines.map((l) => l.split(' ')[1])).toEqual(['1', '4']);
+  });
+
+  it('ends a line a crash cut short before appending', async () => {
+    const file = verifiedRolesFile(env);
+    await mkdir(join(base, 'cache'));
+    await writeFile(file, `${key(1)} 1 ${EXPIRES}\n${key(2)} 1 2031-`);
+    const record = await VerifiedRolesRecord.load(env);
+    record.add(key(3), { version: 3, expires: EXPIRES });
+    await record.save();
+    const next = await VerifiedRolesRecord.load(env);
+    expect([1, 2, 3].map((i) => next.get(key(i))?.version)).toEqual([1, undefined, 3]);
   });
 
   it('costs time only where the cache cannot be read or written', async () => {
