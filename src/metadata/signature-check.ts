@@ -39,7 +39,7 @@ function recall(
   sigHex: string,
 ): { key: string | undefined; known: boolean | undefined } {
   const key = rememberedKey(handle, bytes, sigHex);
-  return { key, known: key === undefined ? undefined : remembered.get(key) };
+  return { key, known: key === undefined ? undefined : knownOutcome(key) };
 }
 
 /**
@@ -82,12 +82,34 @@ export function takeNewValidChecks(): string[] {
   return out;
 }
 
-/** Takes checks an earlier process found valid (from validChecks) as done. */
-export function rememberValidChecks(keys: Iterable<string>): void {
-  for (const key of keys) {
-    if (remembered.size >= REMEMBERED_MAX_ENTRIES) return;
-    if (/^[0-9a-f]{64}$/.test(key)) remembered.set(key, true);
+/**
+ * Checks earlier processes found valid, one per line, searched as text: a command that checks a
+ * few signatures (a holder signing one bin) need not build a map of 50,000. Only a whole line
+ * matches, so a line that is not a check (64 hex digits) never stands for one.
+ */
+let earlierChecks: string | undefined;
+let earlierLookups = 0;
+/** Lookups in the text before its lines are taken into the map (a full verification). */
+const TEXT_LOOKUPS = 64;
+
+/** The remembered outcome of the check under `key`, if any. */
+function knownOutcome(key: string): boolean | undefined {
+  const known = remembered.get(key);
+  if (known !== undefined || earlierChecks === undefined) return known;
+  if (++earlierLookups <= TEXT_LOOKUPS) return earlierChecks.includes(`\n${key}\n`) || undefined;
+  const lines = earlierChecks.split('\n');
+  earlierChecks = undefined;
+  for (const line of lines) {
+    if (remembered.size >= REMEMBERED_MAX_ENTRIES) break;
+    if (line.length === 64 && !remembered.has(line)) remembered.set(line, true);
   }
+  return remembered.get(key);
+}
+
+/** Takes the checks an earlier process found valid (validChecks, one per line) as done. */
+export function rememberValidChecks(lines: string): void {
+  earlierChecks = `\n${lines}\n`;
+  earlierLookups = 0;
 }
 
 /**

@@ -23,12 +23,11 @@ function checksFile(env: Readonly<Record<string, string | undefined>>): string {
   return join(toolCacheDir(env), 'checked-signatures.txt');
 }
 
-/** The record's lines ([] when there is none), or undefined when it cannot be read. */
-async function readChecks(file: string): Promise<string[] | undefined> {
+/** The record's text ('' when there is none), or undefined when it cannot be read. */
+async function readChecksText(file: string): Promise<string | undefined> {
   try {
     const bytes = await readBounded(file, MAX_FILE_BYTES);
-    if (bytes === undefined) return [];
-    return Buffer.from(bytes).toString('latin1').split('\n');
+    return bytes === undefined ? '' : Buffer.from(bytes).toString('latin1');
   } catch {
     // A cache that cannot be read (or grew past its bound) is as good as none.
     return undefined;
@@ -42,10 +41,10 @@ let linesAtLoad = 0;
 export async function loadCheckedSignatures(
   env: Readonly<Record<string, string | undefined>>,
 ): Promise<void> {
-  const lines = await readChecks(checksFile(env));
+  const text = await readChecksText(checksFile(env));
   // An unreadable record is rewritten by the next save rather than appended to.
-  linesAtLoad = lines?.length ?? Number.MAX_SAFE_INTEGER;
-  rememberValidChecks(lines ?? []);
+  linesAtLoad = text === undefined ? Number.MAX_SAFE_INTEGER : Math.ceil(text.length / 65);
+  rememberValidChecks(text ?? '');
 }
 
 /**
@@ -70,7 +69,8 @@ export async function saveCheckedSignatures(
       linesAtLoad += added.length + 1;
       return;
     }
-    const kept = new Set((await readChecks(file))?.filter((line) => CHECK.test(line)));
+    const text = await readChecksText(file);
+    const kept = new Set(text?.split('\n').filter((line) => CHECK.test(line)));
     for (const key of added) kept.add(key);
     const lines = [...kept].slice(-Math.min(maxKept, MAX_KEPT));
     await writeFileAtomic(file, `${lines.join('\n')}\n`, 0o600);

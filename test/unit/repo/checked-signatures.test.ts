@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { publicKeyHandle } from '../../../src/metadata/keys.js';
 import { checkSignature, validChecks } from '../../../src/metadata/signature-check.js';
 import {
@@ -74,6 +74,35 @@ describe('checked signatures handed between commands', () => {
       await saveCheckedSignatures(env, 4);
       const kept = (await readFile(file, 'utf8')).trim().split('\n');
       expect(kept).toEqual([...old.slice(-3), added]);
+    } finally {
+      await rm(cache, { recursive: true, force: true });
+    }
+  });
+
+  it('answers the same before and after its text is taken into the map (many lookups)', async () => {
+    const cache = await mkdtemp(join(tmpdir(), 'tuf-ceremony-checked-'));
+    try {
+      const env = { TUF_CEREMONY_CACHE: cache };
+      const signer = new SoftwareSigner(generatePrivateKey('ed25519'));
+      const handle = publicKeyHandle(signer.key);
+      const now = Date.now();
+      const signed = await Promise.all(
+        Array.from({ length: 80 }, async (_, i) => {
+          const bytes = new TextEncoder().encode(`{"n":${i},"t":${now}}`);
+          return { bytes, sig: (await signer.sign(bytes)).sig };
+        }),
+      );
+      for (const { bytes, sig } of signed) expect(checkSignature(handle, bytes, sig)).toBe(true);
+      await saveCheckedSignatures(env);
+      // A later process (fresh modules) reading the record: every lookup answers as a check would.
+      vi.resetModules();
+      const later = await import('../../../src/metadata/signature-check.js');
+      await (await import('../../../src/repo/checked-signatures.js')).loadCheckedSignatures(env);
+      const forged = (sig: string) => sig.replace(/^../, sig.startsWith('00') ? '01' : '00');
+      for (const { bytes, sig } of signed) {
+        expect(later.checkSignature(handle, bytes, sig)).toBe(true);
+        expect(later.checkSignature(handle, bytes, forged(sig))).toBe(false);
+      }
     } finally {
       await rm(cache, { recursive: true, force: true });
     }
