@@ -85,10 +85,15 @@ export async function loadCeremony(
   dir: string,
   warn: (line: string) => void = warnOnStderr,
 ): Promise<LoadedCeremony> {
+  // The published repository is read while the plan is parsed and leftovers are swept: its loader
+  // takes only root.json, timestamp.json and the names snapshot lists, never a temporary name.
+  const publishedRepo = loadPublishedRepo(ceremonyPaths(dir).repository);
+  // Settled (and so never an unhandled rejection) if the plan cannot be read; awaited below.
+  publishedRepo.catch(() => undefined);
   const { paths, plan } = await loadPlan(dir);
   const [{ keys, stray }, published, staging] = await Promise.all([
     loadEnrolledKeys(paths),
-    loadPublishedRepo(paths.repository),
+    publishedRepo,
     loadStaging(paths),
   ]);
   const holderOf = new Map<string, string>();

@@ -15,6 +15,10 @@ import { readBounded } from './read-no-follow.js';
 
 /** Largest record read. */
 const MAX_RECORD_BYTES = 256 * 1024 * 1024;
+/** What hashing a file again may cost, in bytes hashed per entry the record would rewrite. */
+const REHASH_BYTES_PER_ENTRY = 64;
+/** What opening and reading one file costs beyond its bytes, counted as bytes hashed. */
+const PER_FILE_BYTES = 4096;
 /** A file changed less than this long ago is hashed every time (milliseconds). */
 const SETTLED_MS = 2_000;
 
@@ -44,6 +48,9 @@ export class FileDigests {
   /** Statuses taken ahead of their lookup (prefetch), each used once. */
   private readonly ahead = new Map<string, Status | undefined>();
   private changed = false;
+  /** Bytes of the files remembered anew this time, and how many they are. */
+  private newBytes = 0;
+  private newFiles = 0;
 
   private constructor(
     private readonly file: string,
@@ -119,14 +126,22 @@ export class FileDigests {
     if (now === undefined || hashedAtMs - now[3] < SETTLED_MS) return;
     this.found.set(path, [...now, sha256]);
     this.changed = true;
+    this.newBytes += now[0];
+    this.newFiles++;
   }
 
   /**
-   * Writes the digests used or found this time when a new one was found (files no longer read,
-   * or changed, are dropped then; until then their stale entries only cost a status each).
+   * Writes the digests used or found this time when new ones were found that are worth it (files
+   * no longer read, or changed, are dropped then; until then their stale entries only cost a
+   * status each). Rewriting 16,384 entries costs about 40 ms; hashing a listing of one more
+   * target again costs well under one: new files that would cost less to hash again than the
+   * record to rewrite (REHASH_BYTES_PER_ENTRY per entry, a file counting PER_FILE_BYTES more)
+   * wait for a later command, which hashes them meanwhile.
    */
   async save(): Promise<void> {
     if (!this.changed) return;
+    const rehash = this.newBytes + this.newFiles * PER_FILE_BYTES;
+    if (rehash < this.found.size * REHASH_BYTES_PER_ENTRY) return;
     const files: Record<string, Entry> = {};
     for (const [path, entry] of this.found) files[path] = entry;
     try {

@@ -62,4 +62,31 @@ describe('file digests kept by file status', () => {
     expect(digests.lookup(file)).toBe('c'.repeat(64));
     expect(digests.lookup(file)).toBeUndefined();
   });
+
+  it('leaves a small new file for later when rewriting a large record would cost more', async () => {
+    const records = await temp();
+    const dir = await temp();
+    const files = Array.from({ length: 100 }, (_, i) => join(dir, `bin-${i}.jsonl`));
+    for (const file of files) await writeFile(file, 'listed\n');
+    const first = await FileDigests.open(records, dir);
+    for (const file of files) first.remember(file, 'd'.repeat(64), LATER());
+    await first.save();
+    // 100 entries: a rewrite is worth 6,400 bytes hashed again; one small file costs 4,103.
+    const small = join(dir, 'bin-small.jsonl');
+    const large = join(dir, 'bin-large.jsonl');
+    await writeFile(small, 'one more\n');
+    await writeFile(large, 'x'.repeat(4096));
+    const second = await FileDigests.open(records, dir);
+    for (const file of files) expect(second.lookup(file)).toBe('d'.repeat(64));
+    second.remember(small, 'e'.repeat(64), LATER());
+    await second.save();
+    const third = await FileDigests.open(records, dir);
+    expect(third.lookup(small)).toBeUndefined();
+    for (const file of files) expect(third.lookup(file)).toBe('d'.repeat(64));
+    third.remember(small, 'e'.repeat(64), LATER());
+    third.remember(large, 'f'.repeat(64), LATER());
+    await third.save();
+    const fourth = await FileDigests.open(records, dir);
+    expect([fourth.lookup(small), fourth.lookup(large)]).toEqual(['e'.repeat(64), 'f'.repeat(64)]);
+  });
 });
