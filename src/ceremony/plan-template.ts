@@ -1,6 +1,6 @@
 import YAML from 'yaml';
 import { CeremonyError } from '../metadata/errors.js';
-import { parsePlan } from './plan.js';
+import { parsePlan } from './plan-yaml.js';
 
 /** What `init` asks for when writing a fresh ceremony.yaml. */
 export interface PlanTemplateOptions {

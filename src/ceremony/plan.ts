@@ -1,7 +1,5 @@
-import YAML, { LineCounter } from 'yaml';
 import { CeremonyError } from '../metadata/errors.js';
 import type { TopLevelRole } from '../metadata/model.js';
-import { duplicateKeyErrors } from './plan-keys.js';
 import { checkPlan } from './plan-rules.js';
 
 // The ceremony plan (ceremony.yaml, format version 1): who holds keys, which roles they sign,
@@ -80,30 +78,11 @@ export class PlanError extends CeremonyError {
   }
 }
 
-/** Parses and validates ceremony.yaml text; throws PlanError listing every problem at once. */
-export function parsePlan(text: string, file: string): Plan {
-  const lineCounter = new LineCounter();
-  // Duplicate keys are checked below in linear time (the library's check is quadratic).
-  const doc = YAML.parseDocument(text, {
-    uniqueKeys: false,
-    prettyErrors: true,
-    version: '1.2',
-    lineCounter,
-  });
-  const syntax = [...doc.errors, ...doc.warnings].map((e) => {
-    const line = e.linePos?.[0].line;
-    const what = (e.message.split('\n')[0] ?? e.code).replace(/ at line \d+, column \d+:?$/, '');
-    return line === undefined ? what : `line ${line}: ${what}`;
-  });
-  if (syntax.length > 0) throw new PlanError(file, syntax);
-  const duplicates = duplicateKeyErrors(doc, lineCounter);
-  if (duplicates.length > 0) throw new PlanError(file, duplicates);
-  let value: unknown;
-  try {
-    value = doc.toJS({ maxAliasCount: 100 });
-  } catch (err) {
-    throw new PlanError(file, [(err as Error).message.split('\n')[0] ?? 'unreadable YAML']);
-  }
+/**
+ * Validates the value a ceremony.yaml holds (plan-yaml.ts reads the text); throws PlanError
+ * listing every problem at once.
+ */
+export function planFromValue(value: unknown, file: string): Plan {
   const result = checkPlan(value, file);
   if (result.errors.length > 0 || !result.plan) throw new PlanError(file, result.errors);
   return result.plan;

@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { EnrolledKey } from '../ceremony/enrolled-key.js';
 import { holderOfKey } from '../ceremony/enrolled-key.js';
-import { parsePlan, type Plan } from '../ceremony/plan.js';
+import { planFromValue, type Plan } from '../ceremony/plan.js';
+import { recalledPlanValue, recordPlanValue } from '../repo/plan-values.js';
 import type { PublishedRepo } from '../ceremony/published.js';
 import { ceremonyStatus, type CeremonyStatus } from '../ceremony/status.js';
 import { CeremonyError } from '../metadata/errors.js';
@@ -59,6 +60,27 @@ export function ceremonyDir(ctx: CommandContext, args: ParsedArgs): string {
   return resolve(ctx.cwd, stringFlag(args, 'dir') ?? '.');
 }
 
+/**
+ * The plan `text` holds: its value as this machine recorded it for exactly this text, else as
+ * the YAML library reads it (loaded only then); validated either way.
+ */
+async function planOf(text: string, file: string): Promise<Plan> {
+  const recalled = await recalledPlanValue(file, text);
+  if (recalled !== undefined) {
+    try {
+      return planFromValue(recalled, file);
+    } catch {
+      // A record that no longer validates: the text is parsed, and any error reported from it.
+    }
+  }
+  const { planValue } = await import('../ceremony/plan-yaml.js');
+  const value = planValue(text, file);
+  const recorded = JSON.stringify(value);
+  const plan = planFromValue(value, file);
+  await recordPlanValue(file, text, JSON.parse(recorded) as unknown);
+  return plan;
+}
+
 /** Reads the ceremony's plan only (one error listing every mistake). */
 export async function loadPlan(dir: string): Promise<{ paths: CeremonyPaths; plan: Plan }> {
   const paths = ceremonyPaths(dir);
@@ -74,7 +96,7 @@ export async function loadPlan(dir: string): Promise<{ paths: CeremonyPaths; pla
     }
     throw err;
   }
-  const plan = parsePlan(text, paths.plan);
+  const plan = await planOf(text, paths.plan);
   // Leftovers of killed runs go first, so that no scan after this ever sees one.
   await removeTemporaryFiles(dir);
   return { paths, plan };

@@ -15,9 +15,12 @@ try {
 const { guardOutputPipes } = await import('./pipe-guard.js');
 const { runCli } = await import('./run.js');
 const { keepSweepRecordsIn } = await import('../repo/leftover-sweep.js');
+const { keepPlanValuesIn } = await import('../repo/plan-values.js');
 
-// The folders each command's sweep for leftovers found clean (leftover-sweep.ts).
+// The folders each command's sweep for leftovers found clean (leftover-sweep.ts), and the values
+// of the plans it read (plan-values.ts).
 keepSweepRecordsIn(join(toolCacheDir(process.env), 'sweeps'));
+keepPlanValuesIn(join(toolCacheDir(process.env), 'plan-values'));
 
 guardOutputPipes();
 process.exitCode = await runCli(process.argv.slice(2));

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { parsePlan } from '../../ceremony/plan.js';
+import { parsePlan } from '../../ceremony/plan-yaml.js';
 import { renderPlanTemplate } from '../../ceremony/plan-template.js';
 import { CeremonyError } from '../../metadata/errors.js';
 import { writeFileAtomic } from '../../repo/atomic-write.js';

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
-import { parsePlan, type Plan } from '../../ceremony/plan.js';
+import type { Plan } from '../../ceremony/plan.js';
+import { parsePlan } from '../../ceremony/plan-yaml.js';
 import { renderSummary } from '../../ceremony/transcript-summary.js';
 import { CeremonyError, isCeremonyError } from '../../metadata/errors.js';
 import {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { roleExpiries } from '../../../src/ceremony/expiry.js';
-import { parsePlan } from '../../../src/ceremony/plan.js';
+import { parsePlan } from '../../../src/ceremony/plan-yaml.js';
 import { emptyPublishedRepo, type PublishedRepo } from '../../../src/ceremony/published.js';
 import {
   newRoot,

@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { enrollKey, type EnrolledKey } from '../../../src/ceremony/enrolled-key.js';
 import { planNextVersions, type PlannedRole } from '../../../src/ceremony/next-versions.js';
-import { parsePlan } from '../../../src/ceremony/plan.js';
+import { parsePlan } from '../../../src/ceremony/plan-yaml.js';
 import { emptyPublishedRepo, type PublishedRepo } from '../../../src/ceremony/published.js';
 import { targetFileFor } from '../../../src/metadata/build-targets.js';
 import { binForPath } from '../../../src/metadata/delegation.js';

@@ -7,7 +7,7 @@ import {
   oneVoteProblems,
   sameKeyElsewhere,
 } from '../../../src/ceremony/one-vote.js';
-import { parsePlan } from '../../../src/ceremony/plan.js';
+import { parsePlan } from '../../../src/ceremony/plan-yaml.js';
 import { emptyPublishedRepo } from '../../../src/ceremony/published.js';
 import type { HolderSignatures } from '../../../src/ceremony/staging.js';
 import { ceremonyStatus } from '../../../src/ceremony/status.js';

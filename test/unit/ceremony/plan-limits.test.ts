@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PlanError, parsePlan } from '../../../src/ceremony/plan.js';
+import { PlanError } from '../../../src/ceremony/plan.js';
+import { parsePlan } from '../../../src/ceremony/plan-yaml.js';
 import YAML from 'yaml';
 import { PLAN_LIMITS, checkPlan } from '../../../src/ceremony/plan-rules.js';
 

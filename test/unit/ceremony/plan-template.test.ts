@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parsePlan } from '../../../src/ceremony/plan.js';
+import { parsePlan } from '../../../src/ceremony/plan-yaml.js';
 import { renderPlanTemplate } from '../../../src/ceremony/plan-template.js';
 
 describe('renderPlanTemplate', () => {

@@ -4,12 +4,12 @@ import {
   holdersOf,
   isHolder,
   onlineHolders,
-  parsePlan,
   peopleHolders,
   planRole,
   roleNames,
   rolesOf,
 } from '../../../src/ceremony/plan.js';
+import { parsePlan } from '../../../src/ceremony/plan-yaml.js';
 import { isCeremonyError } from '../../../src/metadata/errors.js';
 
 const EXAMPLE = `version: 1

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parsePlan, type Plan } from '../../../src/ceremony/plan.js';
+import type { Plan } from '../../../src/ceremony/plan.js';
+import { parsePlan } from '../../../src/ceremony/plan-yaml.js';
 import {
   checkRoleForPath,
   checkTargetPlacement,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parsePlan } from '../../../src/ceremony/plan.js';
+import { parsePlan } from '../../../src/ceremony/plan-yaml.js';
 import { renderPlanTemplate } from '../../../src/ceremony/plan-template.js';
 import {
   GENESIS_PREV,
