@@ -15,9 +15,14 @@ export interface Progress {
   finish(): number;
 }
 
-/** Formats a count with thousands separators (1,000,000). */
+/**
+ * Formats a count with thousands separators (1,000,000) as toLocaleString('en-US') does; a safe
+ * integer without loading the locale data (30 ms on a command's first call).
+ */
 export function count(n: number): string {
-  return n.toLocaleString('en-US');
+  if (!Number.isSafeInteger(n) || Object.is(n, -0)) return n.toLocaleString('en-US');
+  const digits = String(Math.abs(n)).replace(/\B(?=(\d{3})+$)/g, ',');
+  return n < 0 ? `-${digits}` : digits;
 }
 
 /** Formats milliseconds as seconds with one decimal. */
