@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { EnrolledKey } from '../ceremony/enrolled-key.js';
 import { holderOfKey } from '../ceremony/enrolled-key.js';
 import { planFromValue, type Plan } from '../ceremony/plan.js';
-import { recalledPlanValue, recordPlanValue } from '../repo/plan-values.js';
+import { planValueJson, recalledPlanValue, recordPlanValue } from '../repo/plan-values.js';
 import type { PublishedRepo } from '../ceremony/published.js';
 import { ceremonyStatus, type CeremonyStatus } from '../ceremony/status.js';
 import { CeremonyError } from '../metadata/errors.js';
@@ -75,9 +75,10 @@ async function planOf(text: string, file: string): Promise<Plan> {
   }
   const { planValue } = await import('../ceremony/plan-yaml.js');
   const value = planValue(text, file);
-  const recorded = JSON.stringify(value);
+  // Taken before validation, which must not be able to change what is recorded.
+  const json = planValueJson(value);
   const plan = planFromValue(value, file);
-  await recordPlanValue(file, text, JSON.parse(recorded) as unknown);
+  if (json !== undefined) await recordPlanValue(file, text, json);
   return plan;
 }
 

@@ -62,7 +62,15 @@ function isCleanFolder(value: unknown): value is CleanFolder {
     typeof value[1] === 'number' &&
     typeof value[2] === 'number' &&
     Array.isArray(value[3]) &&
-    value[3].every((name) => typeof name === 'string' && name !== '' && !name.includes('/'))
+    // One step down each: a name that climbs or stays (`..`, `.`) would walk in circles.
+    value[3].every(
+      (name) =>
+        typeof name === 'string' &&
+        name !== '' &&
+        name !== '.' &&
+        name !== '..' &&
+        !name.includes('/'),
+    )
   );
 }
 
@@ -120,8 +128,9 @@ export async function removeTemporaryFiles(root: string): Promise<string[]> {
   const removed: string[] = [];
   const pending = [root];
   for (let dir = pending.pop(); dir !== undefined; dir = pending.pop()) {
-    const status =
-      known.size > 0 || file !== undefined ? folderStatus(dir, dir === root) : undefined;
+    const status = file === undefined ? undefined : folderStatus(dir, dir === root);
+    // A recorded subfolder that is no folder any more (its parent was read since) is skipped.
+    if (file !== undefined && status === undefined) continue;
     const folder = known.get(dir);
     if (status !== undefined && unchanged(folder, status)) {
       clean.set(dir, folder);

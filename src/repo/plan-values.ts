@@ -58,17 +58,18 @@ export async function recalledPlanValue(planFile: string, text: string): Promise
   return undefined;
 }
 
-/** Records the value the YAML library read from `text` (skipped when JSON cannot carry it). */
-export async function recordPlanValue(
-  planFile: string,
-  text: string,
-  value: unknown,
-): Promise<void> {
-  if (recordsDir === undefined || value === undefined || !isPlainJson(value)) return;
+/** The JSON text of `value` when JSON carries it exactly, else undefined (nothing to record). */
+export function planValueJson(value: unknown): string | undefined {
+  return value !== undefined && isPlainJson(value) ? JSON.stringify(value) : undefined;
+}
+
+/** Records the value (planValueJson) the YAML library read from `text`. */
+export async function recordPlanValue(planFile: string, text: string, json: string): Promise<void> {
+  if (recordsDir === undefined) return;
   try {
     await writeFileAtomic(
       recordFile(recordsDir, planFile),
-      `${JSON.stringify({ key: textKey(text), value })}\n`,
+      `{"key":${JSON.stringify(textKey(text))},"value":${json}}\n`,
       0o600,
     );
   } catch {

@@ -7,6 +7,7 @@ import { parsePlan, planValue } from '../../../src/ceremony/plan-yaml.js';
 import { renderPlanTemplate } from '../../../src/ceremony/plan-template.js';
 import {
   keepPlanValuesIn,
+  planValueJson,
   recalledPlanValue,
   recordPlanValue,
 } from '../../../src/repo/plan-values.js';
@@ -30,7 +31,7 @@ describe('the record of plan values', () => {
   it('gives back the value for the same text only, validating to the same plan', async () => {
     const text = renderPlanTemplate({ name: 'example', holders: ['alice', 'bob'], threshold: 2 });
     const value = planValue(text, 'ceremony.yaml');
-    await recordPlanValue('/c/ceremony.yaml', text, value);
+    await recordPlanValue('/c/ceremony.yaml', text, planValueJson(value) ?? '');
     const recalled = await recalledPlanValue('/c/ceremony.yaml', text);
     expect(recalled).toEqual(value);
     expect(planFromValue(recalled, 'ceremony.yaml')).toEqual(parsePlan(text, 'ceremony.yaml'));
@@ -39,10 +40,14 @@ describe('the record of plan values', () => {
   });
 
   it('keeps no value JSON would change, and takes nothing from a damaged record', async () => {
-    await recordPlanValue('/c/a.yaml', 'a: .inf', { a: Number.POSITIVE_INFINITY });
-    await recordPlanValue('/c/b.yaml', 'b: -0', { b: -0 });
-    expect(await readdir(dir)).toEqual([]);
-    await recordPlanValue('/c/ceremony.yaml', 'c: 1', { c: 1 });
+    expect(planValueJson({ a: Number.POSITIVE_INFINITY })).toBeUndefined();
+    expect(planValueJson({ b: [-0] })).toBeUndefined();
+    expect(planValueJson(Object.create(null))).toBeUndefined();
+    expect(planValueJson({ c: [1, 'x', null, true, { d: 2.5 }] })).toBe(
+      '{"c":[1,"x",null,true,{"d":2.5}]}',
+    );
+    await recordPlanValue('/c/ceremony.yaml', 'c: 1', '{"c":1}');
+    expect(await recalledPlanValue('/c/ceremony.yaml', 'c: 1')).toEqual({ c: 1 });
     const [file] = await readdir(dir);
     await writeFile(join(dir, file ?? ''), '{"key": "not json');
     expect(await recalledPlanValue('/c/ceremony.yaml', 'c: 1')).toBeUndefined();
@@ -50,7 +55,7 @@ describe('the record of plan values', () => {
 
   it('is neither read nor written where no folder is kept', async () => {
     keepPlanValuesIn(undefined);
-    await recordPlanValue('/c/ceremony.yaml', 'c: 1', { c: 1 });
+    await recordPlanValue('/c/ceremony.yaml', 'c: 1', '{"c":1}');
     expect(await recalledPlanValue('/c/ceremony.yaml', 'c: 1')).toBeUndefined();
     expect(await readdir(dir)).toEqual([]);
   });

@@ -1,4 +1,5 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -89,6 +90,30 @@ describe('temporary files', () => {
       keepSweepRecordsIn(undefined);
       await writeFile(leftover('repository/targets'), 'killed');
       expect(await removeTemporaryFiles(dir)).toEqual([leftover('repository/targets')]);
+    } finally {
+      keepSweepRecordsIn(undefined);
+      await rm(dir, { recursive: true, force: true });
+      await rm(records, { recursive: true, force: true });
+    }
+  });
+
+  it('never walks in circles on a damaged record of clean folders', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tuf-ceremony-tmp-'));
+    const records = await mkdtemp(join(tmpdir(), 'tuf-ceremony-sweeps-'));
+    try {
+      await mkdir(join(dir, 'sub'));
+      const { ino, mtimeMs, ctimeMs } = await stat(dir);
+      const name = createHash('sha256').update(dir).digest('hex');
+      await writeFile(
+        join(records, `${name}.json`),
+        JSON.stringify({ root: dir, folders: { [dir]: [ino, mtimeMs, ctimeMs, ['..', 'sub']] } }),
+      );
+      keepSweepRecordsIn(records, 300);
+      await writeFile(join(dir, 'sub', '.x.json.0123456789ab.tmp'), 'killed');
+      // The entry naming `..` is refused whole: the root is read, and the leftover found.
+      expect(await removeTemporaryFiles(dir)).toEqual([
+        join(dir, 'sub', '.x.json.0123456789ab.tmp'),
+      ]);
     } finally {
       keepSweepRecordsIn(undefined);
       await rm(dir, { recursive: true, force: true });
