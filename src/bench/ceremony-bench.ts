@@ -10,8 +10,9 @@ import { fileURLToPath } from 'node:url';
 // manifest, each step in its own process as an operator runs it, with its wall time and peak
 // memory. Case 1: 100,000 targets in top-level targets. Case 2: 1,000,000 targets in 16,384
 // succinct hash bins, then one more target three times (each must re-sign exactly one bin,
-// snapshot and timestamp). BENCH_CASES=top,bins picks cases; BENCH_TOP_TARGETS, BENCH_BIN_TARGETS and
-// BENCH_BIT_LENGTH scale them; BENCH_KEEP=1 keeps each case's folder (for profiling its steps).
+// snapshot and timestamp). BENCH_CASES=top,bins picks cases; BENCH_TOP_TARGETS,
+// BENCH_BIN_TARGETS and BENCH_BIT_LENGTH scale them; BENCH_KEEP=1 keeps each case's folder (for
+// profiling its steps).
 
 const CLI = join(dirname(fileURLToPath(import.meta.url)), 'measured-cli.js');
 const TOP = Number(process.env.BENCH_TOP_TARGETS ?? 100_000);

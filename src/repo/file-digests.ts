@@ -10,8 +10,8 @@ import { readBounded } from './read-no-follow.js';
 // of a microsecond), as git's index does: a file whose status is unchanged is not read again.
 // Any write to a file moves its change time, which no program can set back; a file is remembered
 // only once its change time is over two seconds old, so a write in the same instant as the hash
-// cannot hide behind the record. Kept in the tool's cache folder beside the planning records, never in the
-// ceremony repository; `publish --check` and `verify` never use it.
+// cannot hide behind the record. Kept in the tool's cache folder beside the planning records,
+// never in the ceremony repository; `publish --check` and `verify` never use it.
 
 /** Largest record read. */
 const MAX_RECORD_BYTES = 256 * 1024 * 1024;
