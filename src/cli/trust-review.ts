@@ -54,13 +54,9 @@ export async function stagedTrustOperations(
   const targets = stagedSigstoreTargets(loaded);
   if (targets === undefined || targets.changed.size === 0) return undefined;
   // Loaded on demand: only a ceremony that changes Sigstore trust material reads it.
-  const [{ decodeSigningConfig, decodeTrustedRoot }, { parseSigningConfig }, lenient] =
-    await Promise.all([
-      import('../sigstore/documents.js'),
-      import('../sigstore/signing-config-model.js'),
-      import('../sigstore/trusted-root-lenient.js'),
-    ]);
-  const { readTrustedRootLeniently } = lenient;
+  const { decodeSigningConfig, decodeTrustedRoot } = await import('../sigstore/documents.js');
+  const { parseSigningConfig } = await import('../sigstore/signing-config-model.js');
+  const { readTrustedRootLeniently } = await import('../sigstore/trusted-root-lenient.js');
   const ops: TrustOperation[] = [];
   const root = targets.changed.get(SIGSTORE_TARGET_PATHS.trusted_root);
   if (root !== undefined) {
