@@ -167,7 +167,11 @@ export interface CanonicalForm {
  * (the pretty file text) need not check its key order again.
  */
 export function canonicalForm(value: unknown): CanonicalForm {
-  const view = sortedView(value);
+  return canonicalFormOfView(value, sortedView(value));
+}
+
+/** canonicalForm when the caller has already taken `view`, the sortedView of `value`. */
+export function canonicalFormOfView(value: unknown, view: unknown): CanonicalForm {
   const text = view === NOT_PLAIN ? undefined : canonicalOfSortedView(view);
   return { bytes: encodeUtf8(text ?? writtenCanonical(value)), view };
 }

@@ -110,7 +110,12 @@ export interface EntryLimit {
  * quoting the text (a file that failed to parse may be anything: a password file, a token).
  */
 export function parseJsonBounded(text: string, file: string, entryLimit?: EntryLimit): unknown {
-  const scan = scanJson(text, MAX_JSON_DEPTH, entryLimit?.key);
+  refuseScanned(scanJson(text, MAX_JSON_DEPTH, entryLimit?.key), file, entryLimit);
+  return parseScannedJson(text, file);
+}
+
+/** Throws when a pre-scan found nesting past MAX_JSON_DEPTH or more entries than `entryLimit`. */
+export function refuseScanned(scan: JsonScan, file: string, entryLimit?: EntryLimit): void {
   if (scan.depth > MAX_JSON_DEPTH) {
     throw new CeremonyError(
       'METADATA_INVALID',
@@ -123,6 +128,10 @@ export function parseJsonBounded(text: string, file: string, entryLimit?: EntryL
       `${file}: ${entryLimit.key}: ${scan.entries} entries, more than the limit of ${entryLimit.max} (${entryLimit.reason})`,
     );
   }
+}
+
+/** JSON.parse of text a pre-scan let through (refuseScanned), with parseJsonBounded's error. */
+export function parseScannedJson(text: string, file: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {

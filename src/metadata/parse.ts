@@ -2,7 +2,14 @@ import { CeremonyError } from './errors.js';
 import { decodeUtf8, isJsonObject } from './json.js';
 import { isSortedPlainJson } from './build-sorted.js';
 import { HexBatch } from './hex-batch.js';
-import { parseJsonBounded, type EntryLimit } from './json-depth.js';
+import { scanMetadataBytes } from './canonical-scan.js';
+import {
+  MAX_JSON_DEPTH,
+  parseJsonBounded,
+  parseScannedJson,
+  refuseScanned,
+  type EntryLimit,
+} from './json-depth.js';
 import type {
   AnySigned,
   Delegations,
@@ -321,13 +328,15 @@ const CHECKS: { [K in RoleType]: (c: Checker, s: Obj) => Extract<AnySigned, { _t
 
 /** Parses UTF-8 JSON bytes (optionally capping one top-level array); the shape is checked separately. */
 export function parseJson(bytes: Uint8Array, file: string, entryLimit?: EntryLimit): unknown {
-  let text: string;
+  return parseJsonBounded(decodeFile(bytes, file), file, entryLimit);
+}
+
+function decodeFile(bytes: Uint8Array, file: string): string {
   try {
-    text = decodeUtf8(bytes);
+    return decodeUtf8(bytes);
   } catch {
     throw new CeremonyError('METADATA_INVALID', `${file}: not valid UTF-8`);
   }
-  return parseJsonBounded(text, file, entryLimit);
 }
 
 /** Checks a parsed envelope of the expected type; returns it typed, unknown fields intact. */
@@ -370,4 +379,28 @@ export function parseMetadata<K extends RoleType>(
   proven?: Set<object>,
 ): Metadata<Extract<AnySigned, { _type: K }>> {
   return checkMetadata(parseJson(bytes, file, SIGNATURE_LIMIT), type, file, proven);
+}
+
+/** Parsed metadata and, when the file's text gives them, the canonical bytes of its `signed`. */
+export interface MetadataWithCanonical<K extends RoleType> {
+  metadata: Metadata<Extract<AnySigned, { _type: K }>>;
+  /** Taken from the file's text (canonical-scan.ts); undefined: canonicalize `signed`. */
+  canonical: Uint8Array | undefined;
+}
+
+/**
+ * parseMetadata for a caller that checks signatures: the pre-scan of the bytes also takes the
+ * canonical bytes of `signed` from the text when it is canonical but for whitespace.
+ */
+export function parseMetadataCanonical<K extends RoleType>(
+  bytes: Uint8Array,
+  type: K,
+  file: string,
+  proven?: Set<object>,
+): MetadataWithCanonical<K> {
+  const text = decodeFile(bytes, file);
+  const scan = scanMetadataBytes(bytes, text, MAX_JSON_DEPTH);
+  refuseScanned(scan, file, SIGNATURE_LIMIT);
+  const metadata = checkMetadata(parseScannedJson(text, file), type, file, proven);
+  return { metadata, canonical: scan.signedCanonical };
 }

@@ -119,6 +119,38 @@ export function signedEnvelopeBytes(
   return text === undefined ? encodeUtf8(prettyJson({ signatures, signed })) : encodeFileText(text);
 }
 
+/** What JSON.stringify writes before the signatures array of an envelope, with a one-space gap. */
+const SIGNATURES_AT = '{\n "signatures": ';
+const EMPTY_ARRAY = '[]';
+
+/**
+ * The file bytes of the envelope `{signatures: [], signed}` for the sorted plain `view` of
+ * `signed`: envelopeWithSignatures sets the signatures in once they are made.
+ */
+export function unsignedEnvelopeBytes(view: unknown): Uint8Array {
+  return encodeFileText(JSON.stringify({ signatures: [], signed: view }, null, 1));
+}
+
+/**
+ * The file bytes of `unsigned` (unsignedEnvelopeBytes) with `signatures` in place of its empty
+ * array: signedEnvelopeBytes' bytes, as JSON.stringify lays out a member the same whatever its
+ * siblings. Undefined when the signatures are not sorted plain JSON.
+ */
+export function envelopeWithSignatures(
+  unsigned: Uint8Array,
+  signatures: readonly Signature[],
+): Uint8Array | undefined {
+  if (!isSortedPlainJson(signatures)) return undefined;
+  const text = JSON.stringify({ signatures }, null, 1);
+  const array = encodeUtf8(text.slice(SIGNATURES_AT.length, text.length - '\n}'.length));
+  const head = SIGNATURES_AT.length;
+  const bytes = new Uint8Array(unsigned.length - EMPTY_ARRAY.length + array.length);
+  bytes.set(unsigned.subarray(0, head));
+  bytes.set(array, head);
+  bytes.set(unsigned.subarray(head + EMPTY_ARRAY.length), head + array.length);
+  return bytes;
+}
+
 /** Serializes a metadata envelope once, computing its length and sha256. */
 export function serializeMetadata(metadata: Metadata): SerializedFile {
   return serializedFromBytes(encodeUtf8(prettyJson(metadata)));

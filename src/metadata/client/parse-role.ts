@@ -1,7 +1,7 @@
 import { canonicalBytes } from '../canonical.js';
 import { CeremonyError } from '../errors.js';
 import type { AnySigned, Metadata } from '../model.js';
-import { parseMetadata, type RoleType } from '../parse.js';
+import { parseMetadataCanonical, type RoleType } from '../parse.js';
 import type { MetadataSource } from './source.js';
 
 /** A metadata file parsed once, with the canonical bytes of its `signed` computed once. */
@@ -20,10 +20,16 @@ export function parseRole<K extends RoleType>(
   file: string,
 ): ParsedRole<K> {
   let metadata: Metadata<Extract<AnySigned, { _type: K }>>;
+  let fromText: Uint8Array | undefined;
   // Parts the shape checks found sorted plain JSON, so canonicalization does not walk them again.
   const proven = new Set<object>();
   try {
-    metadata = parseMetadata(bytes, type, `${role} (${file})`, proven);
+    ({ metadata, canonical: fromText } = parseMetadataCanonical(
+      bytes,
+      type,
+      `${role} (${file})`,
+      proven,
+    ));
   } catch (err) {
     // Messages quote untrusted values escaped and capped; keep them on one line all the same.
     if (err instanceof CeremonyError) {
@@ -33,6 +39,7 @@ export function parseRole<K extends RoleType>(
     }
     throw err;
   }
+  if (fromText !== undefined) return { metadata, canonical: fromText, file };
   let canonical: Uint8Array;
   try {
     canonical = canonicalBytes(metadata.signed, proven);

@@ -9,6 +9,7 @@ import { encodeFileText, prettyJson, serializeMetadata } from '../../../src/meta
 import { signMetadata } from '../../../src/metadata/sign.js';
 import { signAndSerialize } from '../../../src/metadata/signed-file.js';
 import { SoftwareSigner, ed25519FromSeed } from '../../../src/signing/software-signer.js';
+import { json, reordered, special, text } from '../../helpers/json-arbitraries.js';
 
 // The serializers take JSON.stringify's fast path for sorted plain values and check its output
 // for escapes; these properties hold them byte for byte to naive reference writers over random
@@ -94,50 +95,6 @@ function referenceScan(text: string, countKey?: string): { depth: number; entrie
   return { depth: deepest, entries };
 }
 
-const special = fc.constantFrom(
-  '"',
-  '\\',
-  '\\"',
-  '\n',
-  '\t',
-  '\u0000',
-  '\u001f',
-  '\u007f',
-  '\u2028',
-  '\ud83d',
-  '\ude00',
-  '\u{1F600}',
-  '\uff61',
-  '\ue000',
-  '0',
-  '9z',
-  'a',
-  'é',
-);
-const anyUnit = fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c));
-const text = fc.oneof(
-  fc.string(),
-  fc.string({ unit: 'binary' }),
-  fc.string({ unit: anyUnit }),
-  fc.string({ unit: special }),
-  fc.string({ unit: fc.oneof(special, fc.constantFrom('a', 'b', '/')) }),
-);
-const integer = fc.oneof(
-  fc.integer(),
-  fc.constantFrom(0, -0, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER),
-);
-const json: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
-  value: fc.oneof(
-    { depthSize: 'small' },
-    text,
-    integer,
-    fc.boolean(),
-    fc.constant(null),
-    fc.array(tie('value'), { maxLength: 4 }),
-    fc.dictionary(text, tie('value'), { maxKeys: 6 }),
-  ),
-})).value;
-
 const hex = fc.string({
   unit: fc.constantFrom(
     '0',
@@ -202,21 +159,6 @@ const targetsSigned: fc.Arbitrary<TargetsSigned> = fc
       Object.defineProperty(targets, path, { value: file, enumerable: true, configurable: true });
     return { ...base, targets };
   });
-
-/** A copy of `value` with every object's keys reversed and an undefined member added. */
-function reordered(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(reordered);
-  if (value === null || typeof value !== 'object') return value;
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value).reverse())
-    Object.defineProperty(out, key, {
-      value: reordered((value as Record<string, unknown>)[key]),
-      enumerable: true,
-      configurable: true,
-    });
-  out['\u0000absent'] = undefined;
-  return out;
-}
 
 /** A copy of `value` with its n-th leaf (depth first, modulo the count) changed. */
 function changedLeaf(value: unknown, n: number): unknown {
