@@ -401,6 +401,9 @@ export function parseMetadataCanonical<K extends RoleType>(
   const text = decodeFile(bytes, file);
   const scan = scanMetadataBytes(bytes, text, MAX_JSON_DEPTH);
   refuseScanned(scan, file, SIGNATURE_LIMIT);
-  const metadata = checkMetadata(parseScannedJson(text, file), type, file, proven);
-  return { metadata, canonical: scan.signedCanonical };
+  const canonical = scan.signedCanonical;
+  // Parts proven sorted serve only a canonicalization of the parsed value, needed without bytes.
+  const value = parseScannedJson(text, file);
+  const metadata = checkMetadata(value, type, file, canonical ? undefined : proven);
+  return { metadata, canonical };
 }
