@@ -76,6 +76,7 @@ export async function assembleRelease(input: ReleaseInput): Promise<Release> {
       role.role,
       { signed: draft.metadata.signed, signatures: countedSignatures(draft, holders, role) },
       draft.view,
+      draft.unsignedFile,
     );
     if (role.role === 'root') roots.push(serialized);
     else if (role.role === 'targets') targets = serialized;

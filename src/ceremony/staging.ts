@@ -25,6 +25,12 @@ export interface StagedDraft {
    * written without walking it again; NOT_PLAIN or absent: the writer checks it.
    */
   view?: unknown;
+  /**
+   * The draft's file (as made by toDraft, or as read when it is exactly that): the envelope the
+   * writer lays out for `metadata` with an empty signatures array, which the release sets the
+   * signatures into. Kept for large drafts only.
+   */
+  unsignedFile?: Uint8Array;
 }
 
 /** One stored signature, bound to the bytes it was made over. */

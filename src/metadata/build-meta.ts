@@ -2,6 +2,7 @@ import { copyMap, hasOwn, setOwn } from './build-own.js';
 import { CeremonyError } from './errors.js';
 import type { MetaFile, Metadata, SnapshotSigned, TimestampSigned } from './model.js';
 import {
+  envelopeWithSignatures,
   metaFileFor,
   serializedFromBytes,
   serializeMetadata,
@@ -26,17 +27,25 @@ export interface SerializedRole {
 
 /**
  * Serializes a signed envelope once into a SerializedRole; `signedView`, the sorted view
- * canonicalForm gave for `metadata.signed`, spares walking a large role a second time.
+ * canonicalForm gave for `metadata.signed`, spares walking a large role a second time, and
+ * `unsigned`, the role's file as laid out with an empty signatures array, spares writing it again.
  */
 export function serializeRole(
   name: string,
   metadata: Metadata,
   signedView?: unknown,
+  unsigned?: Uint8Array,
 ): SerializedRole {
+  const laidOut =
+    unsigned === undefined ? undefined : envelopeWithSignatures(unsigned, metadata.signatures);
   const file =
-    signedView === undefined
-      ? serializeMetadata(metadata)
-      : serializedFromBytes(signedEnvelopeBytes(metadata.signatures, metadata.signed, signedView));
+    laidOut !== undefined
+      ? serializedFromBytes(laidOut)
+      : signedView === undefined
+        ? serializeMetadata(metadata)
+        : serializedFromBytes(
+            signedEnvelopeBytes(metadata.signatures, metadata.signed, signedView),
+          );
   return { name, version: metadata.signed.version, file, metadata };
 }
 

@@ -26,6 +26,11 @@ import { MAX_JSON_DEPTH, scanJson, type JsonScan } from './json-depth.js';
 export interface MetadataScan extends JsonScan {
   /** Canonical bytes of the top-level member `signed`; undefined: canonicalize the parsed value. */
   signedCanonical: Uint8Array | undefined;
+  /**
+   * With signedCanonical: the bytes are exactly what prettyJson writes for the parsed value (the
+   * one-space layout of JSON.stringify, keys in UTF-16 order, one closing newline).
+   */
+  laidOut: boolean;
 }
 
 const BACKSLASH = 0x5c;
@@ -52,6 +57,7 @@ interface ScanExports {
   memory: WasmMemory;
   begin(length: number, limit: number, stack: number): void;
   scan(budget: number): number;
+  /** 0: no bytes; 1: the canonical bytes; 3: those, and the text in prettyJson's layout. */
   complete(): number;
   deepest: WasmGlobal;
   entries: WasmGlobal;
@@ -86,15 +92,25 @@ function scanInModule(bytes: Uint8Array, limit: number): MetadataScan {
   module.begin(length, limit, stack);
   // In steps: between two calls the engine can switch to the optimized code it compiled meanwhile.
   while (module.scan(STEP_BYTES) === 0);
-  const complete = module.complete() === 1;
+  const found = module.complete();
   const canonical = new Uint8Array(memory, TEXT, module.outEnd.value - TEXT);
   return {
     depth: module.deepest.value,
     entries: module.entries.value,
     // A shared memory is written again by the next scan: its bytes are copied out. An own
     // instance's memory is kept by the view alone.
-    signedCanonical: complete ? (own ? canonical : canonical.slice()) : undefined,
+    signedCanonical: found === 0 ? undefined : own ? canonical : canonical.slice(),
+    // Keys sort alike by code point (the scan) and by UTF-16 unit (prettyJson) unless one holds a
+    // character beyond U+FFFF, whose UTF-8 starts with a byte of 0xF0 or more.
+    laidOut: found === 3 && !beyondPlane0(bytes),
   };
+}
+
+/** True when `bytes` hold a lead byte of a 4-byte UTF-8 sequence (five native searches). */
+function beyondPlane0(bytes: Uint8Array): boolean {
+  const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  for (let lead = 0xf0; lead <= 0xf4; lead++) if (view.includes(lead)) return true;
+  return false;
 }
 
 /** True when `bytes` hold a backslash (one native search). */
@@ -120,7 +136,7 @@ export function scanMetadataBytes(
       // No memory for the module's copy: the scan of the text below needs none.
     }
   }
-  return { ...scanJson(text, limit, 'signatures'), signedCanonical: undefined };
+  return { ...scanJson(text, limit, 'signatures'), signedCanonical: undefined, laidOut: false };
 }
 
 /**

@@ -118,6 +118,49 @@
           (i32.eq (local.get $digits) (i32.const 1))
           (i32.eq (i32.load8_u (i32.add (local.get $start) (i32.const 1))) (i32.const 0x30))))))
 
+  ;; 1 when bytes [start, end) are a newline and `spaces` spaces.
+  (func $indent (param $start i32) (param $end i32) (param $spaces i32) (result i32)
+    (local $k i32)
+    (if (i32.ne (i32.sub (local.get $end) (local.get $start)) (i32.add (local.get $spaces) (i32.const 1)))
+      (then (return (i32.const 0))))
+    (if (i32.ne (i32.load8_u (local.get $start)) (i32.const 0x0a))
+      (then (return (i32.const 0))))
+    (local.set $k (i32.add (local.get $start) (i32.const 1)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $k) (local.get $end)))
+        (if (i32.ne (i32.load8_u (local.get $k)) (i32.const 0x20))
+          (then (return (i32.const 0))))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $next)))
+    (i32.const 1))
+
+  ;; 1 when the whitespace [start, end) before the byte `c` (after the byte `prev`, 0 at the start;
+  ;; at nesting `depth`) is what JSON.stringify writes with a one-space indent: a newline and the
+  ;; indent inside a non-empty object or array, one space after a colon, nothing elsewhere.
+  (func $layout (param $start i32) (param $end i32) (param $prev i32) (param $c i32)
+    (param $depth i32) (result i32)
+    (if (i32.or (i32.eq (local.get $prev) (i32.const 0x7b)) (i32.eq (local.get $prev) (i32.const 0x5b)))
+      (then
+        (if (i32.or
+              (i32.and (i32.eq (local.get $prev) (i32.const 0x7b)) (i32.eq (local.get $c) (i32.const 0x7d)))
+              (i32.and (i32.eq (local.get $prev) (i32.const 0x5b)) (i32.eq (local.get $c) (i32.const 0x5d))))
+          (then (return (i32.eq (local.get $start) (local.get $end)))))
+        (return (call $indent (local.get $start) (local.get $end) (local.get $depth)))))
+    (if (i32.eq (local.get $prev) (i32.const 0x2c))
+      (then (return (call $indent (local.get $start) (local.get $end) (local.get $depth)))))
+    (if (i32.or (i32.eq (local.get $c) (i32.const 0x7d)) (i32.eq (local.get $c) (i32.const 0x5d)))
+      (then
+        (return
+          (call $indent (local.get $start) (local.get $end) (i32.sub (local.get $depth) (i32.const 1))))))
+    (if (i32.eq (local.get $prev) (i32.const 0x3a))
+      (then
+        (return
+          (i32.and
+            (i32.eq (i32.sub (local.get $end) (local.get $start)) (i32.const 1))
+            (i32.eq (i32.load8_u (local.get $start)) (i32.const 0x20))))))
+    (i32.eq (local.get $start) (local.get $end)))
+
   ;; The scan's state between calls of `scan` (see begin).
   (global $i (mut i32) (i32.const 0))
   (global $end (mut i32) (i32.const 0))
@@ -132,6 +175,11 @@
   (global $canonical (mut i32) (i32.const 0))
   (global $limit (mut i32) (i32.const 0))
   (global $stack (mut i32) (i32.const 0))
+  ;; Whether the whitespace so far is JSON.stringify's one-space layout, where the whitespace
+  ;; before the next byte started (-1: none), and the last byte that was not whitespace.
+  (global $laid (mut i32) (i32.const 0))
+  (global $runStart (mut i32) (i32.const 0))
+  (global $prev (mut i32) (i32.const 0))
 
   ;; Starts a scan of the text of `len` bytes at 64 with nesting `limit`, frames at `stack`. The
   ;; caller then calls `scan` until it returns 1: a call that returns lets the engine put in the
@@ -151,17 +199,32 @@
     (global.set $outEnd (i32.const -1))
     (global.set $limit (local.get $limit))
     (global.set $stack (local.get $stack))
+    (global.set $laid (i32.const 1))
+    (global.set $runStart (i32.const -1))
+    (global.set $prev (i32.const 0))
     (global.set $deepest (i32.const 0))
     (global.set $entries (i32.const 0)))
 
   ;; 1 when the scan ran to the end of the text and [64, $outEnd) holds the canonical bytes of
-  ;; `signed`.
+  ;; `signed`; 3 when besides the text is laid out as JSON.stringify writes it with a one-space
+  ;; indent, followed by one newline.
   (func (export "complete") (result i32)
-    (i32.and
-      (i32.and (i32.ge_u (global.get $i) (global.get $end)) (global.get $canonical))
+    (local $complete i32)
+    (local.set $complete
       (i32.and
-        (i32.eq (global.get $signedKeys) (i32.const 1))
-        (i32.gt_s (global.get $outEnd) (i32.const 64)))))
+        (i32.and (i32.ge_u (global.get $i) (global.get $end)) (global.get $canonical))
+        (i32.and
+          (i32.eq (global.get $signedKeys) (i32.const 1))
+          (i32.gt_s (global.get $outEnd) (i32.const 64)))))
+    (if (i32.eqz (local.get $complete)) (then (return (i32.const 0))))
+    ;; The text ends in one newline: the whitespace after the last byte is one byte long.
+    (if (i32.and
+          (global.get $laid)
+          (i32.eq (i32.sub (global.get $end) (global.get $runStart)) (i32.const 1)))
+      (then
+        (if (i32.eq (i32.load8_u (global.get $runStart)) (i32.const 0x0a))
+          (then (return (i32.const 3))))))
+    (i32.const 1))
 
   ;; Scans on for about `budget` more bytes. Returns 1 once the scan is over (the end of the
   ;; text, an unclosed string, nesting past the limit), 0 when there is more to scan.
@@ -171,6 +234,7 @@
     (local $signedNext i32) (local $signedKeys i32) (local $signedEnd i32) (local $inSigned i32)
     (local $canonical i32) (local $close i32) (local $at i32) (local $isKey i32) (local $n i32)
     (local $frame i32) (local $limit i32) (local $stack i32) (local $until i32) (local $over i32)
+    (local $laid i32) (local $runStart i32) (local $prev i32)
     (local.set $i (global.get $i))
     (local.set $end (global.get $end))
     (local.set $o (global.get $o))
@@ -185,6 +249,9 @@
     (local.set $canonical (global.get $canonical))
     (local.set $limit (global.get $limit))
     (local.set $stack (global.get $stack))
+    (local.set $laid (global.get $laid))
+    (local.set $runStart (global.get $runStart))
+    (local.set $prev (global.get $prev))
     (local.set $until (i32.add (local.get $i) (local.get $budget)))
     (block $paused
     (block $stop
@@ -200,8 +267,20 @@
                     (i32.or (i32.eq (local.get $c) (i32.const 0x20)) (i32.eq (local.get $c) (i32.const 0x0a)))
                     (i32.or (i32.eq (local.get $c) (i32.const 0x0d)) (i32.eq (local.get $c) (i32.const 0x09)))))
               (then (local.set $canonical (i32.const 0))))
+            (if (i32.lt_s (local.get $runStart) (i32.const 0))
+              (then (local.set $runStart (local.get $i))))
             (local.set $i (i32.add (local.get $i) (i32.const 1)))
             (br $next)))
+        ;; The whitespace before this byte, while the layout still holds.
+        (if (local.get $laid)
+          (then
+            (local.set $laid
+              (call $layout
+                (select (local.get $i) (local.get $runStart)
+                  (i32.lt_s (local.get $runStart) (i32.const 0)))
+                (local.get $i) (local.get $prev) (local.get $c) (local.get $depth)))))
+        (local.set $runStart (i32.const -1))
+        (local.set $prev (local.get $c))
         ;; scanJson's count: a comma adds an entry, any other byte but a closing one opens the first.
         (if (i32.and (local.get $counting) (i32.eq (local.get $depth) (i32.const 2)))
           (then
@@ -361,5 +440,8 @@
     (global.set $outEnd (local.get $signedEnd))
     (global.set $inSigned (local.get $inSigned))
     (global.set $canonical (local.get $canonical))
+    (global.set $laid (local.get $laid))
+    (global.set $runStart (local.get $runStart))
+    (global.set $prev (local.get $prev))
     (local.get $over))
 )

@@ -388,22 +388,39 @@ export interface MetadataWithCanonical<K extends RoleType> {
   canonical: Uint8Array | undefined;
 }
 
+/** A metadata file's JSON and, when its text gives them, the canonical bytes of its `signed`. */
+export interface JsonWithCanonical {
+  value: unknown;
+  /** Taken from the file's text (canonical-scan.ts); undefined: canonicalize `signed`. */
+  canonical: Uint8Array | undefined;
+  /** With `canonical`: the bytes are prettyJson's text of `value` (MetadataScan.laidOut). */
+  laidOut: boolean;
+}
+
 /**
- * parseMetadata for a caller that checks signatures: the pre-scan of the bytes also takes the
+ * parseJson of a metadata envelope (signatures capped) whose pre-scan of the bytes also takes the
  * canonical bytes of `signed` from the text when it is canonical but for whitespace.
  */
+export function parseJsonCanonical(bytes: Uint8Array, file: string): JsonWithCanonical {
+  const text = decodeFile(bytes, file);
+  const scan = scanMetadataBytes(bytes, text, MAX_JSON_DEPTH);
+  refuseScanned(scan, file, SIGNATURE_LIMIT);
+  return {
+    value: parseScannedJson(text, file),
+    canonical: scan.signedCanonical,
+    laidOut: scan.laidOut,
+  };
+}
+
+/** parseMetadata for a caller that checks signatures, with parseJsonCanonical's bytes. */
 export function parseMetadataCanonical<K extends RoleType>(
   bytes: Uint8Array,
   type: K,
   file: string,
   proven?: Set<object>,
 ): MetadataWithCanonical<K> {
-  const text = decodeFile(bytes, file);
-  const scan = scanMetadataBytes(bytes, text, MAX_JSON_DEPTH);
-  refuseScanned(scan, file, SIGNATURE_LIMIT);
-  const canonical = scan.signedCanonical;
+  const { value, canonical } = parseJsonCanonical(bytes, file);
   // Parts proven sorted serve only a canonicalization of the parsed value, needed without bytes.
-  const value = parseScannedJson(text, file);
   const metadata = checkMetadata(value, type, file, canonical ? undefined : proven);
   return { metadata, canonical };
 }

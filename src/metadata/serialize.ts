@@ -122,6 +122,13 @@ export function signedEnvelopeBytes(
 /** What JSON.stringify writes before the signatures array of an envelope, with a one-space gap. */
 const SIGNATURES_AT = '{\n "signatures": ';
 const EMPTY_ARRAY = '[]';
+const UNSIGNED_HEAD = new TextEncoder().encode(`${SIGNATURES_AT}${EMPTY_ARRAY},\n "signed": `);
+
+function startsWith(bytes: Uint8Array, head: Uint8Array): boolean {
+  if (bytes.length < head.length) return false;
+  for (let i = 0; i < head.length; i++) if (bytes[i] !== head[i]) return false;
+  return true;
+}
 
 /**
  * The file bytes of the envelope `{signatures: [], signed}` for the sorted plain `view` of
@@ -140,7 +147,7 @@ export function envelopeWithSignatures(
   unsigned: Uint8Array,
   signatures: readonly Signature[],
 ): Uint8Array | undefined {
-  if (!isSortedPlainJson(signatures)) return undefined;
+  if (!isSortedPlainJson(signatures) || !startsWith(unsigned, UNSIGNED_HEAD)) return undefined;
   const text = JSON.stringify({ signatures }, null, 1);
   const array = encodeUtf8(text.slice(SIGNATURES_AT.length, text.length - '\n}'.length));
   const head = SIGNATURES_AT.length;

@@ -1,15 +1,16 @@
 import { readdir, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { CeremonyError } from '../metadata/errors.js';
-import { NOT_PLAIN } from '../metadata/build-sorted.js';
-import { canonicalForm } from '../metadata/canonical.js';
+import { NOT_PLAIN, sortedView } from '../metadata/build-sorted.js';
+import { canonicalFormOfView } from '../metadata/canonical.js';
+import { signedCanonicalOf } from '../metadata/canonical-scan.js';
 import { sha256Hex } from '../metadata/bytes.js';
 import { isJsonObject } from '../metadata/json.js';
 import type { Metadata } from '../metadata/model.js';
-import { checkMetadata, parseJson } from '../metadata/parse.js';
-import { prettyJson, signedEnvelopeJson } from '../metadata/serialize.js';
+import { checkMetadata, parseJson, parseJsonCanonical } from '../metadata/parse.js';
+import { prettyJson, signedEnvelopeJson, unsignedEnvelopeBytes } from '../metadata/serialize.js';
 import type { HolderSignatures, StagedCeremony, StagedDraft } from '../ceremony/staging.js';
-import { syncDirectory, writeFileAtomic } from './atomic-write.js';
+import { syncDirectory, writeFileAtomic, type FileData } from './atomic-write.js';
 import { crashPoint } from './crash-hook.js';
 import { writeFilesDurably } from './durable-batch.js';
 import { temporaryPath } from './temporary-files.js';
@@ -64,9 +65,24 @@ function checkHolderSignatures(value: unknown, file: string, holder: string): Ho
   return value as unknown as HolderSignatures;
 }
 
+/** Drafts of this size and more keep their file for the release (StagedDraft.unsignedFile). */
+const LARGE_DRAFT = 1024 * 1024;
+
 /** Turns draft metadata into a StagedDraft, canonicalizing `signed` once. */
 export function toDraft(role: string, metadata: Metadata): StagedDraft {
-  const { bytes: canonical, view } = canonicalForm(metadata.signed);
+  const view = sortedView(metadata.signed);
+  if (view !== NOT_PLAIN && metadata.signatures.length === 0) {
+    // The draft's file first, then its canonical bytes taken from that text (canonical-scan.ts):
+    // one JSON.stringify of the role instead of two. Large files are kept to be written as made.
+    const file = unsignedEnvelopeBytes(view);
+    const canonical = signedCanonicalOf(file);
+    if (canonical !== undefined) {
+      const draft: StagedDraft = { role, metadata, canonical, sha256: sha256Hex(canonical), view };
+      if (file.length >= LARGE_DRAFT) draft.unsignedFile = file;
+      return draft;
+    }
+  }
+  const { bytes: canonical } = canonicalFormOfView(metadata.signed, view);
   return { role, metadata, canonical, sha256: sha256Hex(canonical), view };
 }
 
@@ -83,12 +99,21 @@ export async function loadStaging(paths: CeremonyPaths): Promise<StagingArea | u
     const file = draftFile(paths, role);
     const bytes = await readFileNoFollow(file);
     if (!bytes) throw new CeremonyError('FILE_MISSING', `${file}: staged draft is missing`);
-    const value = parseJson(bytes, file);
+    const { value, canonical, laidOut } = parseJsonCanonical(bytes, file);
     const type = isJsonObject(value) && isJsonObject(value.signed) ? value.signed._type : undefined;
     if (type !== 'root' && type !== 'targets' && type !== 'snapshot' && type !== 'timestamp') {
       throw new CeremonyError('METADATA_INVALID', `${file}: signed._type must be a TUF role type`);
     }
-    const draft = toDraft(role, checkMetadata(value, type, file));
+    const metadata = checkMetadata(value, type, file);
+    // The draft file's own text gives its canonical bytes, unless it is not canonical but for
+    // whitespace (canonical-scan.ts); its file is then laid out again when it is written.
+    const draft: StagedDraft =
+      canonical === undefined
+        ? toDraft(role, metadata)
+        : { role, metadata, canonical, sha256: sha256Hex(canonical) };
+    // Only `signatures` and `signed`: the release writes nothing else.
+    if (laidOut && bytes.length >= LARGE_DRAFT && Object.keys(metadata).length === 2)
+      draft.unsignedFile = bytes;
     const staged = ceremony.drafts[role];
     if (draft.sha256 !== staged) {
       throw new CeremonyError(
@@ -117,16 +142,17 @@ export async function loadStaging(paths: CeremonyPaths): Promise<StagingArea | u
 
 /**
  * Each draft's file and text, made only when the batch writes it: one file's text alive at a
- * time instead of every draft's (16,384 bins: about 400 MB of text held at once otherwise).
+ * time instead of every draft's (16,384 bins: about 400 MB of text held at once otherwise). A
+ * large draft's file made with its canonical bytes (toDraft) is written as it is.
  */
 function* draftFileTexts(
   paths: CeremonyPaths,
   drafts: readonly StagedDraft[],
-): Generator<readonly [string, string]> {
+): Generator<readonly [string, FileData]> {
   for (const draft of drafts) {
     yield [
       draftFile(paths, draft.role),
-      signedEnvelopeJson([], draft.metadata.signed, draft.view ?? NOT_PLAIN),
+      draft.unsignedFile ?? signedEnvelopeJson([], draft.metadata.signed, draft.view ?? NOT_PLAIN),
     ] as const;
   }
 }

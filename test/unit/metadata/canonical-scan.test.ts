@@ -6,6 +6,12 @@ import { sortedView } from '../../../src/metadata/build-sorted.js';
 import { canonicalBytes } from '../../../src/metadata/canonical.js';
 import { scanMetadataBytes, signedCanonicalOf } from '../../../src/metadata/canonical-scan.js';
 import { scanJson } from '../../../src/metadata/json-depth.js';
+import { serializeRole } from '../../../src/metadata/build-meta.js';
+import {
+  envelopeWithSignatures,
+  prettyJson,
+  unsignedEnvelopeBytes,
+} from '../../../src/metadata/serialize.js';
 import type { TargetFile } from '../../../src/metadata/model.js';
 import { integer, json, reordered, text } from '../../helpers/json-arbitraries.js';
 
@@ -28,6 +34,15 @@ function canonicalOfParsed(textOf: string): Buffer | undefined {
   }
 }
 
+/** prettyJson of `value`, or undefined when it has no file text (a float). */
+function prettyOrNone(value: unknown): string | undefined {
+  try {
+    return prettyJson(value);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Scans `textOf` and checks it against scanJson and the parsed value's canonical bytes. */
 function scanAndCheck(textOf: string): Uint8Array | undefined {
   const bytes = new TextEncoder().encode(textOf);
@@ -38,6 +53,12 @@ function scanAndCheck(textOf: string): Uint8Array | undefined {
     expect(expected).toBeDefined();
     expect(Buffer.from(scan.signedCanonical).equals(expected as Buffer)).toBe(true);
   }
+  // Laid out: the very text the writer makes of the parsed value.
+  if (scan.laidOut) expect(textOf).toBe(prettyOrNone(JSON.parse(textOf)));
+  else if (scan.signedCanonical !== undefined && textOf.endsWith('\n'))
+    expect(
+      textOf === prettyOrNone(JSON.parse(textOf)) && !/[\u{10000}-\u{10FFFF}]/u.test(textOf),
+    ).toBe(false);
   return scan.signedCanonical;
 }
 
@@ -70,6 +91,9 @@ describe('canonical bytes from the text (canonical-scan.ts)', () => {
           const view = sorted ? sortedView(signed) : reordered(signed);
           const full = JSON.stringify({ signatures, signed: view }, null, space);
           scanAndCheck(full);
+          scanAndCheck(`${full}\n`);
+          const laid = prettyOrNone({ signatures, signed });
+          if (laid !== undefined) scanAndCheck(laid);
           scanAndCheck(full.slice(0, Math.floor(full.length * cut)));
           // The same members in another order, or `signed` twice (JSON.parse keeps the last).
           scanAndCheck(JSON.stringify({ signed: view, signatures }, null, space));
@@ -96,6 +120,13 @@ describe('canonical bytes from the text (canonical-scan.ts)', () => {
         );
         const taken = scanAndCheck(textOf);
         expect(taken).toBeDefined();
+        const file = prettyJson({ signatures: [], signed });
+        const bytes = new TextEncoder().encode(file);
+        expect(scanMetadataBytes(bytes, file).laidOut).toBe(true);
+        // The release sets signatures into the laid-out draft: the bytes of writing it anew.
+        const signatures = [{ keyid: 'ab', sig: 'cd' }];
+        const made = serializeRole('targets', { signed, signatures }, undefined, bytes);
+        expect(Buffer.from(made.file.bytes).toString()).toBe(prettyJson({ signatures, signed }));
         expect(Buffer.from(taken as Uint8Array).equals(Buffer.from(canonicalBytes(signed)))).toBe(
           true,
         );
@@ -130,6 +161,29 @@ describe('canonical bytes from the text (canonical-scan.ts)', () => {
       '{"signed":"text"}',
     ];
     for (const t of taken) expect(scanAndCheck(t), t).toBeDefined();
+  });
+
+  it("takes a layout only when it is exactly the writer's, and sets signatures only into one", () => {
+    const laid = prettyJson({ signatures: [], signed: { a: [1, {}], b: { c: 'd' }, e: [] } });
+    const variants = [
+      laid.slice(0, -1),
+      `${laid}\n`,
+      laid.replace('\n   1', '\n    1'),
+      laid.replace(': [', ':  ['),
+      laid.replace('\n "signed"', '\n\t"signed"'),
+      JSON.stringify(JSON.parse(laid), null, 2) + '\n',
+      laid.replace('"c"', '"\u{1F600}"'),
+    ];
+    const bytes = (t: string): Uint8Array => new TextEncoder().encode(t);
+    expect(scanMetadataBytes(bytes(laid), laid).laidOut).toBe(true);
+    for (const t of variants) expect(scanMetadataBytes(bytes(t), t).laidOut, t).toBe(false);
+    const signatures = [{ keyid: 'ab', sig: 'cd' }];
+    expect(envelopeWithSignatures(bytes(laid), signatures)).toBeDefined();
+    const other = prettyJson({ signatures: [{ keyid: 'x', sig: 'y' }], signed: {} });
+    expect(envelopeWithSignatures(bytes(other), signatures)).toBeUndefined();
+    expect(unsignedEnvelopeBytes({ a: 1 })).toEqual(
+      bytes(prettyJson({ signatures: [], signed: { a: 1 } })),
+    );
   });
 
   it('stops where the pre-scan stops: nesting past the limit, a string left open', () => {

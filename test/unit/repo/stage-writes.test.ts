@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eventLine, nextEvent, type TranscriptEvent } from '../../../src/ceremony/transcript.js';
+import type { StagedDraft } from '../../../src/ceremony/staging.js';
 import type { TargetsSigned } from '../../../src/metadata/model.js';
+import { serializeRole } from '../../../src/metadata/build-meta.js';
+import { canonicalBytes } from '../../../src/metadata/canonical.js';
 import { prettyJson } from '../../../src/metadata/serialize.js';
 import { ceremonyPaths, draftFile } from '../../../src/repo/ceremony-paths.js';
 import { writeFilesDurably } from '../../../src/repo/durable-batch.js';
@@ -48,6 +51,17 @@ function signedOf(value: { version: number; targets: TargetsSigned['targets'] })
   };
 }
 
+/** The staged ceremony listing `drafts` by their canonical sha256. */
+function ceremonyOf(drafts: readonly StagedDraft[]) {
+  return {
+    id: 'c1',
+    created: '2026-01-01T00:00:00Z',
+    roles: drafts.map((d) => d.role),
+    base: {},
+    drafts: Object.fromEntries(drafts.map((d) => [d.role, d.sha256])),
+  };
+}
+
 describe('stage writes', () => {
   it('writes each draft as the pretty envelope and lists its canonical sha256', async () => {
     await fc.assert(
@@ -57,13 +71,7 @@ describe('stage writes', () => {
         const drafts = values.map((v, i) =>
           toDraft(`bins-${i}`, { signed: signedOf(v), signatures: [] }),
         );
-        const ceremony = {
-          id: 'c1',
-          created: '2026-01-01T00:00:00Z',
-          roles: drafts.map((d) => d.role),
-          base: {},
-          drafts: Object.fromEntries(drafts.map((d) => [d.role, d.sha256])),
-        };
+        const ceremony = ceremonyOf(drafts);
         let seen = 0;
         await writeStaging(paths, ceremony, drafts, () => seen++);
         expect(seen).toBe(drafts.length);
@@ -79,6 +87,39 @@ describe('stage writes', () => {
       }),
       { numRuns: 40 },
     );
+  });
+
+  it('keeps a large draft file as made and read, and the release sets signatures into it', async () => {
+    const paths = ceremonyPaths(dir);
+    const targets: TargetsSigned['targets'] = {};
+    for (let i = 0; i < 8000; i++)
+      targets[`pkg/${String(i).padStart(5, '0')}.tgz`] = {
+        hashes: { sha256: 'ab'.repeat(32) },
+        length: i,
+      };
+    const small = toDraft('small', {
+      signed: signedOf({ version: 1, targets: {} }),
+      signatures: [],
+    });
+    const large = toDraft('large', { signed: signedOf({ version: 2, targets }), signatures: [] });
+    expect(small.unsignedFile).toBeUndefined();
+    expect(Buffer.from(large.unsignedFile ?? []).toString()).toBe(prettyJson(large.metadata));
+    expect(large.canonical).toEqual(canonicalBytes(large.metadata.signed));
+    const drafts = [small, large];
+    const ceremony = ceremonyOf(drafts);
+    await writeStaging(paths, ceremony, drafts);
+    const file = await readFile(draftFile(paths, 'large'));
+    expect(file.toString()).toBe(prettyJson(large.metadata));
+    const loaded = (await loadStaging(paths))?.drafts.get('large');
+    expect(loaded?.sha256).toBe(large.sha256);
+    expect(Buffer.from(loaded?.unsignedFile ?? []).equals(file)).toBe(true);
+    const signatures = [{ keyid: 'k1', sig: 's1' }];
+    const metadata = { signed: large.metadata.signed, signatures };
+    const spliced = serializeRole('large', metadata, undefined, loaded?.unsignedFile);
+    expect(Buffer.from(spliced.file.bytes).toString()).toBe(prettyJson(metadata));
+    // A draft whose whitespace was changed by hand is still loaded, but laid out anew.
+    await writeFile(draftFile(paths, 'large'), `${file.toString().slice(0, -1)} \n`);
+    expect((await loadStaging(paths))?.drafts.get('large')?.unsignedFile).toBeUndefined();
   });
 
   it('writes in place only into a folder it creates, through renames elsewhere', async () => {
