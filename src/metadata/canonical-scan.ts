@@ -1,5 +1,6 @@
 import { CANONICAL_SCAN_WASM } from './canonical-scan-wasm.js';
 import { MAX_JSON_DEPTH, scanJson, type JsonScan } from './json-depth.js';
+import { copyBytes } from './json.js';
 
 // The canonical bytes of a metadata file's `signed`, taken from the file's own text. A file whose
 // text has no backslash, whose objects list their keys in strictly ascending byte order and whose
@@ -97,9 +98,10 @@ function scanInModule(bytes: Uint8Array, limit: number): MetadataScan {
   return {
     depth: module.deepest.value,
     entries: module.entries.value,
-    // A shared memory is written again by the next scan: its bytes are copied out. An own
+    // A shared memory is written again by the next scan: its bytes are copied out (into a slab,
+    // as encodeUtf8 does: 16,384 bins' arrays of their own cost full collections). An own
     // instance's memory is kept by the view alone.
-    signedCanonical: found === 0 ? undefined : own ? canonical : canonical.slice(),
+    signedCanonical: found === 0 ? undefined : own ? canonical : copyBytes(canonical),
     // Keys sort alike by code point (the scan) and by UTF-16 unit (prettyJson) unless one holds a
     // character beyond U+FFFF, whose UTF-8 starts with a byte of 0xF0 or more.
     laidOut: found === 3 && !beyondPlane0(bytes),

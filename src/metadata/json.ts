@@ -30,16 +30,32 @@ const SLAB_MAX_TEXT = SLAB_BYTES / 16;
 let slab = Buffer.allocUnsafeSlow(0);
 let slabUsed = 0;
 
+/** A slab with room for `bytes` more bytes (a new one when the current one is too full). */
+function slabWithRoom(bytes: number): Buffer {
+  if (slabUsed + bytes > slab.length) {
+    slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
+    slabUsed = 0;
+  }
+  return slab;
+}
+
 /** Encodes a string as UTF-8. */
 export function encodeUtf8(text: string): Uint8Array {
   if (text.length < SLAB_MIN_TEXT || text.length > SLAB_MAX_TEXT) return textEncoder.encode(text);
   // At most 3 bytes per UTF-16 code unit.
-  if (slabUsed + text.length * 3 > slab.length) {
-    slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
-    slabUsed = 0;
-  }
-  const written = slab.write(text, slabUsed, 'utf8');
-  const bytes = new Uint8Array(slab.buffer, slab.byteOffset + slabUsed, written);
+  const into = slabWithRoom(text.length * 3);
+  const written = into.write(text, slabUsed, 'utf8');
+  const bytes = new Uint8Array(into.buffer, into.byteOffset + slabUsed, written);
   slabUsed += written;
   return bytes;
+}
+
+/** A copy of `bytes` of their own, in a shared slab when of medium size (as encodeUtf8). */
+export function copyBytes(bytes: Uint8Array): Uint8Array {
+  if (bytes.length < SLAB_MIN_TEXT || bytes.length > SLAB_MAX_TEXT) return bytes.slice();
+  const into = slabWithRoom(bytes.length);
+  into.set(bytes, slabUsed);
+  const copy = new Uint8Array(into.buffer, into.byteOffset + slabUsed, bytes.length);
+  slabUsed += bytes.length;
+  return copy;
 }
