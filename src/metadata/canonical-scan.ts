@@ -1,6 +1,7 @@
 import { CANONICAL_SCAN_WASM } from './canonical-scan-wasm.js';
 import { MAX_JSON_DEPTH, scanJson, type JsonScan } from './json-depth.js';
 import { copyBytes } from './json.js';
+import { isUnsignedEnvelopeHead } from './serialize.js';
 
 // The canonical bytes of a metadata file's `signed`, taken from the file's own text. A file whose
 // text has no backslash, whose objects list their keys in strictly ascending byte order and whose
@@ -28,8 +29,9 @@ export interface MetadataScan extends JsonScan {
   /** Canonical bytes of the top-level member `signed`; undefined: canonicalize the parsed value. */
   signedCanonical: Uint8Array | undefined;
   /**
-   * With signedCanonical: the bytes are exactly what prettyJson writes for the parsed value (the
-   * one-space layout of JSON.stringify, keys in UTF-16 order, one closing newline).
+   * With signedCanonical: the bytes are exactly unsignedEnvelopeBytes of the parsed `signed`, what
+   * prettyJson writes for `{signatures: [], signed}` (the one-space layout of JSON.stringify,
+   * keys in UTF-16 order, one closing newline), and the file holds nothing else.
    */
   laidOut: boolean;
 }
@@ -58,7 +60,7 @@ interface ScanExports {
   memory: WasmMemory;
   begin(length: number, limit: number, stack: number): void;
   scan(budget: number): number;
-  /** 0: no bytes; 1: the canonical bytes; 3: those, and the text in prettyJson's layout. */
+  /** 0: no bytes; 1: the canonical bytes; 3: those, and the text laid out (see laidOut). */
   complete(): number;
   deepest: WasmGlobal;
   entries: WasmGlobal;
@@ -102,9 +104,10 @@ function scanInModule(bytes: Uint8Array, limit: number): MetadataScan {
     // as encodeUtf8 does: 16,384 bins' arrays of their own cost full collections). An own
     // instance's memory is kept by the view alone.
     signedCanonical: found === 0 ? undefined : own ? canonical : copyBytes(canonical),
-    // Keys sort alike by code point (the scan) and by UTF-16 unit (prettyJson) unless one holds a
-    // character beyond U+FFFF, whose UTF-8 starts with a byte of 0xF0 or more.
-    laidOut: found === 3 && !beyondPlane0(bytes),
+    // `signatures` first (the scan saw two top-level keys, one of them `signed`). Keys sort alike
+    // by code point (the scan) and by UTF-16 unit (prettyJson) unless one holds a character
+    // beyond U+FFFF, whose UTF-8 starts with a byte of 0xF0 or more.
+    laidOut: found === 3 && isUnsignedEnvelopeHead(bytes) && !beyondPlane0(bytes),
   };
 }
 

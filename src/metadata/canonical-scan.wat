@@ -178,6 +178,8 @@
   ;; Whether the whitespace so far is JSON.stringify's one-space layout, where the whitespace
   ;; before the next byte started (-1: none), and the last byte that was not whitespace.
   (global $laid (mut i32) (i32.const 0))
+  ;; Keys of the top-level object.
+  (global $topKeys (mut i32) (i32.const 0))
   (global $runStart (mut i32) (i32.const 0))
   (global $prev (mut i32) (i32.const 0))
 
@@ -200,6 +202,7 @@
     (global.set $limit (local.get $limit))
     (global.set $stack (local.get $stack))
     (global.set $laid (i32.const 1))
+    (global.set $topKeys (i32.const 0))
     (global.set $runStart (i32.const -1))
     (global.set $prev (i32.const 0))
     (global.set $deepest (i32.const 0))
@@ -207,7 +210,7 @@
 
   ;; 1 when the scan ran to the end of the text and [64, $outEnd) holds the canonical bytes of
   ;; `signed`; 3 when besides the text is laid out as JSON.stringify writes it with a one-space
-  ;; indent, followed by one newline.
+  ;; indent, followed by one newline, and holds two top-level keys and no signature.
   (func (export "complete") (result i32)
     (local $complete i32)
     (local.set $complete
@@ -217,10 +220,13 @@
           (i32.eq (global.get $signedKeys) (i32.const 1))
           (i32.gt_s (global.get $outEnd) (i32.const 64)))))
     (if (i32.eqz (local.get $complete)) (then (return (i32.const 0))))
-    ;; The text ends in one newline: the whitespace after the last byte is one byte long.
+    ;; Laid out, with two top-level keys and an empty `signatures` array (the caller checks that
+    ;; it comes first), and the text ends in one newline: the whitespace after the last byte.
     (if (i32.and
-          (global.get $laid)
-          (i32.eq (i32.sub (global.get $end) (global.get $runStart)) (i32.const 1)))
+          (i32.and (global.get $laid) (i32.eq (global.get $topKeys) (i32.const 2)))
+          (i32.and
+            (i32.eqz (global.get $entries))
+            (i32.eq (i32.sub (global.get $end) (global.get $runStart)) (i32.const 1))))
       (then
         (if (i32.eq (i32.load8_u (global.get $runStart)) (i32.const 0x0a))
           (then (return (i32.const 3))))))
@@ -305,6 +311,7 @@
             (local.set $signedNext (i32.const 0))
             (if (i32.eq (local.get $depth) (i32.const 1))
               (then
+                (global.set $topKeys (i32.add (global.get $topKeys) (local.get $isKey)))
                 (local.set $lastKeyCounts
                   (call $spells (i32.add (local.get $i) (i32.const 1)) (local.get $close)
                     (i32.const 0) (i32.const 10)))

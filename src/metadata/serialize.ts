@@ -124,9 +124,10 @@ const SIGNATURES_AT = '{\n "signatures": ';
 const EMPTY_ARRAY = '[]';
 const UNSIGNED_HEAD = new TextEncoder().encode(`${SIGNATURES_AT}${EMPTY_ARRAY},\n "signed": `);
 
-function startsWith(bytes: Uint8Array, head: Uint8Array): boolean {
-  if (bytes.length < head.length) return false;
-  for (let i = 0; i < head.length; i++) if (bytes[i] !== head[i]) return false;
+/** True when `bytes` start as unsignedEnvelopeBytes does, up to the value of `signed`. */
+export function isUnsignedEnvelopeHead(bytes: Uint8Array): boolean {
+  if (bytes.length < UNSIGNED_HEAD.length) return false;
+  for (let i = 0; i < UNSIGNED_HEAD.length; i++) if (bytes[i] !== UNSIGNED_HEAD[i]) return false;
   return true;
 }
 
@@ -147,7 +148,7 @@ export function envelopeWithSignatures(
   unsigned: Uint8Array,
   signatures: readonly Signature[],
 ): Uint8Array | undefined {
-  if (!isSortedPlainJson(signatures) || !startsWith(unsigned, UNSIGNED_HEAD)) return undefined;
+  if (!isSortedPlainJson(signatures) || !isUnsignedEnvelopeHead(unsigned)) return undefined;
   const text = JSON.stringify({ signatures }, null, 1);
   const array = encodeUtf8(text.slice(SIGNATURES_AT.length, text.length - '\n}'.length));
   const head = SIGNATURES_AT.length;
