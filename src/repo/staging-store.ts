@@ -65,7 +65,7 @@ function checkHolderSignatures(value: unknown, file: string, holder: string): Ho
   return value as unknown as HolderSignatures;
 }
 
-/** Drafts of this size and more keep their file for the release (StagedDraft.unsignedFile). */
+/** Drafts read from files of this size and more take their canonical bytes from the text. */
 const LARGE_DRAFT = 1024 * 1024;
 
 /** Targets of a role whose file is about LARGE_DRAFT or more (some 250 bytes per target). */
@@ -85,11 +85,8 @@ export function toDraft(role: string, metadata: Metadata): StagedDraft {
     // A small draft costs less the plain way (measured: twice as much for a bin of 61 targets).
     const file = unsignedEnvelopeBytes(view);
     const canonical = signedCanonicalOf(file);
-    if (canonical !== undefined) {
-      const draft: StagedDraft = { role, metadata, canonical, sha256: sha256Hex(canonical), view };
-      if (file.length >= LARGE_DRAFT) draft.unsignedFile = file;
-      return draft;
-    }
+    if (canonical !== undefined)
+      return { role, metadata, canonical, sha256: sha256Hex(canonical), view, unsignedFile: file };
   }
   const { bytes: canonical } = canonicalFormOfView(metadata.signed, view);
   return { role, metadata, canonical, sha256: sha256Hex(canonical), view };
@@ -125,9 +122,8 @@ export async function loadStaging(paths: CeremonyPaths): Promise<StagingArea | u
       canonical === undefined
         ? toDraft(role, metadata)
         : { role, metadata, canonical, sha256: sha256Hex(canonical) };
-    // Only `signatures` and `signed`: the release writes nothing else.
-    if (laidOut && bytes.length >= LARGE_DRAFT && Object.keys(metadata).length === 2)
-      draft.unsignedFile = bytes;
+    // Laid out: exactly the writer's file of an empty signatures array and `signed` alone.
+    if (laidOut) draft.unsignedFile = bytes;
     const staged = ceremony.drafts[role];
     if (draft.sha256 !== staged) {
       throw new CeremonyError(
