@@ -138,7 +138,7 @@ export function scanMetadataBytes(
     try {
       return scanInModule(bytes, limit);
     } catch {
-      // No memory for the module's copy: the scan of the text below needs none.
+      // No WebAssembly, or no memory for the module's copy: the text's scan needs neither.
     }
   }
   return { ...scanJson(text, limit, 'signatures'), signedCanonical: undefined, laidOut: false };
