@@ -7,11 +7,12 @@ import {
   type VerifyOptions,
   type VerifyReport,
 } from '../metadata/client/index.js';
-import type {
-  KnownFacts,
-  KnownMetadata,
-  MeasuredMetadata,
-  MetadataSource,
+import {
+  DEFAULT_LIMITS,
+  type KnownFacts,
+  type KnownMetadata,
+  type MeasuredMetadata,
+  type MetadataSource,
 } from '../metadata/client/source.js';
 import { knownDelegationFree } from '../repo/delegation-free.js';
 import { FileDigests } from '../repo/file-digests.js';
@@ -42,9 +43,14 @@ export async function loadReleaseRecords(
   ]);
   // Reads the record of delegation-free files now (any sha256 does) rather than mid-check.
   knownDelegationFree('');
-  // The status of each published bin, taken while the key unlocks rather than after it.
-  if (published !== undefined)
-    digests.prefetch([...publishedRoleFiles(published).keys()].map((n) => `${repoDir}/${n}`));
+  // The status of each published bin, taken while the key unlocks rather than after it; the
+  // settled files no record answers for (written by the last finalize) are hashed then too,
+  // through one buffer, rather than read one by one and kept during the check.
+  if (published !== undefined) {
+    const files = [...publishedRoleFiles(published).keys()].map((n) => `${repoDir}/${n}`);
+    digests.prefetch(files);
+    digests.refresh(files, DEFAULT_LIMITS.maxMetadata);
+  }
   return { verifiedRoles, digests };
 }
 

@@ -9,6 +9,7 @@ import {
   appendEvent,
   appendEvents,
   ceremonyLogDir,
+  holdsFinalized,
   readTranscript,
   writeSummary as writeSummaryFile,
 } from '../repo/transcript-store.js';
@@ -43,8 +44,7 @@ export async function openCeremonyId(paths: CeremonyPaths, now: number): Promise
   const names = await listLogDirs(paths);
   const newest = names.at(-1);
   if (newest !== undefined) {
-    const log = await readTranscript(join(paths.logs, newest));
-    if (!log.events.some((e) => e.type === 'ceremony.finalized')) return newest;
+    if (!(await holdsFinalized(join(paths.logs, newest)))) return newest;
   }
   const date = formatExpiry(now).slice(0, 10);
   let id = date;
@@ -96,8 +96,7 @@ export async function writeSummary(
 export async function isFinalized(paths: CeremonyPaths, ceremonyId: string): Promise<boolean> {
   const names = await listLogDirs(paths);
   if (!names.includes(ceremonyId)) return false;
-  const log = await readTranscript(join(paths.logs, ceremonyId));
-  return log.events.some((e) => e.type === 'ceremony.finalized');
+  return holdsFinalized(join(paths.logs, ceremonyId));
 }
 
 /** The newest ceremony, when its transcript ends it with `ceremony.finalized`. */

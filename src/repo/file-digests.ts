@@ -1,5 +1,13 @@
 import { createHash } from 'node:crypto';
-import { lstatSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readSync,
+  type Stats,
+} from 'node:fs';
 import { join } from 'node:path';
 import { isJsonObject } from '../metadata/json.js';
 import { writeFileAtomic } from './atomic-write.js';
@@ -30,6 +38,13 @@ const SETTLED_MS = 2_000;
 type Entry = [size: number, ino: number, mtimeMs: number, ctimeMs: number, sha256: string];
 type Status = [size: number, ino: number, mtimeMs: number, ctimeMs: number];
 
+function statusOf(s: Stats): Status {
+  return [s.size, s.ino, s.mtimeMs, s.ctimeMs];
+}
+
+/** One buffer for every file refresh hashes (reads are synchronous; grown to the largest). */
+let refreshBuffer: Buffer | undefined;
+
 function isEntry(value: unknown): value is Entry {
   return (
     Array.isArray(value) &&
@@ -40,6 +55,11 @@ function isEntry(value: unknown): value is Entry {
     typeof value[3] === 'number' &&
     typeof value[4] === 'string'
   );
+}
+
+/** True when `now` is the status `entry` was remembered with. */
+function sameStatus(now: Status, entry: Entry): boolean {
+  return now[0] === entry[0] && now[1] === entry[1] && now[2] === entry[2] && now[3] === entry[3];
 }
 
 /** The remembered digests of one ceremony folder's files, and the new ones found meanwhile. */
@@ -78,7 +98,7 @@ export class FileDigests {
     try {
       const s = lstatSync(path, { throwIfNoEntry: false });
       if (s === undefined || !s.isFile()) return undefined;
-      return [s.size, s.ino, s.mtimeMs, s.ctimeMs];
+      return statusOf(s);
     } catch {
       return undefined;
     }
@@ -93,6 +113,75 @@ export class FileDigests {
     for (const path of paths) if (this.known.has(path)) this.ahead.set(path, this.status(path));
   }
 
+  /**
+   * Hashes now each file of `paths` that no remembered entry answers for (prefetch first), when
+   * its last change has settled, and remembers it: a check that follows takes its digest instead
+   * of reading it, and no file's bytes are kept (one reused buffer). A file changed less than
+   * SETTLED_MS ago, missing, a link, not a regular file or over `maxLength` bytes is left to the
+   * reader that refuses or reads it. Returns how many files were hashed. `clock` gives the time
+   * each read starts (milliseconds since the epoch).
+   */
+  refresh(paths: Iterable<string>, maxLength: number, clock: () => number = Date.now): number {
+    let hashed = 0;
+    for (const path of paths) {
+      const entry = this.known.get(path);
+      const now = this.ahead.has(path) ? this.ahead.get(path) : undefined;
+      if (entry !== undefined && now !== undefined && sameStatus(now, entry)) continue;
+      const measured = this.hashSettled(path, maxLength, clock());
+      if (measured === undefined) continue;
+      const [status, sha256] = measured;
+      const fresh: Entry = [...status, sha256];
+      this.known.set(path, fresh);
+      this.found.set(path, fresh);
+      // The next lookup answers for the file as it was when hashed (as after a prefetch).
+      this.ahead.set(path, status);
+      this.changed = true;
+      this.newBytes += status[0];
+      this.newFiles++;
+      hashed++;
+    }
+    return hashed;
+  }
+
+  /** The status after reading and the sha256 of a settled regular file (see refresh). */
+  private hashSettled(
+    path: string,
+    maxLength: number,
+    hashedAtMs: number,
+  ): [Status, string] | undefined {
+    let fd: number;
+    try {
+      fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+    } catch {
+      return undefined;
+    }
+    try {
+      const before = fstatSync(fd);
+      if (!before.isFile() || before.size > maxLength) return undefined;
+      // A change within SETTLED_MS of the read could share its change time with a later write.
+      if (hashedAtMs - before.ctimeMs < SETTLED_MS) return undefined;
+      const size = before.size;
+      if (refreshBuffer === undefined || refreshBuffer.length < size + 1)
+        refreshBuffer = Buffer.allocUnsafe(Math.max(size + 1, 64 * 1024));
+      let filled = 0;
+      // One byte more than the size: a file that grew since fstat is not remembered.
+      while (filled <= size) {
+        const n = readSync(fd, refreshBuffer, filled, size + 1 - filled, filled);
+        if (n === 0) break;
+        filled += n;
+      }
+      const after = statusOf(fstatSync(fd));
+      if (filled !== size || after[0] !== size || hashedAtMs - after[3] < SETTLED_MS)
+        return undefined;
+      const sha256 = createHash('sha256').update(refreshBuffer.subarray(0, size)).digest('hex');
+      return [after, sha256];
+    } catch {
+      return undefined;
+    } finally {
+      closeSync(fd);
+    }
+  }
+
   /** The remembered sha256 of `path` when its file status is exactly as when it was hashed. */
   lookup(path: string): string | undefined {
     return this.measured(path)?.sha256;
@@ -105,14 +194,7 @@ export class FileDigests {
     const taken = this.ahead.has(path);
     const now = taken ? this.ahead.get(path) : this.status(path);
     if (taken) this.ahead.delete(path);
-    if (
-      now === undefined ||
-      now[0] !== entry[0] ||
-      now[1] !== entry[1] ||
-      now[2] !== entry[2] ||
-      now[3] !== entry[3]
-    )
-      return undefined;
+    if (now === undefined || !sameStatus(now, entry)) return undefined;
     this.found.set(path, entry);
     return { length: entry[0], sha256: entry[4] };
   }

@@ -102,6 +102,33 @@ export async function readTranscript(logDir: string, base?: string): Promise<Tra
   return { dir: logDir, actors, events: mergeEvents(chains), problems };
 }
 
+/**
+ * True when a chain of the ceremony's transcript holds `ceremony.finalized`, as readTranscript's
+ * events would: each actor's file checked alone, the smallest first, stopping at the one that
+ * holds it (a coordinator's few events before a holder's 16,384 signatures).
+ */
+export async function holdsFinalized(logDir: string): Promise<boolean> {
+  const names = (await readdir(logDir)).filter(
+    (n) => n.endsWith('.jsonl') && ACTOR_NAME.test(basename(n, '.jsonl')),
+  );
+  const sized = await Promise.all(
+    names.map(async (name) => {
+      const file = join(logDir, name);
+      const size = await stat(file).then(
+        (s) => s.size,
+        () => 0,
+      );
+      return { name, file, size };
+    }),
+  );
+  sized.sort((a, b) => a.size - b.size || a.name.localeCompare(b.name));
+  for (const { name, file } of sized) {
+    const check = checkChain((await readText(file)) ?? '', file, basename(name, '.jsonl'));
+    if (check.events.some((e) => e.type === 'ceremony.finalized')) return true;
+  }
+  return false;
+}
+
 /** Heads of every actor's chain in a folder, except `except`. */
 function heads(log: TranscriptLog, except: string): JsonObject {
   const out: JsonObject = {};

@@ -1,4 +1,5 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -88,5 +89,53 @@ describe('file digests kept by file status', () => {
     await third.save();
     const fourth = await FileDigests.open(records, dir);
     expect([fourth.lookup(small), fourth.lookup(large)]).toEqual(['e'.repeat(64), 'f'.repeat(64)]);
+  });
+
+  it('hashes settled files no record answers for, and only those', async () => {
+    const records = await temp();
+    const dir = await temp();
+    const sha = (text: string): string => createHash('sha256').update(text).digest('hex');
+    const files = Array.from({ length: 5 }, (_, i) => join(dir, `${i}.bins-${i}.json`));
+    for (const [i, file] of files.entries()) await writeFile(file, `bin ${i}\n`.repeat(i + 1));
+    const link = join(dir, 'link.json');
+    await symlink(files[0] ?? '', link);
+    const folder = join(dir, 'folder.json');
+    await mkdir(folder);
+    const large = join(dir, 'large.json');
+    await writeFile(large, 'x'.repeat(100));
+    const all = [...files, link, folder, large, join(dir, 'missing.json')];
+
+    // Just written: nothing is hashed (a write in the same instant could hide behind it).
+    const fresh = await FileDigests.open(records, dir);
+    fresh.prefetch(all);
+    expect(fresh.refresh(all, 99)).toBe(0);
+    for (const file of all) expect(fresh.lookup(file)).toBeUndefined();
+
+    const first = await FileDigests.open(records, dir);
+    first.prefetch(all);
+    expect(first.refresh(all, 99, LATER)).toBe(files.length);
+    for (const [i, file] of files.entries())
+      expect(first.measured(file)).toEqual({
+        length: 6 * (i + 1),
+        sha256: sha(`bin ${i}\n`.repeat(i + 1)),
+      });
+    // A link, a folder, a file over the limit and a missing one are left to the reader.
+    for (const file of [link, folder, large, join(dir, 'missing.json')])
+      expect(first.lookup(file)).toBeUndefined();
+    await first.save();
+
+    // Kept: the next command hashes only the file changed since.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await writeFile(files[2] ?? '', 'other bytes\n');
+    const second = await FileDigests.open(records, dir);
+    second.prefetch(all);
+    expect(second.refresh(all, 99, LATER)).toBe(1);
+    expect(second.lookup(files[2] ?? '')).toBe(sha('other bytes\n'));
+    expect(second.lookup(files[1] ?? '')).toBe(sha('bin 1\n'.repeat(2)));
+    // The status taken when hashing answers once; a change after it is seen on the next lookup.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await writeFile(files[3] ?? '', 'changed after the refresh\n');
+    expect(second.lookup(files[3] ?? '')).toBe(sha('bin 3\n'.repeat(4)));
+    expect(second.lookup(files[3] ?? '')).toBeUndefined();
   });
 });

@@ -17,6 +17,7 @@ import { sha256Hex } from '../../../src/metadata/bytes.js';
 import {
   appendEvent,
   ceremonyLogDir,
+  holdsFinalized,
   readTranscript,
   transcriptFile,
   verifyTranscript,
@@ -144,6 +145,35 @@ describe('transcript store', () => {
     expect(result.logs[0]?.problems).toEqual([
       'ceremony-logs/2026-11-23-root-v1/alice.jsonl: event 2 is missing (its hash is anchored by event 3 of ceremony-logs/2026-11-23-root-v1/coordinator.jsonl)',
     ]);
+  });
+
+  it("answers whether a chain holds ceremony.finalized as the whole transcript's events do", async () => {
+    const answers = async (): Promise<[boolean, boolean]> => [
+      await holdsFinalized(logDir),
+      (await readTranscript(logDir)).events.some((e) => e.type === 'ceremony.finalized'),
+    ];
+    await smallCeremony();
+    expect(await answers()).toEqual([false, false]);
+    // A holder's large file is read only when the smaller ones hold no finalized event.
+    await appendEvent(logDir, {
+      actor: 'coordinator',
+      type: 'ceremony.finalized',
+      time: T0 + 10,
+      data: {},
+    });
+    expect(await answers()).toEqual([true, true]);
+    // The finalized line tampered with: no chain holds it, in either answer.
+    const coord = transcriptFile(logDir, 'coordinator');
+    const lines = (await readFile(coord, 'utf8')).split('\n');
+    lines[2] = (lines[2] ?? '').replace('"ceremony.finalized"', '"ceremony.finalizeD"');
+    await writeFile(coord, lines.join('\n'));
+    expect(await answers()).toEqual([false, false]);
+    // A file whose name is no actor's is skipped by both.
+    await writeFile(
+      join(logDir, 'not an actor.jsonl'),
+      (await readFile(coord, 'utf8')).replace('finalizeD', 'finalized'),
+    );
+    expect(await answers()).toEqual([false, false]);
   });
 
   it('writes summary.md, and refuses to summarize a broken transcript', async () => {
