@@ -243,6 +243,27 @@ function lineHash(text: string, onTarget: (path: string, sha256: string) => void
     onTarget(entry.path, entry.hashes.sha256);
 }
 
+/** True when a bins delegation's listing is kept per bin (targets-listed/<role>/). */
+export function keepsBinListings(root: string, role: string): Promise<boolean> {
+  return isFolder(binListingDir(root, role));
+}
+
+/**
+ * forEachListedHash for one bin of a delegation whose listing is kept per bin: nothing is
+ * called when that bin has no listing file.
+ */
+export async function forEachBinListedHash(
+  root: string,
+  role: string,
+  bin: string,
+  onTarget: (path: string, sha256: string) => void,
+): Promise<void> {
+  const bytes = await readBinListingBytes(root, role, bin);
+  if (bytes === undefined) return;
+  for (const text of bytes.toString('utf8').split('\n'))
+    lineHash(text.endsWith('\r') ? text.slice(0, -1) : text, onTarget);
+}
+
 /**
  * Calls `onTarget(path, sha256)` for each listed target of a role, streamed: for deciding which
  * staged targets need no bytes, where the signed draft is the authority and the listing is only
@@ -266,12 +287,7 @@ export async function forEachListedHash(
       (await readdir(dir))
         .filter((n) => n.endsWith('.jsonl') && !n.startsWith('.'))
         .map((n) => n.slice(0, -'.jsonl'.length));
-    for (const bin of names) {
-      const bytes = await readBinListingBytes(root, role, bin);
-      if (bytes === undefined) continue;
-      for (const text of bytes.toString('utf8').split('\n'))
-        lineHash(text.endsWith('\r') ? text.slice(0, -1) : text, onTarget);
-    }
+    for (const bin of names) await forEachBinListedHash(root, role, bin, onTarget);
     return true;
   }
   const file = listingFile(root, role);

@@ -149,6 +149,12 @@ export async function appendEvent(logDir: string, input: NewEvent): Promise<Tran
   return event as TranscriptEvent;
 }
 
+/** Each transcript file this process wrote: its whole text and its chain's last event. */
+const writtenChains = new Map<
+  string,
+  { text: string; last: TranscriptEvent | undefined; lastHash: string | undefined }
+>();
+
 /**
  * Appends events of one actor in one write (the chain read and checked once, a single atomic
  * write): staging thousands of hash bins records thousands of events in linear time.
@@ -161,16 +167,24 @@ export async function appendEvents(
   if (input === undefined) return [];
   const file = transcriptFile(logDir, input.actor);
   const text = (await readText(file)) ?? '';
-  const check = checkChain(text, file, input.actor);
-  if (check.problems.length > 0) {
-    throw new CeremonyError(
-      'STATE_INVALID',
-      `${check.problems[0] ?? file}; not appending to a broken transcript (run tuf-ceremony log verify)`,
-    );
-  }
-  let last = check.events[check.events.length - 1];
+  // A file still exactly as this process wrote it has the chain checked then: a sign that
+  // persists 16,384 signatures in batches checks its chain once, not once per batch.
+  const written = writtenChains.get(file);
+  let last: TranscriptEvent | undefined;
   // The hash of each new event from the line just written: every event canonicalized once.
   let lastHash: string | undefined;
+  if (written !== undefined && written.text === text) {
+    ({ last, lastHash } = written);
+  } else {
+    const check = checkChain(text, file, input.actor);
+    if (check.problems.length > 0) {
+      throw new CeremonyError(
+        'STATE_INVALID',
+        `${check.problems[0] ?? file}; not appending to a broken transcript (run tuf-ceremony log verify)`,
+      );
+    }
+    last = check.events[check.events.length - 1];
+  }
   const events: TranscriptEvent[] = [];
   const lines: string[] = [text];
   for (const next of inputs) {
@@ -185,7 +199,10 @@ export async function appendEvents(
     events.push(last);
     lines.push(`${line}\n`);
   }
-  await writeFileAtomic(file, lines.join(''));
+  const whole = lines.join('');
+  writtenChains.delete(file);
+  await writeFileAtomic(file, whole);
+  writtenChains.set(file, { text: whole, last, lastHash });
   return events;
 }
 

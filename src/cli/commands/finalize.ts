@@ -12,7 +12,11 @@ import { canonicalBytes } from '../../metadata/canonical.js';
 import { writeFileAtomic } from '../../repo/atomic-write.js';
 import { plannedWrites, targetFileNameFor } from '../../repo/repository-writer.js';
 import { checkTargetInput, publishTargetInput } from '../../repo/target-inputs.js';
-import { forEachListedHash } from '../../repo/target-listings.js';
+import {
+  forEachBinListedHash,
+  forEachListedHash,
+  keepsBinListings,
+} from '../../repo/target-listings.js';
 import { binRecordsDir, readBinRecord, writeBinRecord } from '../../repo/bin-record.js';
 import { publishedBinFacts } from '../bin-inputs.js';
 import { recordDelegationFree } from '../../repo/delegation-free.js';
@@ -92,16 +96,36 @@ async function newTargetFiles(
   // of them cost map entries only.
   const changed = new Map<string, Map<string, NewTarget[]>>();
   const stagedRoles = new Map<string, string[]>();
+  const out: NewTarget[] = [];
+  const seen = new Set<string>();
+  const add = (t: NewTarget): void => {
+    const key = `${t.path}\0${t.info.hashes.sha256 ?? ''}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    out.push(t);
+  };
+  // A target known only by listing is published in metadata only: no bytes to copy.
+  let listedOnly = 0;
+  const perBin = new Map<string, boolean>();
   for (const [role, draft] of requireStaging(loaded).drafts) {
     if (draft.metadata.signed._type !== 'targets') continue;
-    const input = inputRoleOf(loaded.plan, role);
-    if (input !== undefined) stagedRoles.set(input, [...(stagedRoles.get(input) ?? []), role]);
+    const inputRole = inputRoleOf(loaded.plan, role);
     const published =
       role === 'targets' ? loaded.published.targets : loaded.published.delegated.get(role);
     const before = published?.metadata.signed.targets ?? {};
-    const inputRole = inputRoleOf(loaded.plan, role);
     const targets = draft.metadata.signed.targets;
-    let byPath = inputRole === undefined ? undefined : changed.get(inputRole);
+    // A bin of a delegation whose listing is kept per bin is compared with that bin's listing
+    // alone, right away: no map of every bin's targets (a million paths) is built.
+    let binned = false;
+    if (inputRole !== undefined && inputRole !== role) {
+      binned = perBin.get(inputRole) ?? (await keepsBinListings(loaded.paths.root, inputRole));
+      perBin.set(inputRole, binned);
+    }
+    if (inputRole !== undefined && !binned) {
+      stagedRoles.set(inputRole, [...(stagedRoles.get(inputRole) ?? []), role]);
+    }
+    let byPath = inputRole === undefined || binned ? undefined : changed.get(inputRole);
+    const mine = new Map<string, TargetFile>();
     // One pass over the keys (no entry pairs, no await per target: 100,000 targets and more).
     for (const path of Object.keys(targets)) {
       const info = targets[path] as TargetFile;
@@ -111,6 +135,10 @@ async function newTargetFiles(
           'STATE_INVALID',
           `staged/${role}.json: lists new target ${path} but ${loaded.plan.file} has no role ${role} to read it from`,
         );
+      if (binned) {
+        mine.set(path, info);
+        continue;
+      }
       if (byPath === undefined) {
         byPath = new Map();
         changed.set(inputRole, byPath);
@@ -119,13 +147,16 @@ async function newTargetFiles(
       if (same === undefined) byPath.set(path, [{ path, info, inputRole }]);
       else same.push({ path, info, inputRole });
     }
+    if (!binned || inputRole === undefined || mine.size === 0) continue;
+    await forEachBinListedHash(loaded.paths.root, inputRole, role, (path, sha256) => {
+      if (mine.get(path)?.hashes.sha256 !== sha256) return;
+      mine.delete(path);
+      listedOnly++;
+    });
+    for (const [path, info] of mine) add({ path, info, inputRole });
   }
-  // A target known only by listing is published in metadata only: no bytes to copy.
-  let listedOnly = 0;
   for (const [inputRole, byPath] of changed) {
-    // A bins delegation's listing kept per bin: only the staged bins' files are read.
     const bins = stagedRoles.get(inputRole);
-    const onlyBins = bins?.every((r) => r !== inputRole) === true ? bins : undefined;
     await forEachListedHash(
       loaded.paths.root,
       inputRole,
@@ -137,19 +168,10 @@ async function newTargetFiles(
         if (rest.length === 0) byPath.delete(path);
         else byPath.set(path, rest);
       },
-      onlyBins,
+      bins?.every((r) => r !== inputRole) === true ? bins : undefined,
     );
   }
-  const out: NewTarget[] = [];
-  const seen = new Set<string>();
-  for (const byPath of changed.values())
-    for (const same of byPath.values())
-      for (const t of same) {
-        const key = `${t.path}\0${t.info.hashes.sha256 ?? ''}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        out.push(t);
-      }
+  for (const byPath of changed.values()) for (const same of byPath.values()) same.forEach(add);
   return { files: out, listedOnly };
 }
 

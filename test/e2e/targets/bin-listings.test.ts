@@ -49,10 +49,11 @@ async function stagedBins(ceremony: CeremonyFixture, args: string[]): Promise<st
   return staged.roles.map((r) => r.role).filter((r) => r.startsWith('bins-'));
 }
 
-async function publish(ceremony: CeremonyFixture): Promise<void> {
+async function publish(ceremony: CeremonyFixture): Promise<string> {
   expect((await ceremony.sign('bob')).code).toBe(0);
   const done = await ceremony.finalize();
   expect(done.code, done.stderr).toBe(0);
+  return done.stdout;
 }
 
 describe('bin listings', () => {
@@ -72,8 +73,23 @@ describe('bin listings', () => {
     );
     for (const l of text.trim().split('\n'))
       expect(binOf((JSON.parse(l) as { path: string }).path)).toBe('bins-0');
+    // A file with bytes in the same delegation: copied, while the listed ones are not.
+    const artifact = join(ceremony.dir, '..', 'with-bytes.tgz');
+    await writeFile(artifact, 'the bytes of a package\n');
+    await ceremony.ok([
+      'targets',
+      'add',
+      artifact,
+      '--role',
+      'bins',
+      '--path',
+      'pkgs/with-bytes.tgz',
+    ]);
     expect(await stagedBins(ceremony, [])).toHaveLength(16);
-    await publish(ceremony);
+    expect(await publish(ceremony)).toContain('200 target(s) known only by listing: metadata only');
+    const copied = await readdir(join(ceremony.dir, 'repository', 'targets', 'pkgs'));
+    expect(copied.filter((n) => n.endsWith('with-bytes.tgz'))).toHaveLength(1);
+    expect(copied.filter((n) => n.includes('p-'))).toEqual([]);
 
     const extra = 'pkgs/one-more.tgz';
     const added = await ceremony.ok([
