@@ -176,6 +176,37 @@ export interface ChainCheck {
   problems: string[];
 }
 
+/** One line of an actor's file parsed and its shape checked: its event, or the problem. */
+function readEventLine(
+  line: string,
+  actor: string | undefined,
+): { event: TranscriptEvent } | { problem: string } {
+  let parsed: unknown;
+  try {
+    if (jsonNestingDepth(line) > MAX_JSON_DEPTH) throw new RangeError('nested too deep');
+    parsed = JSON.parse(line);
+  } catch {
+    return { problem: 'not valid JSON' };
+  }
+  const shape = shapeProblem(parsed, actor);
+  return shape ? { problem: shape } : { event: parsed as TranscriptEvent };
+}
+
+/**
+ * True when checkChain's events of this file include one of `type` (its events are every line
+ * that parses with the shape of an event, whatever the chain): only the lines that can spell
+ * the type, by name or through an escape, are parsed.
+ */
+export function chainHoldsType(text: string, type: EventType, actor?: string): boolean {
+  if (!text.includes(type) && !text.includes('\\')) return false;
+  for (const line of text.split('\n')) {
+    if (!line.includes(type) && !line.includes('\\')) continue;
+    const read = readEventLine(line, actor);
+    if ('event' in read && read.event.type === type) return true;
+  }
+  return false;
+}
+
 /** Checks one actor's file: parseable lines, contiguous seq, and every prev hash. */
 export function checkChain(text: string, file: string, actor?: string): ChainCheck {
   const events: TranscriptEvent[] = [];
@@ -191,26 +222,15 @@ export function checkChain(text: string, file: string, actor?: string): ChainChe
   lines.forEach((line, index) => {
     const n = index + 1;
     const at = `${file}:${n}`;
-    let parsed: unknown;
-    try {
-      if (jsonNestingDepth(line) > MAX_JSON_DEPTH) throw new RangeError('nested too deep');
-      parsed = JSON.parse(line);
-    } catch {
-      problems.push(`${at}: not valid JSON`);
+    const read = readEventLine(line, actor);
+    if ('problem' in read) {
+      problems.push(`${at}: ${read.problem}`);
       last = undefined;
       lastHash = undefined;
       lastLine = n;
       return;
     }
-    const shape = shapeProblem(parsed, actor);
-    if (shape) {
-      problems.push(`${at}: ${shape}`);
-      last = undefined;
-      lastHash = undefined;
-      lastLine = n;
-      return;
-    }
-    const event = parsed as TranscriptEvent;
+    const { event } = read;
     const expectedSeq = n === 1 ? 1 : last ? last.seq + 1 : undefined;
     if (expectedSeq !== undefined && event.seq !== expectedSeq) {
       problems.push(
@@ -222,7 +242,7 @@ export function checkChain(text: string, file: string, actor?: string): ChainChe
     } else if (n > 1 && last && event.prev !== (lastHash ?? eventHash(last))) {
       problems.push(`${at}: prev hash does not match line ${lastLine}`);
     }
-    const canonical = canonicalize(parsed);
+    const canonical = canonicalize(event);
     if (canonical !== line) problems.push(`${at}: not in canonical JSON form`);
     events.push(event);
     last = event;

@@ -4,6 +4,7 @@ import type { Plan } from '../ceremony/plan.js';
 import {
   ACTOR_NAME,
   chainHead,
+  chainHoldsType,
   checkAnchoredHeads,
   checkChain,
   eventLine,
@@ -104,27 +105,15 @@ export async function readTranscript(logDir: string, base?: string): Promise<Tra
 
 /**
  * True when a chain of the ceremony's transcript holds `ceremony.finalized`, as readTranscript's
- * events would: each actor's file checked alone, the smallest first, stopping at the one that
- * holds it (a coordinator's few events before a holder's 16,384 signatures).
+ * events would, parsing only the lines that can (chainHoldsType): a ceremony of 16,384 bins
+ * has as many staged and signed events.
  */
 export async function holdsFinalized(logDir: string): Promise<boolean> {
-  const names = (await readdir(logDir)).filter(
-    (n) => n.endsWith('.jsonl') && ACTOR_NAME.test(basename(n, '.jsonl')),
-  );
-  const sized = await Promise.all(
-    names.map(async (name) => {
-      const file = join(logDir, name);
-      const size = await stat(file).then(
-        (s) => s.size,
-        () => 0,
-      );
-      return { name, file, size };
-    }),
-  );
-  sized.sort((a, b) => a.size - b.size || a.name.localeCompare(b.name));
-  for (const { name, file } of sized) {
-    const check = checkChain((await readText(file)) ?? '', file, basename(name, '.jsonl'));
-    if (check.events.some((e) => e.type === 'ceremony.finalized')) return true;
+  for (const name of (await readdir(logDir)).filter((n) => n.endsWith('.jsonl')).sort()) {
+    const actor = basename(name, '.jsonl');
+    if (!ACTOR_NAME.test(actor)) continue;
+    const text = (await readText(join(logDir, name))) ?? '';
+    if (chainHoldsType(text, 'ceremony.finalized', actor)) return true;
   }
   return false;
 }

@@ -168,6 +168,11 @@ describe('transcript store', () => {
     lines[2] = (lines[2] ?? '').replace('"ceremony.finalized"', '"ceremony.finalizeD"');
     await writeFile(coord, lines.join('\n'));
     expect(await answers()).toEqual([false, false]);
+    // Spelled through an escape, the line is not in canonical form but still an event of both.
+    const escaped = lines.join('\n').replace('"ceremony.finalizeD"', '"ceremony.finalize\\u0064"');
+    await writeFile(coord, escaped);
+    expect(await answers()).toEqual([true, true]);
+    await writeFile(coord, lines.join('\n'));
     // A file whose name is no actor's is skipped by both.
     await writeFile(
       join(logDir, 'not an actor.jsonl'),
