@@ -6,7 +6,7 @@ import { binForPath, isBinName } from '../metadata/delegation.js';
 import { CeremonyError } from '../metadata/errors.js';
 import type { SuccinctRoles, TargetFile } from '../metadata/model.js';
 import { writeFilesDurably } from './durable-batch.js';
-import { readFileNoFollow } from './read-no-follow.js';
+import { readFileNoFollow, readTextNoFollowSync } from './read-no-follow.js';
 import { LISTED_TARGETS_DIR, listingText } from './listing-text.js';
 
 // The listing of a bins delegation (TAP 15), kept one file per bin:
@@ -96,6 +96,11 @@ export function readBinListingSync(
   const file = binListingFile(root, role, bin);
   const text = binListingTextSync(file);
   return text === undefined ? undefined : parseBinListing(text, file, succinct, bin);
+}
+
+/** The text of one bin's listing read now, or undefined without one (bounded, no link). */
+export function readBinListingText(root: string, role: string, bin: string): string | undefined {
+  return readTextNoFollowSync(binListingFile(root, role, bin), MAX_BIN_LISTING);
 }
 
 /** The bytes of one bin's listing, or undefined without one. */

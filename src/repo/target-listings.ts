@@ -12,6 +12,7 @@ import {
   listedBins,
   parseBinListing,
   readBinListingBytes,
+  readBinListingText,
 } from './bin-listings.js';
 import { LISTED_TARGETS_DIR, listingText } from './listing-text.js';
 import { forEachLine } from './manifest-reader.js';
@@ -252,15 +253,15 @@ export function keepsBinListings(root: string, role: string): Promise<boolean> {
  * forEachListedHash for one bin of a delegation whose listing is kept per bin: nothing is
  * called when that bin has no listing file.
  */
-export async function forEachBinListedHash(
+export function forEachBinListedHash(
   root: string,
   role: string,
   bin: string,
   onTarget: (path: string, sha256: string) => void,
-): Promise<void> {
-  const bytes = await readBinListingBytes(root, role, bin);
-  if (bytes === undefined) return;
-  for (const text of bytes.toString('utf8').split('\n'))
+): void {
+  const listing = readBinListingText(root, role, bin);
+  if (listing === undefined) return;
+  for (const text of listing.split('\n'))
     lineHash(text.endsWith('\r') ? text.slice(0, -1) : text, onTarget);
 }
 
@@ -287,7 +288,7 @@ export async function forEachListedHash(
       (await readdir(dir))
         .filter((n) => n.endsWith('.jsonl') && !n.startsWith('.'))
         .map((n) => n.slice(0, -'.jsonl'.length));
-    for (const bin of names) await forEachBinListedHash(root, role, bin, onTarget);
+    for (const bin of names) forEachBinListedHash(root, role, bin, onTarget);
     return true;
   }
   const file = listingFile(root, role);

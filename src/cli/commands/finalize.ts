@@ -148,7 +148,7 @@ async function newTargetFiles(
       else same.push({ path, info, inputRole });
     }
     if (!binned || inputRole === undefined || mine.size === 0) continue;
-    await forEachBinListedHash(loaded.paths.root, inputRole, role, (path, sha256) => {
+    forEachBinListedHash(loaded.paths.root, inputRole, role, (path, sha256) => {
       if (mine.get(path)?.hashes.sha256 !== sha256) return;
       mine.delete(path);
       listedOnly++;
