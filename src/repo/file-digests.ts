@@ -42,7 +42,8 @@ function statusOf(s: Stats): Status {
   return [s.size, s.ino, s.mtimeMs, s.ctimeMs];
 }
 
-/** One buffer for every file refresh hashes (reads are synchronous; grown to the largest). */
+/** Files up to this size are hashed by refresh through one reused buffer (larger: their own). */
+const SHARED_BUFFER_BYTES = 1 << 20;
 let refreshBuffer: Buffer | undefined;
 
 function isEntry(value: unknown): value is Entry {
@@ -151,7 +152,8 @@ export class FileDigests {
   ): [Status, string] | undefined {
     let fd: number;
     try {
-      fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+      // Non-blocking: a FIFO planted under a published file's name cannot stall the command.
+      fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
     } catch {
       return undefined;
     }
@@ -161,19 +163,21 @@ export class FileDigests {
       // A change within SETTLED_MS of the read could share its change time with a later write.
       if (hashedAtMs - before.ctimeMs < SETTLED_MS) return undefined;
       const size = before.size;
-      if (refreshBuffer === undefined || refreshBuffer.length < size + 1)
-        refreshBuffer = Buffer.allocUnsafe(Math.max(size + 1, 64 * 1024));
+      const buffer =
+        size + 1 > SHARED_BUFFER_BYTES
+          ? Buffer.allocUnsafe(size + 1)
+          : (refreshBuffer ??= Buffer.allocUnsafe(SHARED_BUFFER_BYTES));
       let filled = 0;
       // One byte more than the size: a file that grew since fstat is not remembered.
       while (filled <= size) {
-        const n = readSync(fd, refreshBuffer, filled, size + 1 - filled, filled);
+        const n = readSync(fd, buffer, filled, size + 1 - filled, filled);
         if (n === 0) break;
         filled += n;
       }
       const after = statusOf(fstatSync(fd));
       if (filled !== size || after[0] !== size || hashedAtMs - after[3] < SETTLED_MS)
         return undefined;
-      const sha256 = createHash('sha256').update(refreshBuffer.subarray(0, size)).digest('hex');
+      const sha256 = createHash('sha256').update(buffer.subarray(0, size)).digest('hex');
       return [after, sha256];
     } catch {
       return undefined;

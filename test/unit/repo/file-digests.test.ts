@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -103,7 +104,10 @@ describe('file digests kept by file status', () => {
     await mkdir(folder);
     const large = join(dir, 'large.json');
     await writeFile(large, 'x'.repeat(100));
-    const all = [...files, link, folder, large, join(dir, 'missing.json')];
+    // A FIFO under a published file's name: opening it must not wait for a writer.
+    const fifo = join(dir, 'fifo.json');
+    execFileSync('mkfifo', [fifo]);
+    const all = [...files, link, folder, large, fifo, join(dir, 'missing.json')];
 
     // Just written: nothing is hashed (a write in the same instant could hide behind it).
     const fresh = await FileDigests.open(records, dir);
@@ -119,8 +123,8 @@ describe('file digests kept by file status', () => {
         length: 6 * (i + 1),
         sha256: sha(`bin ${i}\n`.repeat(i + 1)),
       });
-    // A link, a folder, a file over the limit and a missing one are left to the reader.
-    for (const file of [link, folder, large, join(dir, 'missing.json')])
+    // A link, a folder, a file over the limit, a FIFO and a missing one are left to the reader.
+    for (const file of [link, folder, large, fifo, join(dir, 'missing.json')])
       expect(first.lookup(file)).toBeUndefined();
     await first.save();
 
