@@ -1,17 +1,9 @@
 import { createHash } from 'node:crypto';
-import {
-  closeSync,
-  constants,
-  fstatSync,
-  lstatSync,
-  openSync,
-  readSync,
-  type Stats,
-} from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { isJsonObject } from '../metadata/json.js';
 import { writeFileAtomic } from './atomic-write.js';
-import { readBounded } from './read-no-follow.js';
+import { fillFrom, readBounded, readBuffer } from './read-no-follow.js';
 
 // The sha256 of a ceremony's input files as this machine last hashed them, keyed by what the
 // file system says about each file (size, inode, modification and change times, to a fraction
@@ -41,10 +33,6 @@ type Status = [size: number, ino: number, mtimeMs: number, ctimeMs: number];
 function statusOf(s: Stats): Status {
   return [s.size, s.ino, s.mtimeMs, s.ctimeMs];
 }
-
-/** Files up to this size are hashed by refresh through one reused buffer (larger: their own). */
-const SHARED_BUFFER_BYTES = 1 << 20;
-let refreshBuffer: Buffer | undefined;
 
 function isEntry(value: unknown): value is Entry {
   return (
@@ -163,17 +151,9 @@ export class FileDigests {
       // A change within SETTLED_MS of the read could share its change time with a later write.
       if (hashedAtMs - before.ctimeMs < SETTLED_MS) return undefined;
       const size = before.size;
-      const buffer =
-        size + 1 > SHARED_BUFFER_BYTES
-          ? Buffer.allocUnsafe(size + 1)
-          : (refreshBuffer ??= Buffer.allocUnsafe(SHARED_BUFFER_BYTES));
-      let filled = 0;
       // One byte more than the size: a file that grew since fstat is not remembered.
-      while (filled <= size) {
-        const n = readSync(fd, buffer, filled, size + 1 - filled, filled);
-        if (n === 0) break;
-        filled += n;
-      }
+      const buffer = readBuffer(size + 1);
+      const filled = fillFrom(fd, buffer, size + 1);
       const after = statusOf(fstatSync(fd));
       if (filled !== size || after[0] !== size || hashedAtMs - after[3] < SETTLED_MS)
         return undefined;

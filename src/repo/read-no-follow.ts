@@ -90,12 +90,7 @@ function readBoundedSync(file: string, maxLength: number, flags: number): Uint8A
   try {
     // Read one byte more than allowed: a file that grew since stat is caught too.
     const buffer = Buffer.allocUnsafe(Math.min(size, maxLength) + 1);
-    let filled = 0;
-    while (filled < buffer.length) {
-      const bytesRead = readSync(fd, buffer, filled, buffer.length - filled, filled);
-      if (bytesRead === 0) break;
-      filled += bytesRead;
-    }
+    const filled = fillFrom(fd, buffer, buffer.length);
     if (filled > maxLength) throw tooLarge(file, maxLength);
     return buffer.subarray(0, filled);
   } finally {
@@ -103,15 +98,36 @@ function readBoundedSync(file: string, maxLength: number, flags: number): Uint8A
   }
 }
 
-/** Files up to this size are read as text through one reused buffer (readTextNoFollowSync). */
-const SHARED_TEXT_BYTES = 1 << 20;
-let textBuffer: Buffer | undefined;
+/** Reads of up to this many bytes go through one reused buffer (readBuffer). */
+const SHARED_READ_BYTES = 1 << 20;
+let sharedBuffer: Buffer | undefined;
+
+/**
+ * A buffer of at least `bytes` bytes for one synchronous read: the same one each time up to
+ * SHARED_READ_BYTES, which its caller uses and lets go before it returns; a new one beyond.
+ */
+export function readBuffer(bytes: number): Buffer {
+  if (bytes > SHARED_READ_BYTES) return Buffer.allocUnsafe(bytes);
+  sharedBuffer ??= Buffer.allocUnsafe(SHARED_READ_BYTES);
+  return sharedBuffer;
+}
+
+/** Reads from the start of `fd` into `buffer` until `want` bytes or the end; the count read. */
+export function fillFrom(fd: number, buffer: Buffer, want: number): number {
+  let filled = 0;
+  while (filled < want) {
+    const bytesRead = readSync(fd, buffer, filled, want - filled, filled);
+    if (bytesRead === 0) break;
+    filled += bytesRead;
+  }
+  return filled;
+}
 
 /**
  * The UTF-8 text of a regular file of at most `maxLength` bytes (no symbolic link followed), or
- * undefined when it does not exist. A file of up to SHARED_TEXT_BYTES is read through one reused
- * buffer: reading 16,384 bin listings in turn then leaves the allocator no buffer per file to
- * hold (a million's finalize peaked about 250 MB higher with one per file).
+ * undefined when it does not exist. Read through readBuffer: reading 16,384 bin listings in turn
+ * then leaves the allocator no buffer per file to hold (a million's finalize peaked about 250 MB
+ * higher with one per file).
  */
 export function readTextNoFollowSync(file: string, maxLength: number): string | undefined {
   const opened = openBounded(file, maxLength, constants.O_RDONLY | constants.O_NOFOLLOW);
@@ -120,15 +136,8 @@ export function readTextNoFollowSync(file: string, maxLength: number): string | 
   try {
     // Read one byte more than allowed: a file that grew since stat is caught too.
     const want = Math.min(size, maxLength) + 1;
-    let buffer: Buffer;
-    if (want > SHARED_TEXT_BYTES) buffer = Buffer.allocUnsafe(want);
-    else buffer = textBuffer ??= Buffer.allocUnsafe(SHARED_TEXT_BYTES);
-    let filled = 0;
-    while (filled < want) {
-      const bytesRead = readSync(fd, buffer, filled, want - filled, filled);
-      if (bytesRead === 0) break;
-      filled += bytesRead;
-    }
+    const buffer = readBuffer(want);
+    const filled = fillFrom(fd, buffer, want);
     if (filled > maxLength) throw tooLarge(file, maxLength);
     return buffer.toString('utf8', 0, filled);
   } finally {
@@ -137,8 +146,7 @@ export function readTextNoFollowSync(file: string, maxLength: number): string | 
 }
 
 /** Bytes read at a time when a file is hashed as a stream. */
-const CHUNK = 1 << 20;
-let chunkBuffer: Buffer | undefined;
+const CHUNK = SHARED_READ_BYTES;
 
 /**
  * Length and digests of a regular file (no symbolic link followed) of at most `maxLength` bytes,
@@ -160,8 +168,7 @@ export function digestFileNoFollow(
       const digest = new StreamDigest(algorithms);
       // One buffer for every call: the reads are synchronous, and a fresh zeroed MiB per file
       // cost more than hashing 16,384 small files.
-      chunkBuffer ??= Buffer.allocUnsafe(CHUNK);
-      const buffer = chunkBuffer;
+      const buffer = readBuffer(CHUNK);
       for (;;) {
         const bytesRead = readSync(fd, buffer, 0, CHUNK, null);
         if (bytesRead === 0) break;
