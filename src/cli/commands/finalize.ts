@@ -122,7 +122,9 @@ async function newTargetFiles(
       perBin.set(inputRole, binned);
     }
     if (inputRole !== undefined && !binned) {
-      stagedRoles.set(inputRole, [...(stagedRoles.get(inputRole) ?? []), role]);
+      const roles = stagedRoles.get(inputRole);
+      if (roles === undefined) stagedRoles.set(inputRole, [role]);
+      else roles.push(role);
     }
     let byPath = inputRole === undefined || binned ? undefined : changed.get(inputRole);
     const mine = new Map<string, TargetFile>();
